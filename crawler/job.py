@@ -1,0 +1,63 @@
+"""A crawl job: what one Scrapy process is asked to do, handed over as a JSON file.
+
+Scrapy's reactor cannot be restarted inside a process, so flows run every crawl as
+``python -m crawler JOB.json``; this is the whole contract between the two.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.settings import MAX_DEPTH, MAX_PAGES_PER_SITE, USER_AGENT, crawl_settings
+
+
+@dataclass(frozen=True)
+class JobSite:
+    site_id: int
+    url: str
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    run_id: int
+    db_url: str
+    archive_root: str
+    sites: list[JobSite]
+    fast: bool = False
+    max_pages: int = MAX_PAGES_PER_SITE
+    max_depth: int = MAX_DEPTH
+    user_agent: str = USER_AGENT
+    allow_loopback: bool = False
+    resolve: list[str] = field(default_factory=list)
+    log_file: str | None = None
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> CrawlJob:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["sites"] = [JobSite(**site) for site in data["sites"]]
+        return cls(**data)
+
+    def scrapy_settings(self) -> dict[str, Any]:
+        settings = crawl_settings(
+            fast=self.fast,
+            max_pages=self.max_pages,
+            max_depth=self.max_depth,
+            user_agent=self.user_agent,
+            allow_loopback=self.allow_loopback,
+            resolve=self.resolve,
+        )
+        settings.update(
+            CLINIC_AUDIT_RUN_ID=self.run_id,
+            CLINIC_AUDIT_DB_URL=self.db_url,
+            CLINIC_AUDIT_ARCHIVE=self.archive_root,
+        )
+        if self.log_file:
+            # Scrapy's own log (retries, tracebacks) goes to a file; stdout carries progress.
+            settings.update(LOG_FILE=self.log_file, LOG_LEVEL="INFO")
+        return settings

@@ -1,0 +1,93 @@
+"""The crawler's Scrapy settings: polite by default, each choice explained.
+
+:func:`crawl_settings` is the one place they are assembled; tests assert on its output, so
+politeness that is promised here is politeness that is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+PROJECT_URL = "https://github.com/clinic-audit/clinic-audit"
+
+#: Honest identification: who we are and where to read about the crawl or ask us to stop.
+USER_AGENT = f"clinic-audit/0.1 (+{PROJECT_URL}; research crawler auditing stem-cell clinic claims)"
+
+#: Pages fetched per site at most; a clinic's claims live in a few dozen pages.
+MAX_PAGES_PER_SITE = 200
+
+#: Links followed from the seed page at most; claim pages sit close to the home page.
+MAX_DEPTH = 4
+
+#: Seconds between two requests to one site (AutoThrottle never goes below it).
+DOWNLOAD_DELAY = 1.0
+
+#: Bytes per response at most: a clinic page is KBs, anything bigger is a file or a trap.
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+
+
+def crawl_settings(
+    *,
+    fast: bool = False,
+    max_pages: int = MAX_PAGES_PER_SITE,
+    max_depth: int = MAX_DEPTH,
+    user_agent: str = USER_AGENT,
+    allow_loopback: bool = False,
+    resolve: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Scrapy settings for one crawl.
+
+    Args:
+        fast: turn the politeness delays off. Only for tests and benchmarks on loopback.
+        max_pages: page cap per site (the seed counts).
+        max_depth: link depth cap from the seed.
+        user_agent: the User-Agent header (keep a contact URL in it).
+        allow_loopback: let the crawler connect to 127.0.0.0/8 and ::1.
+        resolve: static host rules such as ``"*.test=127.0.0.1"`` (for the demo web).
+    """
+    settings: dict[str, Any] = {
+        "BOT_NAME": "clinic-audit",
+        "USER_AGENT": user_agent,
+        "ROBOTSTXT_OBEY": True,
+        "ROBOTSTXT_PARSER": "scrapy.robotstxt.ProtegoRobotParser",
+        # One request at a time per site, a delay between them, and AutoThrottle to back off
+        # further when a site slows down.
+        "CONCURRENT_REQUESTS": 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_DELAY": DOWNLOAD_DELAY,
+        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": DOWNLOAD_DELAY,
+        "AUTOTHROTTLE_MAX_DELAY": 30.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DEPTH_LIMIT": max_depth,
+        # Breadth-first: the pages nearest the seed (menus, treatments) come first.
+        "DEPTH_PRIORITY": 1,
+        "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
+        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+        "CLINIC_AUDIT_MAX_PAGES": max_pages,
+        "DOWNLOAD_MAXSIZE": MAX_RESPONSE_BYTES,
+        "DOWNLOAD_WARNSIZE": 0,
+        "DOWNLOAD_TIMEOUT": 30,
+        "DNS_TIMEOUT": 20,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 2,
+        # Nothing a site sets may follow us to another site.
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "CLINIC_AUDIT_ALLOW_LOOPBACK": allow_loopback,
+        "CLINIC_AUDIT_RESOLVE": list(resolve),
+        "TWISTED_DNS_RESOLVER": "crawler.safety.GuardedResolver",
+        "DOWNLOADER_MIDDLEWARES": {"crawler.safety.AddressPolicyMiddleware": 50},
+        "ITEM_PIPELINES": {"crawler.pipeline.ArchivePipeline": 300},
+    }
+    if fast:
+        settings.update(
+            DOWNLOAD_DELAY=0,
+            RANDOMIZE_DOWNLOAD_DELAY=False,
+            AUTOTHROTTLE_ENABLED=False,
+            CONCURRENT_REQUESTS_PER_DOMAIN=8,
+        )
+    return settings

@@ -1,0 +1,307 @@
+"""``clinic-audit``: the command line. Verbs follow the audit's stages.
+
+Every command that touches the database opens it first and says clearly when it cannot; bad
+input exits with status 2, a failed run with status 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy import Engine
+
+import storage
+from crawler import SeedFileError, read_seeds
+from flows import progress
+from flows.console import RichReporter, console
+
+app = typer.Typer(
+    name="clinic-audit",
+    help="Audit what stem-cell clinics claim on their websites against the published evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+Fast = Annotated[
+    bool, typer.Option("--fast", help="Turn politeness delays off (only for local test servers).")
+]
+MaxPages = Annotated[int, typer.Option(help="Pages fetched per site at most.")]
+MaxDepth = Annotated[int, typer.Option(help="Link depth from the seed page at most.")]
+Rubric = Annotated[str, typer.Option(help="Scoring rubric: a shipped name or a YAML file.")]
+SeedsFile = Annotated[Path, typer.Argument(help="CSV with a url column (name, country optional).")]
+RunOption = Annotated[
+    int | None, typer.Option("--run", help="Run id (default: the latest run).", show_default=False)
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def open_database(upgrade: bool = False) -> Engine:
+    """The configured database, migrated if asked; a clear exit if it cannot be opened."""
+    try:
+        engine = storage.connect()
+        if upgrade:
+            storage.upgrade(engine)
+        elif storage.current_revision(engine) is None:
+            raise fail(
+                f"the database {storage.database_url()} has no tables yet: "
+                "run `clinic-audit db upgrade` or `clinic-audit run` first"
+            )
+    except storage.StorageError as exc:
+        raise fail(str(exc)) from None
+    return engine
+
+
+def resolve_run(engine: Engine, run_id: int | None) -> int:
+    from storage.queries import latest_run_id, run_info
+
+    with storage.sessions(engine)() as session:
+        if run_id is None:
+            run_id = latest_run_id(session)
+            if run_id is None:
+                raise fail("the database holds no run yet: start one with `clinic-audit run`")
+        elif run_info(session, run_id) is None:
+            raise fail(f"no run {run_id} in {storage.database_url()}")
+    return run_id
+
+
+def checked_seeds(seeds_file: Path) -> int:
+    """Read the seed file, report skipped rows; exit 2 if nothing is left to crawl."""
+    try:
+        seeds, problems = read_seeds(seeds_file)
+    except SeedFileError as exc:
+        raise fail(str(exc)) from None
+    for problem in problems:
+        console.print(f"[yellow]skipped {seeds_file}:{problem.line}: {problem.reason}")
+    if not seeds:
+        raise fail(f"{seeds_file} has no usable seed row")
+    return len(seeds)
+
+
+@contextmanager
+def showing_progress() -> Iterator[None]:
+    with RichReporter() as reporter:
+        progress.use(reporter)
+        try:
+            yield
+        finally:
+            progress.use(progress.SilentReporter())
+
+
+def crawl_options(fast: bool, max_pages: int, max_depth: int) -> Any:
+    from flows.stages import CrawlOptions
+
+    return CrawlOptions(
+        fast=fast,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        allow_loopback=os.environ.get("CLINIC_AUDIT_ALLOW_LOOPBACK") == "1",
+        resolve=tuple(r for r in os.environ.get("CLINIC_AUDIT_RESOLVE", "").split(",") if r),
+    )
+
+
+@app.command()
+def run(
+    seeds_file: SeedsFile,
+    rubric: Rubric = "seed",
+    fast: Fast = False,
+    max_pages: MaxPages = 200,
+    max_depth: MaxDepth = 4,
+) -> None:
+    """Audit every site of SEEDS_FILE: crawl, extract, score, write tables and the report."""
+    count = checked_seeds(seeds_file)
+    open_database(upgrade=True)
+    console.print(f"Auditing {count} sites from {seeds_file} into {storage.database_url()}")
+    summary = run_flow(str(seeds_file), rubric, crawl_options(fast, max_pages, max_depth))
+    print_summary(summary)
+
+
+def run_flow(seeds_file: str, rubric: str, options: Any) -> dict[str, Any]:
+    from flows.audit import audit_flow
+    from flows.stages import CrawlFailed
+
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    try:
+        with showing_progress():
+            return audit_flow(seeds_file, storage.database_url(), rubric, options)
+    except CrawlFailed as exc:
+        raise fail(f"the crawl failed: {exc}", 1) from None
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    crawl, extracted = summary.get("crawl", {}), summary.get("extract", {})
+    console.print(
+        f"Run {summary['run_id']}: {summary['sites']} sites, {crawl.get('pages', 0)} pages "
+        f"({crawl.get('errors', 0)} fetch errors), {extracted.get('claims', 0)} claims."
+    )
+    grades = summary.get("grades", {})
+    console.print("Grades: " + ", ".join(f"{g} {n}" for g, n in sorted(grades.items())))
+    console.print(f"Database: {storage.database_url()}")
+    console.print(f"Report:   {summary.get('report')}")
+
+
+@app.command()
+def crawl(
+    seeds_file: SeedsFile,
+    fast: Fast = False,
+    max_pages: MaxPages = 200,
+    max_depth: MaxDepth = 4,
+) -> None:
+    """Crawl the sites of SEEDS_FILE into the archive and the pages table (no extraction)."""
+    from flows import stages
+
+    checked_seeds(seeds_file)
+    engine = open_database(upgrade=True)
+    seeds, _ = read_seeds(seeds_file)
+    run_id = stages.prepare_run(engine, seeds, str(seeds_file.resolve()), {"crawl_only": True})
+    try:
+        with showing_progress():
+            counts = stages.crawl(engine, run_id, crawl_options(fast, max_pages, max_depth))
+    except stages.CrawlFailed as exc:
+        stages.close_run(engine, run_id, "failed", {})
+        raise fail(f"the crawl failed: {exc}", 1) from None
+    stages.close_run(engine, run_id, "crawled", {"crawl": counts})
+    console.print(f"Run {run_id}: {counts['pages']} pages, {counts['errors']} fetch errors.")
+    typer.echo(run_id)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="HTML or text files, or http(s) URLs.", show_default=False),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="jsonl (one object per input) or table.")
+    ] = "jsonl",
+    run_id: Annotated[
+        int | None,
+        typer.Option("--run", help="Instead of inputs, re-extract every page of a stored run."),
+    ] = None,
+) -> None:
+    """Print the claims of single pages, or re-extract a stored run with --run."""
+    from flows import single_pages, stages
+
+    if run_id is not None:
+        engine = open_database()
+        run_id = resolve_run(engine, run_id)
+        with showing_progress():
+            counts = stages.extract(engine, run_id)
+        console.print(
+            f"Run {run_id}: {counts.get('pages', 0)} pages, {counts.get('claims', 0)} claims."
+        )
+        return
+    if not inputs:
+        raise fail("give files or URLs to extract, or --run ID")
+    if output_format not in ("jsonl", "table"):
+        raise fail(f"unknown format {output_format!r}: use jsonl or table")
+    failures = 0
+    for source in inputs:
+        try:
+            record = single_pages.extract_source(source)
+        except single_pages.InputError as exc:
+            console.print(f"[red]{source}: {exc}")
+            failures += 1
+            continue
+        if output_format == "jsonl":
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            single_pages.print_table(record)
+    if failures:
+        raise typer.Exit(2)
+
+
+@app.command()
+def score(
+    run_id: RunOption = None,
+    rubric: Rubric = "seed",
+) -> None:
+    """(Re)score a stored run: grades every site again, replacing earlier scores."""
+    from flows import stages
+
+    engine = open_database()
+    run_id = resolve_run(engine, run_id)
+    try:
+        grades = stages.score(engine, run_id, rubric)
+    except (OSError, KeyError) as exc:
+        raise fail(f"cannot load rubric {rubric!r}: {exc}") from None
+    console.print(
+        f"Run {run_id} scored with rubric {rubric}: "
+        + ", ".join(f"{g} {n}" for g, n in sorted(grades.items()))
+    )
+
+
+@app.command()
+def report(
+    run_id: RunOption = None,
+    rubric: Rubric = "seed",
+    out: Annotated[
+        Path | None, typer.Option(help="Folder to write into (default var/reports/run-ID).")
+    ] = None,
+) -> None:
+    """Write the HTML report of a run and print the path of every file written."""
+    from flows.audit import write_report
+
+    engine = open_database()
+    run_id = resolve_run(engine, run_id)
+    path = write_report(engine, run_id, rubric, out or storage.home() / "reports" / f"run-{run_id}")
+    typer.echo(path)
+
+
+@app.command()
+def export(
+    output_format: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    out: Annotated[Path, typer.Option(help="Folder to write the tables into.")] = Path(
+        "var/exports"
+    ),
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="Only this run (default: every run).")
+    ] = None,
+) -> None:
+    """Export every table (sites, pages, claims, site_scores, ...) as CSV or Parquet files."""
+    from reports import FORMATS, write_tables
+    from storage.queries import export_frames
+
+    if output_format not in FORMATS:
+        raise fail(f"unknown format {output_format!r}: use {' or '.join(FORMATS)}")
+    engine = open_database()
+    if run_id is not None:
+        run_id = resolve_run(engine, run_id)
+    for path in write_tables(export_frames(engine, run_id), out, output_format):
+        typer.echo(path)
+
+
+@app.command()
+def demo(
+    sites: Annotated[int, typer.Option(help="Number of demo sites to generate.")] = 24,
+    seed: Annotated[int, typer.Option(help="Seed of the demo web generator.")] = 7,
+    port: Annotated[
+        int, typer.Option(help="Port for the demo web on 127.0.0.1 (0: any free port).")
+    ] = 8765,
+    fast: Fast = False,
+) -> None:
+    """Serve the bundled demo web on 127.0.0.1, audit all of it and print where results are."""
+    from flows import demo as demo_run
+
+    open_database(upgrade=True)
+    demo_run.run_demo(sites=sites, seed=seed, port=port, fast=fast)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the tables of CLINIC_AUDIT_DB_URL (default var/clinic-audit.db)."""
+    engine = open_database(upgrade=True)
+    console.print(f"{storage.database_url()} is at revision {storage.current_revision(engine)}")

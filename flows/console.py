@@ -1,0 +1,53 @@
+"""Terminal output for the CLI: a rich progress display that stages report into."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+console = Console(stderr=True, highlight=False)
+
+
+class RichReporter:
+    """Shows one progress line per stage: a bar when the total is known, a count otherwise."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description:<8}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("[dim]{task.fields[detail]}"),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> RichReporter:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def start(self, stage: str, total: int | None) -> None:
+        self.tasks[stage] = self.progress.add_task(stage, total=total, detail="")
+
+    def advance(self, stage: str, detail: str = "") -> None:
+        self.progress.update(self.tasks[stage], advance=1, detail=detail)
+
+    def note(self, message: str) -> None:
+        self.progress.console.print(f"[yellow]{message}")
+
+    def finish(self, stage: str) -> None:
+        task = self.progress.tasks[self.tasks[stage]]
+        self.progress.update(self.tasks[stage], total=task.completed, detail="done")

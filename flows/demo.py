@@ -1,0 +1,158 @@
+"""``clinic-audit demo``: serve the bundled demo web, audit all of it, and grade ourselves.
+
+The demo web knows what each of its sites really claims, so the demo ends by measuring the
+extraction against that ground truth, the one number a newcomer should look at first.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from rich.table import Table
+
+import demoweb
+import storage
+from flows.cli import print_summary, run_flow
+from flows.console import console
+from flows.stages import CrawlOptions
+from score import ClaimRecord, aggregate_site
+from storage.queries import claim_rows, site_rows
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Precision and recall of one stance over (site, condition) pairs."""
+
+    true_positives: int
+    predicted: int
+    expected: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.expected if self.expected else 1.0
+
+
+def agreement(predicted: dict[str, set[str]], expected: dict[str, set[str]]) -> Agreement:
+    """Compare per-site sets of condition slugs (keyed by host)."""
+    hosts = predicted.keys() | expected.keys()
+    hits = sum(len(predicted.get(h, set()) & expected.get(h, set())) for h in hosts)
+    return Agreement(
+        hits,
+        sum(len(v) for v in predicted.values()),
+        sum(len(v) for v in expected.values()),
+    )
+
+
+def site_stances(run_id: int) -> dict[str, dict[str, str]]:
+    """host -> condition slug -> site-level stance, as the audit found them."""
+    engine = storage.connect()
+    with storage.sessions(engine)() as session:
+        hosts = {
+            s.site_id: urlsplit(s.seed_url).hostname or ""
+            for s in site_rows(session, run_id, "seed")
+        }
+        records: defaultdict[int, list[ClaimRecord]] = defaultdict(list)
+        for c in claim_rows(session, run_id):
+            records[c.site_id].append(
+                ClaimRecord(c.kind, c.value, c.url, c.quote, c.stance, c.tier)
+            )
+    return {
+        host: {
+            slug: cond.stance for slug, cond in aggregate_site(records[site_id]).conditions.items()
+        }
+        for site_id, host in hosts.items()
+    }
+
+
+def run_demo(sites: int, seed: int, port: int, fast: bool) -> None:
+    web = demoweb.generate(n_sites=sites, seed=seed)
+    try:
+        server = demoweb.serve(web, port=port)
+    except OSError:
+        console.print(f"[yellow]port {port} is busy; serving the demo web on a free port")
+        server = demoweb.serve(web, port=0)
+    demo_dir = storage.home() / "demo"
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    seeds_file = demo_dir / "seeds.csv"
+    seeds_file.write_text(demoweb.seeds_csv(web, server.port), encoding="utf-8")
+    (demo_dir / "truth.json").write_text(
+        json.dumps({s.host: s.truth.to_dict() for s in web.sites}, indent=1, sort_keys=True),
+        encoding="utf-8",
+    )
+    console.print(
+        f"Demo web: {len(web.sites)} sites on http://127.0.0.1:{server.port} "
+        f"(seeds in {seeds_file})"
+    )
+    options = CrawlOptions(fast=fast, allow_loopback=True, resolve=("*.test=127.0.0.1",))
+    started = time.monotonic()
+    with server:
+        summary = run_flow(str(seeds_file), "seed", options)
+    elapsed = time.monotonic() - started
+    print_demo_summary(web, summary, elapsed)
+
+
+def print_demo_summary(web: demoweb.DemoWeb, summary: dict[str, object], elapsed: float) -> None:
+    run_id = int(summary["run_id"])  # type: ignore[call-overload]
+    found = site_stances(run_id)
+    engine = storage.connect()
+    with storage.sessions(engine)() as session:
+        scored = {urlsplit(s.seed_url).hostname: s for s in site_rows(session, run_id, "seed")}
+
+    table = Table(title="Sites by grade and by what the demo web says they are")
+    table.add_column("kind")
+    table.add_column("sites", justify="right")
+    table.add_column("grades found")
+    table.add_column("expected")
+    by_kind: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    expected_bands: dict[str, str] = {}
+    for site in web.sites:
+        row = scored.get(site.host)
+        grade = "?" if row is None else (row.grade or "?") if row.is_clinic else "not a clinic"
+        by_kind[site.kind][grade] += 1
+        expected_bands[site.kind] = site.truth.expected_grades or "not a clinic"
+    for kind, grades in sorted(by_kind.items()):
+        table.add_row(
+            kind,
+            str(sum(grades.values())),
+            ", ".join(f"{g} {n}" for g, n in sorted(grades.items())),
+            " or ".join(expected_bands[kind]) if kind != "news" else "not a clinic",
+        )
+    console.print(table)
+
+    claimed = Counter(
+        slug for stances in found.values() for slug, st in stances.items() if st == "claimed"
+    )
+    console.print(
+        "Conditions most claimed: "
+        + ", ".join(f"{slug} ({n})" for slug, n in claimed.most_common(8))
+    )
+
+    quality = Table(title="Extraction against the demo web's ground truth (site, condition) pairs")
+    for column in ("stance", "precision", "recall", "found", "expected"):
+        quality.add_column(column, justify="right" if column != "stance" else "left")
+    for stance in ("claimed", "disclaimed"):
+        predicted = {h: {s for s, st in v.items() if st == stance} for h, v in found.items()}
+        expected = {
+            site.host: {s for s, st in site.truth.conditions.items() if st == stance}
+            for site in web.sites
+        }
+        score = agreement(predicted, expected)
+        quality.add_row(
+            stance,
+            f"{score.precision:.3f}",
+            f"{score.recall:.3f}",
+            str(score.predicted),
+            str(score.expected),
+        )
+    console.print(quality)
+    print_summary(summary)
+    console.print(f"Tables:   {storage.home() / 'reports' / f'run-{run_id}' / 'tables'}")
+    console.print(f"Demo audit took {elapsed:.1f}s.")

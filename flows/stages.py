@@ -1,0 +1,273 @@
+"""The stages of an audit run, each a plain function over the database.
+
+The Prefect flow (:mod:`flows.audit`) and the CLI call these; each is idempotent for a run, so
+a retried or repeated stage leaves the same rows behind.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+import storage
+from crawler import CrawlJob, JobSite, Seed, decode_html, read_response
+from extract import DocumentExtraction, extract_document
+from flows.progress import reporter
+from score import ClaimRecord, aggregate_site, load_rubric, score_site
+from storage import Claim, CrawlRun, Page, Site, SiteCrawl
+from storage.writes import (
+    finish_run,
+    replace_page_claims,
+    replace_site_assessment,
+    start_run,
+    upsert_site,
+)
+
+#: Content types extraction reads; anything else is archived but not parsed.
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+FLAG_NAMES = (
+    "cure_or_guarantee",
+    "fda_approval_claim",
+    "cites_research",
+    "testimonials",
+    "states_cell_count",
+    "imaging_guidance",
+    "lists_exclusions",
+    "price_stated",
+)
+
+
+class CrawlFailed(RuntimeError):
+    """The crawler process itself failed (not one site: those are recorded per site)."""
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    fast: bool = False
+    max_pages: int = 200
+    max_depth: int = 4
+    allow_loopback: bool = False
+    resolve: tuple[str, ...] = ()
+    timeout: float = 6 * 3600
+
+
+def archive_root() -> Path:
+    return storage.home() / "warc"
+
+
+def prepare_run(engine: Engine, seeds: list[Seed], source: str, settings: dict[str, Any]) -> int:
+    """Create the run and its sites; return the run id."""
+    with storage.sessions(engine).begin() as session:
+        run = start_run(session, source, settings)
+        for seed in seeds:
+            site_id = upsert_site(session, seed.url, seed.host, seed.name, seed.country)
+            session.merge(SiteCrawl(run_id=run.id, site_id=site_id, status="pending"))
+        return run.id
+
+
+def run_sites(session: Session, run_id: int) -> list[Site]:
+    query = select(Site).join(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(Site.id)
+    return list(session.scalars(query))
+
+
+def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
+    """Crawl every site of the run in a Scrapy subprocess; return page and error counts."""
+    with storage.sessions(engine)() as session:
+        sites = [JobSite(s.id, s.seed_url) for s in run_sites(session, run_id)]
+    run_dir = storage.home() / "runs" / f"run-{run_id}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    job = CrawlJob(
+        run_id=run_id,
+        db_url=engine.url.render_as_string(hide_password=False),
+        archive_root=str(archive_root()),
+        sites=sites,
+        fast=options.fast,
+        max_pages=options.max_pages,
+        max_depth=options.max_depth,
+        allow_loopback=options.allow_loopback,
+        resolve=list(options.resolve),
+        log_file=str(run_dir / "crawl.log"),
+    )
+    job_file = run_dir / "crawl-job.json"
+    job.write(job_file)
+    counts: Counter[str] = Counter()
+    show = reporter()
+    show.start("crawl", None)
+    stderr_path = run_dir / "crawl.stderr"
+    with (
+        stderr_path.open("w") as stderr,
+        subprocess.Popen(
+            [sys.executable, "-m", "crawler", str(job_file)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        ) as process,
+    ):
+        # The crawler reports as it goes; a timer, not the read loop, enforces the deadline.
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            process.kill()
+
+        deadline = threading.Timer(options.timeout, kill)
+        deadline.start()
+        assert process.stdout is not None
+        for line in process.stdout:
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            counts[event["event"]] += 1
+            show.advance("crawl", urlsplit(event.get("url", "")).netloc)
+        process.wait()
+        deadline.cancel()
+    show.finish("crawl")
+    if timed_out.is_set():
+        raise CrawlFailed(f"crawl of run {run_id} timed out after {options.timeout:.0f}s")
+    if process.returncode != 0:
+        tail = "\n".join(stderr_path.read_text(errors="replace").strip().splitlines()[-15:])
+        raise CrawlFailed(f"crawler exited with {process.returncode}; see {job.log_file}\n{tail}")
+    return {"pages": counts["page"], "errors": counts["error"]}
+
+
+def claims_of(doc: DocumentExtraction) -> list[dict[str, Any]]:
+    """Claim rows for the claims table from one page's extraction."""
+    rows = [
+        {
+            "kind": "condition",
+            "value": c.slug,
+            "stance": c.stance,
+            "tier": c.tier,
+            "quote": c.quote,
+            "cue": c.cue,
+        }
+        for c in doc.conditions
+    ]
+    named = (
+        ("cell_source", doc.cell_sources),
+        ("origin", doc.origin),
+        ("regulator", doc.regulators),
+        ("flag", [name for name, on in doc.flags.items() if on]),
+    )
+    for kind, values in named:
+        rows.extend(
+            {"kind": kind, "value": v, "quote": doc.evidence.get(f"{kind}:{v}", "")} for v in values
+        )
+    return rows
+
+
+def extract(engine: Engine, run_id: int) -> dict[str, int]:
+    """Extract claims from every archived page of the run (again, if already done)."""
+    factory = storage.sessions(engine)
+    with factory() as session:
+        page_ids = list(
+            session.scalars(select(Page.id).where(Page.run_id == run_id).order_by(Page.id))
+        )
+    show = reporter()
+    show.start("extract", len(page_ids))
+    counts: Counter[str] = Counter()
+    root = archive_root()
+    for start in range(0, len(page_ids), 100):
+        with factory.begin() as session:
+            pages = session.scalars(select(Page).where(Page.id.in_(page_ids[start : start + 100])))
+            for page in pages:
+                counts["claims"] += _extract_page(session, root, page, counts)
+                show.advance("extract", urlsplit(page.url).netloc)
+    show.finish("extract")
+    return dict(counts)
+
+
+def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]) -> int:
+    content_type = (page.content_type or "text/html").split(";")[0].strip().lower()
+    if content_type not in TEXT_TYPES:
+        counts["skipped"] += 1
+        return 0
+    try:
+        response = read_response(root, page.warc_file, page.warc_offset)
+    except (OSError, LookupError, ValueError) as exc:
+        counts["unreadable"] += 1
+        reporter().note(f"cannot read the archived copy of {page.url}: {exc}")
+        return 0
+    counts["pages"] += 1
+    doc = extract_document(decode_html(response), page.url)
+    return replace_page_claims(
+        session,
+        page,
+        claims_of(doc),
+        language=doc.language,
+        is_clinic=doc.is_clinic,
+        title=doc.title,
+    )
+
+
+def score(engine: Engine, run_id: int, rubric_name: str = "seed") -> Counter[str]:
+    """Grade every site of the run under ``rubric_name``; return the count of each grade."""
+    rubric = load_rubric(rubric_name)
+    grades: Counter[str] = Counter()
+    with storage.sessions(engine).begin() as session:
+        run = session.get(CrawlRun, run_id)
+        if run is None:
+            raise LookupError(f"no run {run_id}")
+        run.kb_name, run.kb_hash = rubric.name, rubric.kb_hash
+        for site in run_sites(session, run_id):
+            rows = session.execute(
+                select(Claim, Page.url)
+                .join(Page, Claim.page_id == Page.id)
+                .where(Claim.run_id == run_id, Claim.site_id == site.id)
+                .order_by(Page.id, Claim.id)
+            ).all()
+            records = [
+                ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier) for c, url in rows
+            ]
+            verdicts = list(
+                session.scalars(
+                    select(Page.is_clinic).where(
+                        Page.run_id == run_id, Page.site_id == site.id, Page.is_clinic.is_not(None)
+                    )
+                )
+            )
+            # A site is a clinic when most of its readable pages read like one.
+            is_clinic = bool(verdicts) and sum(verdicts) * 2 >= len(verdicts)
+            claims = aggregate_site(records)
+            assessment = score_site(claims, is_clinic, rubric)
+            flags = []
+            for name in FLAG_NAMES:
+                evidence = claims.evidence_for("flag", name)
+                flags.append(
+                    {
+                        "flag": name,
+                        "value": bool(evidence),
+                        "quote": evidence[0].quote if evidence else None,
+                        "url": evidence[0].url if evidence else None,
+                    }
+                )
+            replace_site_assessment(
+                session,
+                run_id=run_id,
+                site_id=site.id,
+                rubric=rubric.name,
+                kb_hash=rubric.kb_hash,
+                is_clinic=assessment.is_clinic,
+                risk_score=assessment.risk_score,
+                grade=assessment.grade,
+                reasons=[r.to_dict() for r in assessment.reasons],
+                flags=flags,
+            )
+            grades[assessment.grade if is_clinic else "not a clinic"] += 1
+    return grades
+
+
+def close_run(engine: Engine, run_id: int, status: str, summary: dict[str, Any]) -> None:
+    with storage.sessions(engine).begin() as session:
+        finish_run(session, run_id, status, summary)

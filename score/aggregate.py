@@ -1,0 +1,81 @@
+"""A site's claims: the union over its pages, strongest stance first, every quote kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+#: Stances from strongest to weakest: a condition claimed anywhere on a site is claimed.
+STANCE_ORDER = ("claimed", "disclaimed", "mentioned")
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """One stored claim of one page, as scoring sees it."""
+
+    kind: str  # condition | cell_source | origin | regulator | flag
+    value: str
+    url: str
+    quote: str = ""
+    stance: str | None = None
+    tier: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    quote: str
+    url: str
+    stance: str | None = None
+
+
+@dataclass
+class SiteCondition:
+    slug: str
+    tier: str
+    stance: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class SiteClaims:
+    """Everything a site says, over all its pages."""
+
+    conditions: dict[str, SiteCondition] = field(default_factory=dict)
+    named: dict[str, dict[str, list[Evidence]]] = field(default_factory=dict)
+
+    def named_values(self, kind: str) -> list[str]:
+        """The slugs of ``kind`` (cell_source, origin, regulator, flag) named on any page."""
+        return sorted(self.named.get(kind, {}))
+
+    def evidence_for(self, kind: str, value: str) -> list[Evidence]:
+        return self.named.get(kind, {}).get(value, [])
+
+    def claimed(self) -> list[SiteCondition]:
+        return [c for c in self.conditions.values() if c.stance == "claimed"]
+
+
+def aggregate_site(claims: Iterable[ClaimRecord]) -> SiteClaims:
+    """Fold a site's page claims into one :class:`SiteClaims`.
+
+    A condition takes its strongest stance over the pages (claimed > disclaimed > mentioned)
+    and keeps every quote, so "claimed on /treatments, disclaimed on /faq" shows both.
+    """
+    site = SiteClaims()
+    for claim in claims:
+        evidence = Evidence(claim.quote, claim.url, claim.stance)
+        if claim.kind != "condition":
+            site.named.setdefault(claim.kind, {}).setdefault(claim.value, []).append(evidence)
+            continue
+        stance = claim.stance or "mentioned"
+        known = site.conditions.get(claim.value)
+        if known is None:
+            known = site.conditions[claim.value] = SiteCondition(
+                claim.value, claim.tier or "unproven", stance
+            )
+        elif STANCE_ORDER.index(stance) < STANCE_ORDER.index(known.stance):
+            known.stance = stance
+        known.evidence.append(evidence)
+    for condition in site.conditions.values():
+        # The quote that gave the site-level stance comes first.
+        condition.evidence.sort(key=lambda e: STANCE_ORDER.index(e.stance or "mentioned"))
+    return site

@@ -1,0 +1,33 @@
+"""The audit's tables and the only code that reads or writes them.
+
+Flows and reports go through this package; extraction and scoring never touch the database.
+"""
+
+from storage.database import (
+    StorageError,
+    connect,
+    current_revision,
+    database_url,
+    home,
+    sessions,
+    upgrade,
+)
+from storage.tables import Base, Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
+
+__all__ = [
+    "Base",
+    "Claim",
+    "CrawlRun",
+    "Page",
+    "Site",
+    "SiteCrawl",
+    "SiteFlag",
+    "SiteScore",
+    "StorageError",
+    "connect",
+    "current_revision",
+    "database_url",
+    "home",
+    "sessions",
+    "upgrade",
+]

@@ -1,0 +1,101 @@
+"""Where the database is, how to open it, and how to bring its schema up to date."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StorageError(RuntimeError):
+    """The database cannot be opened or used; the message says which and why."""
+
+
+def home() -> Path:
+    """The folder holding the default database, the WARC archive and the reports.
+
+    ``CLINIC_AUDIT_HOME`` moves it; the default is ``var/`` under the working directory.
+    """
+    return Path(os.environ.get("CLINIC_AUDIT_HOME", "var"))
+
+
+def database_url() -> str:
+    """``CLINIC_AUDIT_DB_URL`` if set, else a SQLite file ``clinic-audit.db`` in :func:`home`."""
+    return os.environ.get("CLINIC_AUDIT_DB_URL") or f"sqlite:///{home() / 'clinic-audit.db'}"
+
+
+def _describe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def connect(url: str | None = None) -> Engine:
+    """Open the database at ``url`` (default :func:`database_url`) and check it answers.
+
+    Raises:
+        StorageError: the URL is malformed, the server is unreachable or the file is not a
+            database. The message names the URL (password hidden) and the cause.
+    """
+    url = url or database_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(f"not a database URL: {url!r} ({exc})") from exc
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed, pool_pre_ping=True)
+    except Exception as exc:  # a missing driver, a bad option: all mean "cannot open"
+        raise StorageError(f"cannot open database {_describe(url)}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.connect() as conn:
+            inspect(conn).get_table_names()
+    except (OperationalError, DatabaseError) as exc:
+        engine.dispose()
+        cause = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StorageError(f"cannot open database {_describe(url)}: {cause}") from exc
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    # WAL lets the report read while a crawl writes; the busy timeout turns a brief lock
+    # held by the crawler process into a wait instead of an error.
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the Alembic migrations up to ``revision`` (idempotent)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None for an empty database."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    """A session factory whose objects stay readable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,208 @@
+"""Read-side queries for reports and exports: rows out, no ORM objects escaping."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from storage.tables import Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    site_id: int
+    seed_url: str
+    name: str | None
+    country: str | None
+    crawl_status: str
+    pages: int
+    errors: list[dict[str, str]]
+    is_clinic: bool | None
+    risk_score: int | None
+    grade: str | None
+    reasons: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    site_id: int
+    kind: str
+    value: str
+    stance: str | None
+    tier: str | None
+    quote: str
+    url: str
+
+
+def latest_run_id(session: Session) -> int | None:
+    return session.scalar(select(func.max(CrawlRun.id)))
+
+
+def site_rows(session: Session, run_id: int, rubric: str) -> list[SiteRow]:
+    """Every site of a run with its crawl outcome and score, riskiest first."""
+    query = (
+        select(Site, SiteCrawl, SiteScore)
+        .join(SiteCrawl, SiteCrawl.site_id == Site.id)
+        .outerjoin(
+            SiteScore,
+            (SiteScore.site_id == Site.id)
+            & (SiteScore.run_id == run_id)
+            & (SiteScore.rubric == rubric),
+        )
+        .where(SiteCrawl.run_id == run_id)
+    )
+    rows = [
+        SiteRow(
+            site.id,
+            site.seed_url,
+            site.name,
+            site.country,
+            crawl.status,
+            crawl.pages,
+            list(crawl.errors or []),
+            score.is_clinic if score else None,
+            score.risk_score if score else None,
+            score.grade if score else None,
+            list(score.reasons or []) if score else [],
+        )
+        for site, crawl, score in session.execute(query)
+    ]
+    return sorted(rows, key=lambda r: (-(r.risk_score or -1), r.seed_url))
+
+
+def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
+    query = (
+        select(Claim, Page.url)
+        .join(Page, Claim.page_id == Page.id)
+        .where(Claim.run_id == run_id)
+        .order_by(Claim.site_id, Page.id, Claim.id)
+    )
+    return [
+        ClaimRow(c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url)
+        for c, url in session.execute(query)
+    ]
+
+
+def run_info(session: Session, run_id: int) -> CrawlRun | None:
+    return session.get(CrawlRun, run_id)
+
+
+def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.DataFrame]:
+    """The tables analysts get, one DataFrame each (all runs, or only ``run_id``)."""
+
+    def where(column: Any, query: Any) -> Any:
+        return query if run_id is None else query.where(column == run_id)
+
+    queries = {
+        "crawl_runs": where(
+            CrawlRun.id,
+            select(
+                CrawlRun.id.label("run_id"),
+                CrawlRun.started_at,
+                CrawlRun.finished_at,
+                CrawlRun.status,
+                CrawlRun.seeds_source,
+                CrawlRun.kb_name,
+                CrawlRun.kb_hash,
+            ),
+        ),
+        "sites": select(
+            Site.id.label("site_id"),
+            Site.seed_url.label("url"),
+            Site.host,
+            Site.name,
+            Site.country,
+            Site.first_seen_at,
+        ),
+        "site_crawls": where(
+            SiteCrawl.run_id,
+            select(
+                SiteCrawl.run_id,
+                Site.seed_url.label("url"),
+                SiteCrawl.status,
+                SiteCrawl.pages,
+                SiteCrawl.errors,
+            ).join(Site, Site.id == SiteCrawl.site_id),
+        ),
+        "pages": where(
+            Page.run_id,
+            select(
+                Page.id.label("page_id"),
+                Page.run_id,
+                Site.seed_url.label("site_url"),
+                Page.url,
+                Page.status,
+                Page.content_type,
+                Page.depth,
+                Page.fetched_at,
+                Page.size,
+                Page.sha256,
+                Page.warc_file,
+                Page.warc_offset,
+                Page.title,
+                Page.language,
+                Page.is_clinic,
+            ).join(Site, Site.id == Page.site_id),
+        ),
+        "claims": where(
+            Claim.run_id,
+            select(
+                Claim.run_id,
+                Site.seed_url.label("site_url"),
+                Page.url.label("page_url"),
+                Claim.kind,
+                Claim.value,
+                Claim.stance,
+                Claim.tier,
+                Claim.quote,
+                Claim.cue,
+            )
+            .join(Page, Page.id == Claim.page_id)
+            .join(Site, Site.id == Claim.site_id),
+        ),
+        "site_scores": where(
+            SiteScore.run_id,
+            select(
+                Site.seed_url.label("url"),
+                SiteScore.run_id,
+                SiteScore.rubric,
+                SiteScore.is_clinic,
+                SiteScore.risk_score,
+                SiteScore.grade,
+                SiteScore.reasons,
+                SiteScore.kb_hash,
+                SiteScore.scored_at,
+            ).join(Site, Site.id == SiteScore.site_id),
+        ),
+        "site_flags": where(
+            SiteFlag.run_id,
+            select(
+                SiteFlag.run_id,
+                Site.seed_url.label("url"),
+                SiteFlag.flag,
+                SiteFlag.value,
+                SiteFlag.quote,
+                SiteFlag.url.label("page_url"),
+            ).join(Site, Site.id == SiteFlag.site_id),
+        ),
+    }
+    frames = {}
+    with engine.connect() as conn:
+        for name, query in queries.items():
+            frame = pd.read_sql(query, conn)
+            for column in ("errors", "reasons"):
+                if column in frame:
+                    frame[column] = frame[column].map(_as_json)
+            frames[name] = frame.sort_values(list(frame.columns[:2]), kind="stable")
+    return frames
+
+
+def _as_json(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,161 @@
+"""Idempotent writes: every stage can run again over the same run without duplicating rows.
+
+Rows with a natural key (a site's seed URL, a page's (run, URL), a score's (run, site, rubric))
+are upserted; the rows a stage derives from one input (a page's claims, a site's flags) are
+replaced as a set inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.database import StorageError
+from storage.tables import Base, Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore, utcnow
+
+_INSERTS: dict[str, Callable[[Table], Any]] = {
+    "sqlite": sqlite_insert,
+    "postgresql": postgresql_insert,
+}
+
+
+def _upsert(
+    session: Session, model: type[Base], values: Mapping[str, Any], key: list[str]
+) -> int | None:
+    """Insert ``values`` or update the row with the same ``key``; return the row's id if any."""
+    dialect = session.get_bind().dialect.name
+    try:
+        insert = _INSERTS[dialect]
+    except KeyError:
+        raise StorageError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL") from None
+    table = cast(Table, model.__table__)
+    stmt = insert(table).values(**values)
+    changed = {name: stmt.excluded[name] for name in values if name not in key}
+    stmt = (
+        stmt.on_conflict_do_update(index_elements=key, set_=changed)
+        if changed
+        else stmt.on_conflict_do_nothing(index_elements=key)
+    )
+    if "id" in table.c:
+        stmt = stmt.returning(table.c.id)
+        row_id = session.execute(stmt).scalar()
+        if row_id is None:  # do-nothing conflict: the row exists, fetch its id
+            where = [table.c[name] == values[name] for name in key]
+            row_id = session.execute(select(table.c.id).where(*where)).scalar_one()
+        return int(row_id)
+    session.execute(stmt)
+    return None
+
+
+def start_run(session: Session, seeds_source: str, settings: Mapping[str, Any]) -> CrawlRun:
+    """Open a new run row and return it (its ``id`` names the run everywhere)."""
+    run = CrawlRun(seeds_source=seeds_source, settings=dict(settings), status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session, run_id: int, status: str, summary: Mapping[str, Any] | None = None
+) -> None:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise StorageError(f"no run {run_id}")
+    run.status = status
+    run.finished_at = utcnow()
+    if summary is not None:
+        run.summary = dict(summary)
+
+
+def upsert_site(
+    session: Session, seed_url: str, host: str, name: str | None, country: str | None
+) -> int:
+    """The id of the site with this seed URL, created or its name/country refreshed."""
+    values = {"seed_url": seed_url, "host": host, "name": name, "country": country}
+    row_id = _upsert(session, Site, values, ["seed_url"])
+    assert row_id is not None
+    return row_id
+
+
+def record_site_crawl(
+    session: Session, run_id: int, site_id: int, status: str, pages: int, errors: list[Any]
+) -> None:
+    values = {
+        "run_id": run_id,
+        "site_id": site_id,
+        "status": status,
+        "pages": pages,
+        "errors": errors,
+    }
+    _upsert(session, SiteCrawl, values, ["run_id", "site_id"])
+
+
+def record_page(session: Session, **fields: Any) -> int:
+    """Upsert a fetched page by (run_id, url) and return its id."""
+    row_id = _upsert(session, Page, fields, ["run_id", "url"])
+    assert row_id is not None
+    return row_id
+
+
+def replace_page_claims(
+    session: Session,
+    page: Page,
+    claims: Iterable[Mapping[str, Any]],
+    *,
+    language: str,
+    is_clinic: bool,
+    title: str,
+    extracted_at: datetime | None = None,
+) -> int:
+    """Replace everything extracted from ``page`` with ``claims``; return how many were stored."""
+    session.execute(delete(Claim).where(Claim.page_id == page.id))
+    rows = [
+        Claim(run_id=page.run_id, site_id=page.site_id, page_id=page.id, **claim)
+        for claim in claims
+    ]
+    session.add_all(rows)
+    page.language = language
+    page.is_clinic = is_clinic
+    page.title = title
+    page.extracted_at = extracted_at or utcnow()
+    return len(rows)
+
+
+def replace_site_assessment(
+    session: Session,
+    *,
+    run_id: int,
+    site_id: int,
+    rubric: str,
+    kb_hash: str,
+    is_clinic: bool,
+    risk_score: int,
+    grade: str,
+    reasons: list[dict[str, Any]],
+    flags: Iterable[Mapping[str, Any]],
+) -> None:
+    """Store a site's score under ``rubric`` and its flags, replacing any earlier scoring."""
+    _upsert(
+        session,
+        SiteScore,
+        {
+            "run_id": run_id,
+            "site_id": site_id,
+            "rubric": rubric,
+            "kb_hash": kb_hash,
+            "is_clinic": is_clinic,
+            "risk_score": risk_score,
+            "grade": grade,
+            "reasons": reasons,
+            "scored_at": utcnow(),
+        },
+        ["run_id", "site_id", "rubric"],
+    )
+    session.execute(delete(SiteFlag).where(SiteFlag.run_id == run_id, SiteFlag.site_id == site_id))
+    session.add_all(SiteFlag(run_id=run_id, site_id=site_id, **flag) for flag in flags)
