@@ -18,6 +18,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import IResolverSimple
@@ -51,6 +52,10 @@ def parse_resolve_rules(rules: Sequence[str] | str) -> list[tuple[str, str]]:
             raise ValueError(f"bad resolve rule {rule!r}: expected HOST_PATTERN=IP")
         pairs.append((pattern.strip().lower(), address.strip()))
     return pairs
+
+
+class AddressRefused(DNSLookupError):
+    """A name resolved, but to an address the policy forbids."""
 
 
 @implementer(IResolverSimple)
@@ -94,12 +99,16 @@ class GuardedResolver(CachingThreadedResolver):
     def _checked(self, address: str, name: str) -> str:
         refusal = address_refusal(address, self.allow_loopback)
         if refusal:
-            raise DNSLookupError(f"{name} resolves to {address}: {refusal}")
+            raise AddressRefused(f"{name} resolves to {address}: {refusal}")
         return address
 
 
 class AddressPolicyMiddleware:
-    """Refuses non-http(s) URLs and IP-literal hosts that the policy forbids."""
+    """Refuses non-http(s) URLs and hosts whose address the policy forbids, saying why.
+
+    Names are resolved here first (the answer is cached for the download itself) because a
+    refusal raised inside the resolver reaches the spider only as "no results".
+    """
 
     def __init__(self, allow_loopback: bool) -> None:
         self.allow_loopback = allow_loopback
@@ -108,7 +117,7 @@ class AddressPolicyMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.settings.getbool("CLINIC_AUDIT_ALLOW_LOOPBACK"))
 
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
             raise IgnoreRequest(f"scheme {parts.scheme!r} refused: only http and https")
@@ -116,7 +125,17 @@ class AddressPolicyMiddleware:
         try:
             ipaddress.ip_address(host)
         except ValueError:
-            return None  # a name: GuardedResolver checks where it points
+            # Imported here: importing the reactor at module level would install the default
+            # one before Scrapy installs its own.
+            from twisted.internet import reactor
+
+            try:
+                await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined,arg-type]
+            except AddressRefused as exc:
+                raise IgnoreRequest(str(exc)) from None
+            except DNSLookupError:
+                pass  # the download fails with its own, clearer DNS error
+            return None
         refusal = address_refusal(host, self.allow_loopback)
         if refusal:
             raise IgnoreRequest(f"{host}: {refusal}")

@@ -44,6 +44,19 @@ RunOption = Annotated[
 ]
 
 
+@app.callback()
+def main() -> None:
+    """Audit what stem-cell clinics claim on their websites against the published evidence.
+
+    Results go to CLINIC_AUDIT_DB_URL (default: the SQLite file var/clinic-audit.db) and to
+    the folder CLINIC_AUDIT_HOME (default: var/): WARC archive, reports, tables.
+    """
+    # Prefect's own state (the temporary server's database) lives beside ours, not in ~/.
+    prefect_home = (storage.home() / "prefect").resolve()
+    prefect_home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(prefect_home))
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     console.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
@@ -130,10 +143,12 @@ def run(
 
 
 def run_flow(seeds_file: str, rubric: str, options: Any) -> dict[str, Any]:
+    # Our own progress display says what happens; Prefect's INFO lines would only repeat it.
+    # Set before Prefect is first imported: it reads its settings once, at import.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.audit import audit_flow
     from flows.stages import CrawlFailed
 
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     try:
         with showing_progress():
             return audit_flow(seeds_file, storage.database_url(), rubric, options)

@@ -13,7 +13,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-console = Console(stderr=True, highlight=False)
+# soft_wrap: a message or a path stays on one line, whatever the terminal width.
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class RichReporter:

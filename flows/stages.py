@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 import storage
 from crawler import CrawlJob, JobSite, Seed, decode_html, read_response
-from extract import DocumentExtraction, extract_document
+from extract import FLAG_NAMES, DocumentExtraction, extract_document
 from flows.progress import reporter
-from score import ClaimRecord, aggregate_site, load_rubric, score_site
+from score import ClaimRecord, Rubric, aggregate_site, load_rubric, score_site
 from storage import Claim, CrawlRun, Page, Site, SiteCrawl
 from storage.writes import (
     finish_run,
@@ -35,16 +35,6 @@ from storage.writes import (
 
 #: Content types extraction reads; anything else is archived but not parsed.
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
-FLAG_NAMES = (
-    "cure_or_guarantee",
-    "fda_approval_claim",
-    "cites_research",
-    "testimonials",
-    "states_cell_count",
-    "imaging_guidance",
-    "lists_exclusions",
-    "price_stated",
-)
 
 
 class CrawlFailed(RuntimeError):
@@ -199,8 +189,13 @@ def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]
         counts["unreadable"] += 1
         reporter().note(f"cannot read the archived copy of {page.url}: {exc}")
         return 0
+    try:
+        doc = extract_document(decode_html(response), page.url)
+    except Exception as exc:  # one unparseable page must not sink the run: note it, go on
+        counts["failed"] += 1
+        reporter().note(f"cannot extract {page.url}: {type(exc).__name__}: {exc}")
+        return 0
     counts["pages"] += 1
-    doc = extract_document(decode_html(response), page.url)
     return replace_page_claims(
         session,
         page,
@@ -221,51 +216,54 @@ def score(engine: Engine, run_id: int, rubric_name: str = "seed") -> Counter[str
             raise LookupError(f"no run {run_id}")
         run.kb_name, run.kb_hash = rubric.name, rubric.kb_hash
         for site in run_sites(session, run_id):
-            rows = session.execute(
-                select(Claim, Page.url)
-                .join(Page, Claim.page_id == Page.id)
-                .where(Claim.run_id == run_id, Claim.site_id == site.id)
-                .order_by(Page.id, Claim.id)
-            ).all()
-            records = [
-                ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier) for c, url in rows
-            ]
-            verdicts = list(
-                session.scalars(
-                    select(Page.is_clinic).where(
-                        Page.run_id == run_id, Page.site_id == site.id, Page.is_clinic.is_not(None)
-                    )
-                )
-            )
-            # A site is a clinic when most of its readable pages read like one.
-            is_clinic = bool(verdicts) and sum(verdicts) * 2 >= len(verdicts)
-            claims = aggregate_site(records)
-            assessment = score_site(claims, is_clinic, rubric)
-            flags = []
-            for name in FLAG_NAMES:
-                evidence = claims.evidence_for("flag", name)
-                flags.append(
-                    {
-                        "flag": name,
-                        "value": bool(evidence),
-                        "quote": evidence[0].quote if evidence else None,
-                        "url": evidence[0].url if evidence else None,
-                    }
-                )
-            replace_site_assessment(
-                session,
-                run_id=run_id,
-                site_id=site.id,
-                rubric=rubric.name,
-                kb_hash=rubric.kb_hash,
-                is_clinic=assessment.is_clinic,
-                risk_score=assessment.risk_score,
-                grade=assessment.grade,
-                reasons=[r.to_dict() for r in assessment.reasons],
-                flags=flags,
-            )
-            grades[assessment.grade if is_clinic else "not a clinic"] += 1
+            grades[_score_site(session, run_id, site.id, rubric) or "not a clinic"] += 1
     return grades
+
+
+def _score_site(session: Session, run_id: int, site_id: int, rubric: Rubric) -> str | None:
+    """Score one site and store the result; return its grade, or None if it is no clinic."""
+    rows = session.execute(
+        select(Claim, Page.url)
+        .join(Page, Claim.page_id == Page.id)
+        .where(Claim.run_id == run_id, Claim.site_id == site_id)
+        .order_by(Page.id, Claim.id)
+    ).all()
+    claims = aggregate_site(
+        ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier) for c, url in rows
+    )
+    verdicts = session.scalars(
+        select(Page.is_clinic).where(
+            Page.run_id == run_id, Page.site_id == site_id, Page.is_clinic.is_not(None)
+        )
+    ).all()
+    # A site is a clinic when most of its readable pages read like one.
+    is_clinic = bool(verdicts) and sum(bool(v) for v in verdicts) * 2 >= len(verdicts)
+    assessment = score_site(claims, is_clinic, rubric)
+    flags = []
+    for name in FLAG_NAMES:
+        evidence = claims.evidence_for("flag", name)
+        first = evidence[0] if evidence else None
+        flags.append(
+            {
+                "flag": name,
+                "value": first is not None,
+                "quote": first.quote if first else None,
+                "url": first.url if first else None,
+            }
+        )
+    replace_site_assessment(
+        session,
+        run_id=run_id,
+        site_id=site_id,
+        rubric=rubric.name,
+        kb_hash=rubric.kb_hash,
+        is_clinic=assessment.is_clinic,
+        risk_score=assessment.risk_score,
+        grade=assessment.grade,
+        reasons=[r.to_dict() for r in assessment.reasons],
+        flags=flags,
+    )
+    return assessment.grade if assessment.is_clinic else None
 
 
 def close_run(engine: Engine, run_id: int, status: str, summary: dict[str, Any]) -> None:

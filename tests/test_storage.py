@@ -82,7 +82,7 @@ def test_upsert_refreshes_a_site_without_a_new_row(db_url: str) -> None:
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
-    with pytest.raises(storage.StorageError, match="cannot open database .*127.0.0.1:1"):
+    with pytest.raises(storage.StorageError, match=r"cannot open database .*127\.0\.0\.1:1"):
         storage.connect("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
 
 

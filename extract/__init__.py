@@ -1,0 +1,22 @@
+"""Stage 2: pure functions of (html, url) → what the page claims, with a stance.
+
+No database, no network: ``extract_document(html, url)`` returns a :class:`DocumentExtraction`
+whose ``to_contract(source)`` is the ``clinic-audit extract --format jsonl`` object of DESIGN.md.
+Synonyms, cues and page-type hints are data (``score/knowledge/conditions.yaml`` and
+``extract/patterns/*.yaml``).
+"""
+
+from extract.document import extract_document, extract_text
+from extract.knowledge import ConditionEntry, load_conditions
+from extract.models import FLAG_NAMES, STANCES, ConditionFinding, DocumentExtraction
+
+__all__ = [
+    "FLAG_NAMES",
+    "STANCES",
+    "ConditionEntry",
+    "ConditionFinding",
+    "DocumentExtraction",
+    "extract_document",
+    "extract_text",
+    "load_conditions",
+]

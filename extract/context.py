@@ -1,0 +1,128 @@
+"""Stance of a mention from the cues around it (a small ConText).
+
+A cue governs a mention when both sit in the same clause (clauses end at "but", "pero", ";"…)
+and the cue's direction reaches it: forward cues govern what follows them, backward cues what
+precedes them. Among governing cues the highest priority wins, then the nearest one.
+Headings ("Conditions we treat", "No tratamos") lend their stance to the bare list items under
+them, and table column headers ("Red flag") to their cells.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from extract._text import normalise
+from extract.knowledge import Lexicon
+from extract.segment import Block
+
+# Heading cues have no category of their own: they rank like the strongest category of their
+# stance, and the longer (more specific) phrase wins a tie ("conditions we treat" > "we treat").
+_HEADING_PRIORITY = {"disclaimed": 5.0, "mentioned": 4.0, "claimed": 3.0}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A stance cue found in the text (offsets in the normalised document)."""
+
+    start: int
+    end: int
+    text: str
+    category: str
+    direction: str  # "forward" | "backward" | "both"
+    stance: str
+    priority: float
+
+
+@dataclass(frozen=True)
+class Context:
+    """A stance lent by a heading or a column header to the blocks under it."""
+
+    stance: str
+    cue: str
+    category: str  # "heading" or the cue category that set it (e.g. "negation")
+
+
+def governing(cues: list[Cue], ends: list[int], start: int, end: int) -> list[Cue]:
+    """Cues of one sentence that govern the span ``start:end``.
+
+    Args:
+        cues: The sentence's cues.
+        ends: Sorted offsets where the sentence's clauses break (terminator positions).
+        start: Span start (normalised document offset).
+        end: Span end.
+
+    Returns:
+        The governing cues.
+    """
+    clause = bisect_right(ends, start)
+    found = []
+    for cue in cues:
+        if bisect_right(ends, cue.start) != clause:
+            continue
+        after, before = cue.end <= start, cue.start >= end
+        overlap = not after and not before
+        if (
+            overlap
+            or (after and cue.direction in ("forward", "both"))
+            or (before and cue.direction in ("backward", "both"))
+        ):
+            found.append(cue)
+    return found
+
+
+def best_cue(cues: list[Cue], start: int, end: int) -> Cue | None:
+    """The strongest governing cue: highest priority, then nearest to the span."""
+    if not cues:
+        return None
+    return max(cues, key=lambda c: (c.priority, -max(c.start - end, start - c.end, 0)))
+
+
+def heading_context(text: str, lex: Lexicon) -> Context | None:
+    """The stance a heading (or column header) states for what is listed under it, if any."""
+    folded = normalise(text)
+    options: list[tuple[float, int, Context]] = []  # (priority, length, context)
+    for hit in lex.heading_matcher.finditer(folded):
+        stance = hit.values[0]
+        options.append(
+            (_HEADING_PRIORITY[stance], len(hit.text), Context(stance, hit.text, "heading"))
+        )
+    for hit in lex.cue_matcher.finditer(folded):
+        category = lex.categories[hit.values[0].split(":")[0]]
+        if category.name in ("therapy", "question"):
+            continue  # too weak to speak for a whole list
+        options.append(
+            (category.priority, len(hit.text), Context(category.stance, hit.text, category.name))
+        )
+    if not options:
+        return None
+    return max(options, key=lambda o: (o[0], o[1]))[2]
+
+
+def block_contexts(blocks: list[Block], lex: Lexicon) -> list[Context | None]:
+    """For each block, the stance lent to it by its heading or column header (menu-like only).
+
+    Headings form a stack by level, so an "Orthopedic" h3 under a "Conditions we treat" h2
+    keeps the h2's stance, while the next h2 replaces it. "Label:" lines (level 7) only last
+    until the next prose paragraph.
+    """
+    stack: list[tuple[int, Context | None]] = []
+    result: list[Context | None] = []
+    for block in blocks:
+        if block.heading_level:
+            while stack and stack[-1][0] >= block.heading_level:
+                stack.pop()
+            # A sub-heading naming a condition is itself an item of the enclosing list.
+            result.append(next((c for _, c in reversed(stack) if c is not None), None))
+            stack.append((block.heading_level, heading_context(block.text, lex)))
+            continue
+        if not block.menu_like:
+            while stack and stack[-1][0] == 7:
+                stack.pop()
+            result.append(None)
+            continue
+        ctx = heading_context(block.column_header, lex) if block.column_header else None
+        if ctx is None:
+            ctx = next((c for _, c in reversed(stack) if c is not None), None)
+        result.append(ctx)
+    return result

@@ -1,0 +1,271 @@
+"""Page → :class:`DocumentExtraction`: conditions with a stance, entities, flags, page type."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from extract._text import Hit, normalise_raw
+from extract.context import Context, Cue, best_cue, block_contexts, governing
+from extract.knowledge import Lexicon, lexicon
+from extract.models import FLAG_NAMES, STANCE_RANK, ConditionFinding, DocumentExtraction
+from extract.segment import Page, Sentence, html_to_page, split_sentences, text_to_page
+
+MAX_QUOTE = 300
+# Cue categories after which an entity (cell source, origin) is not the site's own.
+_ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
+# Cue categories that make a selling-point flag ("cure", "FDA approved") someone else's words.
+_FLAG_BLOCKERS = frozenset({"hedge", "warning", "others", "research", "question"})
+_WORD = re.compile(r"[a-z]+")
+
+
+def extract_document(html: str, url: str | None = None) -> DocumentExtraction:
+    """Extract what an HTML page claims.
+
+    Args:
+        html: The page markup (decoded text).
+        url: Where the page came from; used for the page type (".gov" hosts are not clinics).
+
+    Returns:
+        The page's conditions with stances, cell sources, origin, regulators and flags.
+    """
+    return _extract(html_to_page(html), url)
+
+
+def extract_text(text: str, url: str | None = None) -> DocumentExtraction:
+    """Extract what a plain-text page claims (``.txt`` inputs); see :func:`extract_document`."""
+    return _extract(text_to_page(text), url)
+
+
+@dataclass
+class _Doc:
+    """The page's sentences in normalised form, joined so each matcher runs once per page."""
+
+    page: Page
+    sentences: list[Sentence]
+    folded: str
+    cased: str
+    starts: list[int]  # normalised start offset of each sentence
+    cues: list[list[Cue]]
+    ends: list[list[int]]  # clause-break offsets per sentence
+    contexts: list[Context | None]  # per block
+
+    def sentence_of(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def governing(self, index: int, hit: Hit) -> list[Cue]:
+        return governing(self.cues[index], self.ends[index], hit.start, hit.end)
+
+
+def _prepare(page: Page, lex: Lexicon) -> _Doc:
+    sentences = split_sentences(page.blocks)
+    # Normalise the whole page in one go (a few regex passes instead of a few per sentence);
+    # NUL separates sentences because normalisation never touches it.
+    cased_parts = [
+        p.strip() for p in normalise_raw("\0".join(s.text for s in sentences)).split("\0")
+    ]
+    if not sentences:
+        cased_parts = []
+    folded_parts, starts = [], []
+    pos = 0
+    for cased in cased_parts:
+        folded = cased.lower()
+        if len(folded) != len(cased):  # rare letters whose lower case is longer ("İ")
+            folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in cased)
+        folded_parts.append(folded)
+        starts.append(pos)
+        pos += len(cased) + 1
+    doc = _Doc(
+        page,
+        sentences,
+        "\n".join(folded_parts),
+        "\n".join(cased_parts),
+        starts,
+        [[] for _ in sentences],
+        [[] for _ in sentences],
+        block_contexts(page.blocks, lex),
+    )
+    for hit in lex.cue_matcher.finditer(doc.folded, doc.cased):
+        for value in hit.values:  # one phrase can be listed both forward and backward
+            category, direction = value.split(":")
+            cat = lex.categories[category]
+            cue = Cue(hit.start, hit.end, hit.text, category, direction, cat.stance, cat.priority)
+            doc.cues[doc.sentence_of(hit.start)].append(cue)
+    for hit in lex.terminator_matcher.finditer(doc.folded):
+        index = doc.sentence_of(hit.start)
+        # "but" inside a cue ("not only … but") is part of the cue, not a clause break.
+        if not any(c.start <= hit.start < c.end for c in doc.cues[index]):
+            doc.ends[index].append(hit.start)
+    question = lex.categories["question"]
+    for i, s in enumerate(sentences):
+        if s.text.rstrip().endswith("?") or s.text.lstrip().startswith("¿"):
+            # A question governs its whole sentence, so it is placed over the sentence's span.
+            end = starts[i] + len(folded_parts[i])
+            doc.cues[i].append(
+                Cue(starts[i], end, "?", "question", "both", "mentioned", question.priority)
+            )
+    return doc
+
+
+def _extract(page: Page, url: str | None) -> DocumentExtraction:
+    lex = lexicon()
+    doc = _prepare(page, lex)
+    is_clinic = _is_clinic(doc, url, lex)
+    flags = dict.fromkeys(FLAG_NAMES, False)
+    evidence: dict[str, str] = {}
+
+    def mark(key: str, sentence: int) -> None:
+        evidence.setdefault(key, doc.sentences[sentence].text[:MAX_QUOTE])
+
+    conditions = _conditions(doc, lex, is_clinic, flags, mark)
+    entities: dict[str, set[str]] = {"cell_source": set(), "origin": set(), "regulator": set()}
+    entity_hits = itertools.chain(
+        lex.entity_matcher.finditer(doc.folded, doc.cased),
+        lex.origin_matcher.finditer(doc.folded, doc.cased),
+    )
+    for hit in entity_hits:
+        index = doc.sentence_of(hit.start)
+        blocked = any(c.category in _ENTITY_BLOCKERS for c in doc.governing(index, hit))
+        for value in hit.values:
+            kind, slug = value.split(":", 1)
+            if kind != "regulator" and blocked:
+                continue  # "we never use embryonic cells", "fraudsters sell amniotic fluid"
+            entities[kind].add(slug)
+            mark(value, index)
+    for name, index in _flag_hits(doc, lex, is_clinic):
+        flags[name] = True
+        mark(f"flag:{name}", index)
+    return DocumentExtraction(
+        url=url,
+        language=_language(doc.folded, lex),
+        is_clinic=is_clinic,
+        title=page.title,
+        conditions=conditions,
+        cell_sources=sorted(entities["cell_source"]),
+        origin=sorted(entities["origin"]),
+        regulators=sorted(entities["regulator"]),
+        flags=flags,
+        evidence=evidence,
+    )
+
+
+def _quote(doc: _Doc, index: int, hit: Hit) -> str:
+    """The sentence of a hit, cut to a window around it when longer than MAX_QUOTE."""
+    text = doc.sentences[index].text
+    if len(text) <= MAX_QUOTE:
+        return text
+    # Normalisation barely changes lengths, so scale the normalised offset onto the original.
+    norm_len = max(1, _norm_len(doc, index))
+    centre = int((hit.start - doc.starts[index]) * len(text) / norm_len)
+    start = max(0, min(centre - MAX_QUOTE // 2, len(text) - (MAX_QUOTE - 2)))
+    piece = text[start : start + MAX_QUOTE - 2].strip()
+    return ("…" if start > 0 else "") + piece + ("…" if start + MAX_QUOTE - 2 < len(text) else "")
+
+
+def _norm_len(doc: _Doc, index: int) -> int:
+    end = doc.starts[index + 1] - 1 if index + 1 < len(doc.starts) else len(doc.folded)
+    return end - doc.starts[index]
+
+
+def _conditions(
+    doc: _Doc,
+    lex: Lexicon,
+    is_clinic: bool,
+    flags: dict[str, bool],
+    mark: Callable[[str, int], None],
+) -> list[ConditionFinding]:
+    """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
+    best: dict[str, ConditionFinding] = {}
+    for hit in lex.condition_matcher.finditer(doc.folded, doc.cased):
+        index = doc.sentence_of(hit.start)
+        block = doc.page.blocks[doc.sentences[index].block]
+        context = doc.contexts[doc.sentences[index].block]
+        cue = best_cue(doc.governing(index, hit), hit.start, hit.end)
+        stance, cue_text, category = "mentioned", None, None
+        if cue is not None and cue.priority >= 3:
+            stance, cue_text, category = cue.stance, cue.text, cue.category
+        elif context is not None:
+            # Under "Conditions we treat" / "No tratamos" the list item takes the heading's word.
+            stance, cue_text, category = context.stance, context.cue, context.category
+        elif cue is not None:
+            stance, cue_text, category = cue.stance, cue.text, cue.category
+        elif block.menu_like:
+            stance = "claimed"  # a bare menu item, list item or heading naming a condition
+        if stance == "claimed" and not is_clinic:
+            stance, cue_text = "mentioned", None  # news, journals, regulators do not offer care
+        if stance == "disclaimed" and category in ("negation", "heading"):
+            flags["lists_exclusions"] = True
+            mark("flag:lists_exclusions", index)
+        for slug in hit.values:
+            old = best.get(slug)
+            if old is None or STANCE_RANK[stance] > STANCE_RANK[old.stance]:
+                finding = ConditionFinding(
+                    slug, lex.conditions[slug].tier, stance, _quote(doc, index, hit), cue_text
+                )
+                # Keep first-appearance order: replace in place rather than re-append.
+                best[slug] = finding
+    return list(best.values())
+
+
+def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, int]]:
+    """Yield (flag, sentence index) for every cue that sets a flag."""
+    hits: list[tuple[str, Hit]] = []
+    for hit in lex.flag_matcher.finditer(doc.folded, doc.cased):
+        hits.extend((name, hit) for name in hit.values)
+    if lex.flag_regex is not None:
+        for m in lex.flag_regex.finditer(doc.folded):
+            name = next(k for k, v in m.groupdict().items() if v is not None)
+            hits.append((name, Hit(m.start(), m.end(), m.group(), (name,))))
+    for name, hit in hits:
+        rule = lex.flag_rules[name]
+        index = doc.sentence_of(hit.start)
+        if rule.negatable and _negated(doc, index, hit, lex):
+            continue
+        if rule.assertive:
+            if not is_clinic:
+                continue
+            if any(c.category in _FLAG_BLOCKERS for c in doc.governing(index, hit)):
+                continue
+            context = doc.contexts[doc.sentences[index].block]
+            if context is not None and context.stance != "claimed":
+                continue  # e.g. a "Red flag" table column listing "Promises cures"
+        yield name, index
+
+
+def _negated(doc: _Doc, index: int, hit: Hit, lex: Lexicon) -> bool:
+    """A negator among the few words before the cue ("not a cure", "no es una cura")."""
+    before = doc.folded[doc.starts[index] : hit.start]
+    words = _WORD.findall(before)[-lex.negator_window :]
+    return any(w in lex.negators for w in words)
+
+
+def _is_clinic(doc: _Doc, url: str | None, lex: Lexicon) -> bool:
+    """Is this the clinic's own (selling) page rather than news, research or a regulator?"""
+    score = {"clinic": 0, "nonclinic": 0}
+    seen: set[str] = set()
+    for hit in lex.clinic_matcher.finditer(doc.folded, doc.cased):
+        for value in hit.values:
+            side, weight = value.split(":")
+            if (side, hit.text) not in seen:  # distinct cues: a long article is not "more news"
+                seen.add((side, hit.text))  # type: ignore[arg-type]
+                score[side] += int(weight)
+    types = doc.page.jsonld_types
+    score["clinic"] += lex.jsonld_weight * bool(types & lex.jsonld_clinic)
+    score["nonclinic"] += lex.jsonld_weight * bool(types & lex.jsonld_nonclinic)
+    host = (urlsplit(url).hostname or "") if url else ""
+    if host and any(host.endswith(h) or h.strip(".") == host for h in lex.nonclinic_hosts):
+        return False  # a government, university or journal host never sells treatment
+    return score["clinic"] > score["nonclinic"]
+
+
+def _language(folded: str, lex: Lexicon) -> str:
+    """ "en" or "es" by stopword counts; "und" when the page has no recognisable words."""
+    words = Counter(_WORD.findall(folded))
+    counts = {lang: sum(words[w] for w in stop) for lang, stop in lex.stopwords.items()}
+    lang, top = max(counts.items(), key=lambda kv: kv[1], default=("und", 0))
+    return lang if top else "und"

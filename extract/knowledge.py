@@ -1,0 +1,200 @@
+"""Load the data files that drive extraction and compile them once per process.
+
+Knowledge lives in data: condition synonyms come from ``score/knowledge/conditions.yaml`` (read
+as a data file, never by importing scoring code) and every cue list from ``extract/patterns``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from extract._text import PhraseMatcher, expand, normalise
+
+# libyaml's safe loader when present: the data files are large enough for it to matter.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+GROUPS: tuple[str, ...] = ("musculoskeletal", "immune", "neurological", "systemic", "wellness")
+
+
+@dataclass(frozen=True)
+class ConditionEntry:
+    """One condition of the knowledge base."""
+
+    slug: str
+    tier: str
+    group: str
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """How one document flag is detected (see ``patterns/flags.yaml``)."""
+
+    name: str
+    negatable: bool
+    assertive: bool
+    regexes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    """A stance cue category: the stance it sets and its priority against other cues."""
+
+    name: str
+    stance: str
+    priority: float
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything extraction needs, compiled."""
+
+    conditions: dict[str, ConditionEntry]
+    condition_matcher: PhraseMatcher
+    entity_matcher: PhraseMatcher  # values "cell_source:<slug>" and "regulator:<slug>"
+    origin_matcher: PhraseMatcher  # values "origin:<slug>"
+    cue_matcher: PhraseMatcher  # values "<category>:<direction>"
+    heading_matcher: PhraseMatcher  # values = stance
+    terminator_matcher: PhraseMatcher
+    categories: dict[str, Category]
+    flag_matcher: PhraseMatcher  # values = flag name
+    flag_rules: dict[str, FlagRule]
+    flag_regex: re.Pattern[str] | None  # every flag regex, one named group per flag
+    negators: frozenset[str]
+    negator_window: int
+    clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
+    jsonld_clinic: frozenset[str]
+    jsonld_nonclinic: frozenset[str]
+    jsonld_weight: int
+    nonclinic_hosts: tuple[str, ...]
+    stopwords: dict[str, frozenset[str]]
+
+
+def _load_yaml(package: str, *parts: str) -> Any:
+    """Read a YAML data file shipped inside ``package``.
+
+    The package's directory is located with ``find_spec`` so that reading
+    ``score/knowledge/conditions.yaml`` does not execute ``score/__init__.py`` (which imports
+    the rubric, which imports ``extract``: a cycle, and a heavy one). Falls back to
+    ``importlib.resources`` for packages that do not live on the file system (zip imports).
+    """
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        path = Path(location).joinpath(*parts)
+        if path.is_file():
+            return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    resource = resources.files(package).joinpath(*parts)
+    return yaml.load(resource.read_text(encoding="utf-8"), Loader=_LOADER)
+
+
+def load_conditions() -> list[ConditionEntry]:
+    """Load every condition of ``score/knowledge/conditions.yaml``.
+
+    Returns:
+        The conditions in file order, each with slug, tier, group and ``{"en", "es"}`` synonyms.
+    """
+    data = _load_yaml("score", "knowledge", "conditions.yaml")
+    entries = []
+    for item in data["conditions"]:
+        synonyms = {lang: list(item.get("synonyms", {}).get(lang) or []) for lang in ("en", "es")}
+        entries.append(ConditionEntry(item["slug"], item["tier"], item["group"], synonyms))
+    return entries
+
+
+def _phrases(mapping: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
+    """Flatten ``{slug: {en: [...], es: [...]}}`` into (term, "<prefix>:<slug>") pairs."""
+    return [
+        (term, f"{prefix}:{slug}")
+        for slug, langs in mapping.items()
+        for terms in (langs or {}).values()
+        for term in terms or []
+    ]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load and compile all data files (cached: the first call costs ~100 ms, later ones 0)."""
+    conditions = {c.slug: c for c in load_conditions()}
+    condition_pairs = [
+        (term, c.slug)
+        for c in conditions.values()
+        for terms in c.synonyms.values()
+        for term in terms
+    ]
+    ent = _load_yaml("extract", "patterns", "entities.yaml")
+    entity_pairs = _phrases(ent["cell_sources"], "cell_source") + _phrases(
+        ent["regulators"], "regulator"
+    )
+
+    st = _load_yaml("extract", "patterns", "stance.yaml")
+    categories = {
+        name: Category(name, spec["stance"], float(spec["priority"]))
+        for name, spec in st["categories"].items()
+    }
+    cue_pairs = [
+        (term, f"{cat}:{direction}")
+        for cat, directions in st["cues"].items()
+        for direction, terms in directions.items()
+        for term in terms
+    ]
+    heading_pairs = [(t, stance) for stance, terms in st["headings"].items() for t in terms]
+
+    fl = _load_yaml("extract", "patterns", "flags.yaml")
+    flag_pairs = [(t, name) for name, spec in fl["flags"].items() for t in spec.get("terms", [])]
+    flag_rules = {
+        name: FlagRule(
+            name,
+            bool(spec.get("negatable")),
+            bool(spec.get("assertive")),
+            tuple(spec.get("regex", [])),
+        )
+        for name, spec in fl["flags"].items()
+    }
+
+    pg = _load_yaml("extract", "patterns", "page.yaml")
+    clinic_pairs = [
+        (t, f"{side}:{level[-1]}")
+        for side in ("clinic", "nonclinic")
+        for level, terms in pg[side].items()
+        for t in terms
+    ]
+    return Lexicon(
+        conditions=conditions,
+        condition_matcher=PhraseMatcher(condition_pairs),
+        entity_matcher=PhraseMatcher(entity_pairs),
+        # Origin phrases overlap cell sources ("your own bone marrow"): a matcher of their own.
+        origin_matcher=PhraseMatcher(_phrases(ent["origin"], "origin")),
+        cue_matcher=PhraseMatcher(cue_pairs),
+        heading_matcher=PhraseMatcher(heading_pairs),
+        terminator_matcher=PhraseMatcher((t, "end") for t in st["terminators"]),
+        categories=categories,
+        flag_matcher=PhraseMatcher(flag_pairs),
+        flag_rules=flag_rules,
+        flag_regex=_flag_regex(flag_rules),
+        negators=frozenset(normalise(v) for n in fl["negators"] for v in expand(n)),
+        negator_window=int(fl.get("negator_window", 4)),
+        clinic_matcher=PhraseMatcher(clinic_pairs),
+        jsonld_clinic=frozenset(pg["jsonld_types"]["clinic"]),
+        jsonld_nonclinic=frozenset(pg["jsonld_types"]["nonclinic"]),
+        jsonld_weight=int(pg.get("jsonld_weight", 3)),
+        nonclinic_hosts=tuple(pg.get("nonclinic_hosts", [])),
+        stopwords={lang: frozenset(words) for lang, words in pg["language"].items()},
+    )
+
+
+def _flag_regex(rules: dict[str, FlagRule]) -> re.Pattern[str] | None:
+    """Join all flag regexes into one: each scan of a 50 KB page costs ~1 ms, whatever it is."""
+    parts = [
+        f"(?P<{name}>{'|'.join(f'(?:{rx})' for rx in rule.regexes)})"
+        for name, rule in rules.items()
+        if rule.regexes
+    ]
+    return re.compile("|".join(parts)) if parts else None

@@ -1,0 +1,75 @@
+"""The result types of extraction and the jsonl contract of DESIGN.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STANCES: tuple[str, ...] = ("claimed", "disclaimed", "mentioned")
+FLAG_NAMES: tuple[str, ...] = (
+    "cure_or_guarantee",
+    "fda_approval_claim",
+    "cites_research",
+    "testimonials",
+    "states_cell_count",
+    "imaging_guidance",
+    "lists_exclusions",
+    "price_stated",
+)
+# Strongest first: a condition keeps its strongest stance in the document.
+STANCE_RANK: dict[str, int] = {"claimed": 3, "disclaimed": 2, "mentioned": 1}
+
+
+@dataclass(frozen=True)
+class ConditionFinding:
+    """One condition of a document, with the stance the page takes on it.
+
+    ``quote`` is the sentence that gave the stance (at most 300 characters) and ``cue`` the
+    modifier phrase that set it (``None`` for a plain claim or mention).
+    """
+
+    slug: str
+    tier: str
+    stance: str
+    quote: str
+    cue: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentExtraction:
+    """Everything a page claims, with the evidence for each flag and entity."""
+
+    url: str | None
+    language: str
+    is_clinic: bool
+    title: str
+    conditions: list[ConditionFinding] = field(default_factory=list)
+    cell_sources: list[str] = field(default_factory=list)
+    origin: list[str] = field(default_factory=list)
+    regulators: list[str] = field(default_factory=list)
+    flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FLAG_NAMES, False))
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def to_contract(self, source: str | None) -> dict[str, Any]:
+        """Return the ``clinic-audit extract --format jsonl`` object of DESIGN.md.
+
+        Args:
+            source: The input as the user named it (file name or URL), or ``None``.
+
+        Returns:
+            A dict with the contract's keys in the contract's order.
+        """
+        return {
+            "source": source,
+            "url": self.url,
+            "language": self.language,
+            "is_clinic": self.is_clinic,
+            "conditions": [
+                {"slug": c.slug, "tier": c.tier, "stance": c.stance, "quote": c.quote}
+                for c in self.conditions
+            ],
+            "cell_sources": list(self.cell_sources),
+            "origin": list(self.origin),
+            "regulators": list(self.regulators),
+            "flags": {name: bool(self.flags.get(name, False)) for name in FLAG_NAMES},
+        }

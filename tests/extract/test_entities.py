@@ -1,0 +1,77 @@
+"""Cell sources, origin, regulators and page type."""
+
+from __future__ import annotations
+
+from extract import extract_document, extract_text
+from tests.extract._helpers import clinic_page
+
+
+def test_cell_sources_and_origin() -> None:
+    doc = clinic_page(
+        "<p>We use Wharton’s jelly from donors and your own bone marrow (BMAC), plus PRP.</p>"
+    )
+    assert doc.cell_sources == ["bone-marrow", "prp", "umbilical-cord"]
+    assert doc.origin == ["allogeneic", "autologous"]
+    assert doc.evidence["cell_source:prp"].startswith("We use Wharton")
+
+
+def test_longest_cell_source_wins() -> None:
+    assert clinic_page("<p>We bank umbilical cord blood.</p>").cell_sources == ["cord-blood"]
+
+
+def test_spanish_cell_sources() -> None:
+    doc = clinic_page(
+        "<p>Usamos células de cordón umbilical y tejido adiposo autólogo.</p>", spanish=True
+    )
+    assert doc.cell_sources == ["adipose", "umbilical-cord"]
+    assert doc.origin == ["autologous"]
+
+
+def test_refused_or_attributed_cell_sources_do_not_count() -> None:
+    doc = clinic_page(
+        "<p>We never use embryonic cells.</p><p>Some clinics sell amniotic fluid as stem cells.</p>"
+        "<p>Our injections use adipose tissue.</p>"
+    )
+    assert doc.cell_sources == ["adipose"]
+
+
+def test_regulators_by_name_acronym_and_spanish_name() -> None:
+    doc = clinic_page(
+        "<p>Our lab follows 21 CFR 1271 and is licensed by the Ministry of Health.</p>"
+        "<p>Registered with COFEPRIS. Accredited by the Joint Commission International.</p>"
+    )
+    assert doc.regulators == ["cofepris", "fda", "jci", "minsa"]
+    es = clinic_page("<p>Avalados por el Ministerio de Salud y el INVIMA.</p>", spanish=True)
+    assert es.regulators == ["invima", "minsa"]
+    assert es.evidence["regulator:invima"] == "Avalados por el Ministerio de Salud y el INVIMA."
+
+
+def test_regulator_acronyms_are_case_sensitive() -> None:
+    doc = extract_text("In fact, the cap fits. We treat knees at our clinic.")
+    assert doc.regulators == []
+    assert extract_text("Our lab is CAP and FACT accredited.").regulators == ["cap", "fact"]
+
+
+def test_is_clinic_from_clinic_cues() -> None:
+    assert clinic_page("<p>Hello.</p>").is_clinic
+    assert clinic_page("<p>Hola.</p>", spanish=True).is_clinic
+    assert not extract_document("<p>Hello.</p>").is_clinic
+
+
+def test_non_clinic_from_byline_jsonld_or_host() -> None:
+    byline = extract_document(
+        "<p>By Ana Ruiz, staff reporter. Published 3 May.</p>"
+        "<p>The clinic offers consultations.</p>"
+    )
+    assert not byline.is_clinic
+    periodista = extract_text(
+        "Por Ana Ruiz, periodista. Publicado el 3 de mayo.\nLa clínica ofrece."
+    )
+    assert not periodista.is_clinic
+    gov = extract_document("<p>We treat knee arthritis.</p>", url="https://www.fda.gov/consumers/x")
+    assert not gov.is_clinic
+    scholarly = extract_document(
+        '<script type="application/ld+json">{"@graph": [{"@type": "ScholarlyArticle"}]}</script>'
+        "<p>Our patients improved.</p>"
+    )
+    assert not scholarly.is_clinic

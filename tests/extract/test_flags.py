@@ -1,0 +1,149 @@
+"""Document flags, from cues in data, with negation and attribution handled."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import extract_document
+from tests.extract._helpers import clinic_page
+
+
+def flags(body: str, *, spanish: bool = False) -> dict[str, bool]:
+    return clinic_page(body, spanish=spanish).flags
+
+
+def true_flags(body: str, *, spanish: bool = False) -> set[str]:
+    return {name for name, value in flags(body, spanish=spanish).items() if value}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Results are guaranteed.",
+        "Our protocol can reverse Parkinson's.",
+        "A miracle for your knees.",
+        "Le garantizamos resultados: cura definitiva.",
+    ],
+)
+def test_cure_or_guarantee(text: str) -> None:
+    assert "cure_or_guarantee" in true_flags(f"<p>{text}</p>", spanish="cura" in text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stem cells are not a cure.",
+        "Injections never cure arthritis.",
+        "No es una cura milagrosa.",
+        "We cannot guarantee results.",
+        "Some clinics promise a cure for everything.",
+        "Be skeptical of anyone selling guaranteed results.",
+    ],
+)
+def test_cure_negated_or_attributed_is_not_flagged(text: str) -> None:
+    assert not flags(f"<p>{text}</p>")["cure_or_guarantee"]
+
+
+def test_cure_under_red_flag_column_is_not_flagged() -> None:
+    body = (
+        "<table><tr><th>Green flag</th><th>Red flag</th></tr>"
+        "<tr><td>Cites trials</td><td>Promises cures or guaranteed results</td></tr></table>"
+    )
+    assert not flags(body)["cure_or_guarantee"]
+
+
+def test_fda_approval_claim() -> None:
+    assert flags("<p>Our cells come from an FDA-registered lab.</p>")["fda_approval_claim"]
+    assert flags("<p>Células aprobadas por la FDA.</p>", spanish=True)["fda_approval_claim"]
+    assert not flags("<p>These products are not FDA approved.</p>")["fda_approval_claim"]
+    assert not flags("<p>We follow the FDA guidance on HCT/Ps.</p>")["fda_approval_claim"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See PMID: 28012345.",
+        "The trial is registered as NCT01234567.",
+        "doi:10.1002/sctm.19-0012",
+        "Published in the American Journal of Sports Medicine.",
+    ],
+)
+def test_cites_research(text: str) -> None:
+    assert flags(f"<p>{text}</p>")["cites_research"]
+
+
+def test_testimonials() -> None:
+    assert flags("<h2>Patient testimonials</h2><p>Great staff.</p>")["testimonials"]
+    assert flags("<p>Mis síntomas desaparecieron después de la infusión.</p>", spanish=True)[
+        "testimonials"
+    ]
+    assert not flags("<p>Our doctors explain each step.</p>")["testimonials"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Each session delivers 100 million cells.",
+        "We inject 50M MSCs per knee.",
+        "Dosis de 1 x 10^8 células por infusión.",
+        "Aplicamos 100 millones de células madre.",
+        "250 million mesenchymal stem cells per session.",
+    ],
+)
+def test_states_cell_count(text: str) -> None:
+    assert flags(f"<p>{text}</p>")["states_cell_count"]
+
+
+def test_no_cell_count_without_a_number() -> None:
+    assert not flags("<p>Millions of cells are injected; ask for counts in the millions.</p>")[
+        "states_cell_count"
+    ]
+
+
+def test_imaging_guidance() -> None:
+    assert flags("<p>All injections are ultrasound-guided.</p>")["imaging_guidance"]
+    assert flags("<p>Inyecciones guiadas por ecografía.</p>", spanish=True)["imaging_guidance"]
+    assert flags("<p>Performed under fluoroscopy.</p>")["imaging_guidance"]
+    assert not flags("<p>We inject the knee.</p>")["imaging_guidance"]
+
+
+def test_lists_exclusions_from_candidacy_language() -> None:
+    assert flags("<p>Not everyone is a candidate.</p>")["lists_exclusions"]
+    assert flags("<p>No todos los pacientes son candidatos.</p>", spanish=True)["lists_exclusions"]
+    assert not flags("<p>Everyone qualifies.</p>")["lists_exclusions"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Only $4,500 per knee.",
+        "USD 15.000 paquete completo.",
+        "Desde €3.000.",
+        "Precio: 2.500 USD.",
+    ],
+)
+def test_price_stated(text: str) -> None:
+    assert flags(f"<p>{text}</p>")["price_stated"]
+
+
+def test_no_price_without_an_amount() -> None:
+    assert not flags("<p>Ask us about our prices and financing.</p>")["price_stated"]
+
+
+def test_flag_evidence_is_the_sentence() -> None:
+    doc = clinic_page("<p>Welcome.</p><p>Only $4,500 per knee, guided by ultrasound.</p>")
+    assert doc.evidence["flag:price_stated"] == "Only $4,500 per knee, guided by ultrasound."
+    assert doc.evidence["flag:imaging_guidance"] == "Only $4,500 per knee, guided by ultrasound."
+
+
+def test_selling_point_flags_are_off_on_non_clinic_pages() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle"}</script></head>'
+        "<body><p>By our reporter.</p><p>The clinic said results are guaranteed and its lab is "
+        "FDA registered.</p><p>Each dose holds 100 million cells.</p></body></html>"
+    )
+    doc = extract_document(html)
+    assert not doc.is_clinic
+    assert not doc.flags["cure_or_guarantee"]
+    assert not doc.flags["fda_approval_claim"]
+    assert doc.flags["states_cell_count"]  # a fact, whoever states it

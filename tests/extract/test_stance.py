@@ -1,0 +1,229 @@
+"""Stance of condition mentions: the phenomena of PHENOMENA.md in small pages."""
+
+from __future__ import annotations
+
+from extract import extract_document, extract_text
+from tests.extract._helpers import clinic_page, stances
+
+
+def test_nav_menu_items_are_claimed_on_a_clinic_site() -> None:
+    doc = clinic_page(
+        '<nav><ul><li><a href="/">Home</a></li><li><a href="/knee">Knee Arthritis</a></li>'
+        '<li><a href="/ms">Multiple Sclerosis</a></li></ul></nav><p>Welcome.</p>'
+    )
+    assert stances(doc) == {"knee-osteoarthritis": "claimed", "multiple-sclerosis": "claimed"}
+
+
+def test_list_under_treat_heading_inherits_claim() -> None:
+    doc = clinic_page(
+        "<h2>Conditions we treat</h2><p>Since 2010.</p><ul><li>Lupus</li><li>COPD</li></ul>"
+    )
+    assert stances(doc) == {"lupus": "claimed", "copd": "claimed"}
+    assert {c.cue for c in doc.conditions} == {"conditions we treat"}
+    es = clinic_page("<h2>Enfermedades que tratamos</h2><ul><li>Lupus</li></ul>", spanish=True)
+    assert es.conditions[0].stance == "claimed"
+    assert es.conditions[0].cue == "enfermedades que tratamos"
+
+
+def test_list_under_do_not_treat_heading_is_disclaimed() -> None:
+    doc = clinic_page(
+        "<h2>Conditions we treat</h2><ul><li>Knee osteoarthritis</li></ul>"
+        "<h2>What we do not treat</h2><ul><li>Autism</li><li>ALS</li></ul>"
+    )
+    assert stances(doc) == {
+        "knee-osteoarthritis": "claimed",
+        "autism": "disclaimed",
+        "als": "disclaimed",
+    }
+    assert doc.flags["lists_exclusions"]
+    es = clinic_page(
+        "<p>No tratamos:</p><ul><li>Autismo</li><li>Parálisis cerebral</li></ul>", spanish=True
+    )
+    assert stances(es) == {"autism": "disclaimed", "cerebral-palsy": "disclaimed"}
+
+
+def test_honest_exclusion_sentence_is_disclaimed() -> None:
+    doc = clinic_page(
+        "<p>We treat knee arthritis.</p>"
+        "<p>We do not offer stem cells for autism, ALS or anti-aging.</p>"
+    )
+    assert stances(doc) == {
+        "knee-osteoarthritis": "claimed",
+        "autism": "disclaimed",
+        "als": "disclaimed",
+        "anti-aging": "disclaimed",
+    }
+    assert doc.conditions[1].cue == "we do not offer"
+    assert doc.flags["lists_exclusions"]
+    assert doc.evidence["flag:lists_exclusions"].startswith("We do not offer")
+
+
+def test_spanish_exclusion_sentence_is_disclaimed() -> None:
+    doc = clinic_page(
+        "<p>No tratamos autismo ni ELA.</p><p>Un paciente con Parkinson no es candidato.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {
+        "autism": "disclaimed",
+        "als": "disclaimed",
+        "parkinsons-disease": "disclaimed",
+    }
+
+
+def test_clause_break_limits_a_negation() -> None:
+    doc = clinic_page("<p>We do not treat autism, but we treat knee arthritis every day.</p>")
+    assert stances(doc) == {"autism": "disclaimed", "knee-osteoarthritis": "claimed"}
+    es = clinic_page("<p>No tratamos el autismo, pero sí tratamos la artrosis.</p>", spanish=True)
+    assert stances(es) == {"autism": "disclaimed", "osteoarthritis": "claimed"}
+
+
+def test_evidence_hedges_disclaim() -> None:
+    doc = clinic_page(
+        "<p>Stem cells for Alzheimer's disease are not proven.</p>"
+        "<p>There is no evidence that infusions help autism.</p>"
+    )
+    assert stances(doc) == {"alzheimers-disease": "disclaimed", "autism": "disclaimed"}
+    assert not doc.flags["lists_exclusions"]  # a hedge is not an exclusion
+    es = clinic_page("<p>El tratamiento del Parkinson no está demostrado.</p>", spanish=True)
+    assert stances(es) == {"parkinsons-disease": "disclaimed"}
+
+
+def test_other_clinics_hype_is_mentioned_not_claimed() -> None:
+    doc = clinic_page(
+        "<p>Strip-mall clinics promise to cure everything from autism to Alzheimer's.</p>"
+        "<p>Fraudsters sold infusions for ALS.</p>"
+    )
+    assert stances(doc) == {
+        "autism": "mentioned",
+        "alzheimers-disease": "mentioned",
+        "als": "mentioned",
+    }
+    assert not doc.flags["cure_or_guarantee"]
+    es = clinic_page("<p>Otras clínicas prometen curar la diabetes.</p>", spanish=True)
+    assert stances(es) == {"type-2-diabetes": "mentioned"}
+
+
+def test_walk_away_warning_disclaims() -> None:
+    doc = clinic_page("<p>Walk away if a clinic promises to treat cerebral palsy.</p>")
+    assert stances(doc) == {"cerebral-palsy": "disclaimed"}
+
+
+def test_trial_and_research_framing_is_mentioned() -> None:
+    doc = clinic_page(
+        "<p>A phase 1 trial of cord tissue cells in autism began at a university.</p>"
+        "<p>Researchers are testing stem cell therapy for heart failure.</p>"
+    )
+    assert stances(doc) == {"autism": "mentioned", "heart-failure": "mentioned"}
+    es = clinic_page("<p>Un ensayo clínico estudia las células madre en la ELA.</p>", spanish=True)
+    assert stances(es) == {"als": "mentioned"}
+
+
+def test_risks_are_mentioned() -> None:
+    doc = clinic_page(
+        "<p>Donor cells carry a risk of graft-versus-host disease.</p>"
+        "<p>Las células de donante tienen riesgo de tumores.</p>"
+    )
+    assert stances(doc) == {"graft-versus-host-disease": "mentioned", "cancer": "mentioned"}
+
+
+def test_questions_are_mentioned() -> None:
+    doc = clinic_page(
+        "<p>Can stem cells reverse lupus?</p><p>¿Sirven las células madre para el lupus?</p>"
+    )
+    assert stances(doc) == {"lupus": "mentioned"}
+    assert doc.conditions[0].cue == "?"
+
+
+def test_plain_offers_are_claimed_with_their_cue() -> None:
+    doc = clinic_page(
+        "<p>Stem cell therapy for COPD helps you breathe.</p>"
+        "<p>Lupus can be treated with our protocol.</p>"
+    )
+    assert stances(doc) == {"copd": "claimed", "lupus": "claimed"}
+    assert doc.conditions[0].cue == "stem cell therapy for"
+
+
+def test_testimonial_is_a_claim() -> None:
+    doc = clinic_page(
+        "<blockquote>After two infusions my MS symptoms faded. — Laura, 41</blockquote>"
+    )
+    assert stances(doc) == {"multiple-sclerosis": "claimed"}
+    assert doc.flags["testimonials"]
+
+
+def test_not_a_cure_beside_an_offer_is_still_claimed() -> None:
+    doc = clinic_page(
+        "<h1>Knee injections</h1><p>Injections never cure arthritis, but they ease the pain.</p>"
+        "<p>We offer injections for arthritic knees.</p>"
+    )
+    assert stances(doc) == {"osteoarthritis": "claimed", "knee-osteoarthritis": "claimed"}
+    assert not doc.flags["cure_or_guarantee"]
+
+
+def test_disclaimer_then_the_sale() -> None:
+    doc = clinic_page(
+        "<p>No treatment is approved in Europe.</p><p>In our partner clinic abroad, patients with "
+        "cerebral palsy and autism see an 80% success rate.</p>"
+    )
+    assert stances(doc) == {"cerebral-palsy": "claimed", "autism": "claimed"}
+
+
+def test_strongest_stance_wins_and_first_appearance_order() -> None:
+    doc = clinic_page(
+        "<p>Is lupus treatable?</p><p>We do not treat ALS.</p>"
+        "<p>We treat lupus with infusions.</p><p>Researchers study ALS.</p>"
+    )
+    assert [(c.slug, c.stance) for c in doc.conditions] == [
+        ("lupus", "claimed"),
+        ("als", "disclaimed"),
+    ]
+    assert doc.conditions[0].quote == "We treat lupus with infusions."
+    assert doc.conditions[1].quote == "We do not treat ALS."
+
+
+def test_news_page_claims_nothing() -> None:
+    html = """<html><head><title>Clinic raided</title>
+    <script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+     "headline": "Clinic raided"}</script></head><body>
+    <p class="byline">By Ana Pérez, staff reporter. Published March 3, 2026.</p>
+    <p>The clinic said: "We treat multiple sclerosis and Parkinson's with stem cells."</p>
+    <ul><li>Autism</li></ul></body></html>"""
+    doc = extract_document(html, url="https://news.example/2026/raid")
+    assert not doc.is_clinic
+    assert stances(doc) == {
+        "multiple-sclerosis": "mentioned",
+        "parkinsons-disease": "mentioned",
+        "autism": "mentioned",
+    }
+
+
+def test_long_sentences_are_quoted_in_300_chars_around_the_match() -> None:
+    filler = "Our clinic has a long history of careful and friendly care for everyone " * 6
+    doc = extract_text(f"{filler} and today we treat lupus with our protocol {filler}.")
+    quote = doc.conditions[0].quote
+    assert len(quote) <= 300
+    assert "lupus" in quote
+
+
+def test_sub_headings_keep_the_section_stance() -> None:
+    doc = clinic_page(
+        "<h2>What we do not treat</h2><h3>Neurological</h3><ul><li>ALS</li></ul>"
+        "<h2>Treatments</h2><h3>Autoimmune</h3><ul><li>Lupus</li></ul>"
+    )
+    assert stances(doc) == {"als": "disclaimed", "lupus": "claimed"}
+    assert doc.conditions[1].cue == "treatments"
+
+
+def test_contrast_with_other_clinics_is_about_us() -> None:
+    doc = clinic_page("<p>Unlike other clinics, we treat knee arthritis honestly.</p>")
+    assert stances(doc) == {"knee-osteoarthritis": "claimed"}
+
+
+def test_warning_letter_quote_on_a_regulator_site_is_mentioned() -> None:
+    html = (
+        "<p>Your website states: we treat knee injuries such as ligament tears and cartilage "
+        "damage.</p><p>Book a consultation.</p>"
+    )
+    doc = extract_document(html, url="https://www.fda.gov/inspections/warning-letters/acme")
+    assert not doc.is_clinic
+    assert set(stances(doc).values()) == {"mentioned"}

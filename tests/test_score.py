@@ -1,0 +1,85 @@
+"""Scoring: site aggregation and the seed rubric, as pure functions."""
+
+from __future__ import annotations
+
+from score import ClaimRecord, aggregate_site, grade_for, load_rubric, score_site
+
+
+def condition(slug: str, stance: str, tier: str, url: str = "https://c.test/") -> ClaimRecord:
+    return ClaimRecord("condition", slug, url, f"quote about {slug} ({stance})", stance, tier)
+
+
+def flag(name: str) -> ClaimRecord:
+    return ClaimRecord("flag", name, "https://c.test/faq", f"quote for {name}")
+
+
+def test_claimed_on_one_page_and_disclaimed_on_another_is_claimed_with_both_quotes() -> None:
+    site = aggregate_site([
+        condition("autism", "disclaimed", "unproven", "https://c.test/faq"),
+        condition("autism", "claimed", "unproven", "https://c.test/treatments"),
+        condition("autism", "mentioned", "unproven", "https://c.test/blog"),
+    ])
+    autism = site.conditions["autism"]
+    assert autism.stance == "claimed"
+    assert autism.evidence[0].url == "https://c.test/treatments"
+    assert {e.stance for e in autism.evidence} == {"claimed", "disclaimed", "mentioned"}
+
+
+def test_named_things_are_collected_per_kind() -> None:
+    site = aggregate_site([
+        ClaimRecord("cell_source", "umbilical-cord", "u", "q"),
+        ClaimRecord("regulator", "invima", "u", "q"),
+        flag("testimonials"),
+    ])
+    assert site.named_values("cell_source") == ["umbilical-cord"]
+    assert site.named_values("regulator") == ["invima"]
+    assert site.evidence_for("flag", "testimonials")[0].url == "https://c.test/faq"
+
+
+def test_grade_bands() -> None:
+    bands = {"A": 0, "B": 15, "C": 30, "D": 50, "F": 70}
+    assert [grade_for(s, bands) for s in (0, 14, 15, 29, 30, 49, 50, 69, 70, 100)] == [
+        "A", "A", "B", "B", "C", "C", "D", "D", "F", "F"]
+
+
+def test_honest_clinic_grades_better_than_a_hype_clinic_and_every_point_has_a_reason() -> None:
+    rubric = load_rubric("seed")
+    honest = aggregate_site([
+        condition("knee-osteoarthritis", "claimed", "supported"),
+        condition("autism", "disclaimed", "unproven"),
+        ClaimRecord("regulator", "invima", "u", "q"),
+        ClaimRecord("cell_source", "umbilical-cord", "u", "q"),
+        flag("lists_exclusions"), flag("cites_research"), flag("states_cell_count"),
+        flag("imaging_guidance"),
+    ])
+    hype = aggregate_site([
+        condition(slug, "claimed", tier) for slug, tier in (
+            ("autism", "unproven"), ("alzheimers-disease", "unproven"), ("copd", "unproven"),
+            ("anti-aging", "unproven"), ("knee-osteoarthritis", "supported"),
+            ("multiple-sclerosis", "preliminary"))
+    ] + [flag("cure_or_guarantee"), flag("testimonials"), flag("fda_approval_claim")])
+    good, bad = score_site(honest, True, rubric), score_site(hype, True, rubric)
+    assert good.grade in "AB" and bad.grade == "F"
+    assert good.risk_score < bad.risk_score
+    for assessment in (good, bad):
+        assert sum(r.points for r in assessment.reasons) == assessment.risk_score or \
+            assessment.risk_score in (0, 100)
+    fired = {r.rule for r in bad.reasons}
+    assert {"unproven-claims", "treats-almost-anything", "cure-or-guarantee",
+            "fda-approval-claim", "testimonials-instead-of-research"} <= fired
+    unproven = next(r for r in bad.reasons if r.rule == "unproven-claims")
+    assert unproven.evidence and all(e.quote and e.url for e in unproven.evidence)
+
+
+def test_a_site_that_is_not_a_clinic_is_not_graded_on_claims() -> None:
+    news = aggregate_site([condition("autism", "mentioned", "unproven")])
+    assessment = score_site(news, False, load_rubric("seed"))
+    assert assessment.is_clinic is False and assessment.reasons[0].rule == "not-a-clinic"
+
+
+def test_every_rule_uses_a_known_predicate_and_the_hash_pins_the_knowledge() -> None:
+    from score.rubric import PREDICATES
+
+    rubric = load_rubric("seed")
+    assert all(rule["test"] in PREDICATES for rule in rubric.rules)
+    assert len(rubric.kb_hash) == 64 and rubric.kb_hash == load_rubric("seed").kb_hash

@@ -1,0 +1,37 @@
+"""Seed files: bad rows are reported and skipped, a bad file is a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler import SeedFileError, parse_seeds, read_seeds
+
+
+def test_bad_rows_are_skipped_with_their_line_and_reason() -> None:
+    text = ("url,name,country\n"
+            "https://good.example/,Good,CO\n"
+            "ftp://files.example/,Bad scheme,CO\n"
+            ",Empty,MX\n"
+            "https://good.example/,Duplicate,CO\n"
+            "clinic.example,Bare host,Mexico\n"
+            "bare-host.example,Bare,mx\n")
+    seeds, problems = parse_seeds(text)
+    assert [s.url for s in seeds] == ["https://good.example/", "https://bare-host.example/"]
+    assert seeds[1].country == "MX"
+    assert [(p.line, p.reason.split(" ")[0]) for p in problems] == [
+        (3, "unsupported"), (4, "empty"), (5, "duplicate"), (6, "country")]
+
+
+def test_missing_file_and_missing_url_column_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(SeedFileError, match="not found"):
+        read_seeds(tmp_path / "nope.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,country\nA,CO\n")
+    with pytest.raises(SeedFileError, match="'url' column"):
+        read_seeds(bad)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x00garbage\x80")
+    with pytest.raises(SeedFileError):
+        read_seeds(binary)
