@@ -24,7 +24,6 @@ from flows.console import RichReporter, console
 
 app = typer.Typer(
     name="clinic-audit",
-    help="Audit what stem-cell clinics claim on their websites against the published evidence.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",

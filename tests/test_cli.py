@@ -74,3 +74,11 @@ def test_extract_jsonl_follows_the_contract(tmp_path: Path) -> None:
 def test_extract_of_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["extract", str(tmp_path / "nope.html")])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_the_cli_reference_in_docs_is_current() -> None:
+    from flows.cli_reference import REFERENCE, render
+
+    assert REFERENCE.read_text(encoding="utf-8") == render(), (
+        "docs/cli.md is stale: run `python -m flows.cli_reference`"
+    )
