@@ -9,7 +9,6 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,8 @@ import yaml
 
 import demoweb
 from demoweb import DemoSite, generate, seeds_csv, serve
+from extract import load_conditions
 
-VOCAB_PATH = Path("/work/shared/VOCABULARY.md")
 WRITING_VOCAB = yaml.safe_load(
     (Path(demoweb.__file__).parent / "data" / "vocabulary.yaml").read_text()
 )
@@ -71,13 +70,9 @@ SOURCES = {
 }
 
 
-@cache
 def vocabulary_condition_slugs() -> frozenset[str]:
-    if VOCAB_PATH.exists():
-        text = VOCAB_PATH.read_text(encoding="utf-8")
-        section = text.split("## Condition slugs", 1)[1].split("## Stance", 1)[0]
-        return frozenset(re.findall(r"^- ([a-z0-9-]+) \[", section, flags=re.M))
-    return frozenset(WRITING_VOCAB["conditions"])
+    """The project's condition slugs (tests/extract pins them to VOCABULARY.md)."""
+    return frozenset(entry.slug for entry in load_conditions())
 
 
 @pytest.fixture(scope="module")
