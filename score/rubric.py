@@ -151,10 +151,11 @@ def _none_named(rule: dict[str, Any], site: SiteClaims, ctx: SiteContext, rubric
 def _named_with_flag(
     rule: dict[str, Any], site: SiteClaims, ctx: SiteContext, rubric: Rubric
 ) -> Fired:
-    """Any of ``values`` (of ``kind``) named together with ``flag``."""
+    """Any of ``values`` (of ``kind``) named with ``flag`` set, and none of ``unless_named``."""
     named = [v for v in rule["values"] if site.evidence_for(rule["kind"], v)]
     flagged = site.evidence_for("flag", rule["flag"])
-    if not named or not flagged:
+    excused = any(site.evidence_for(rule["kind"], v) for v in rule.get("unless_named", ()))
+    if not named or not flagged or excused:
         return NOT_FIRED
     evidence = [e for v in named for e in _first(site.evidence_for(rule["kind"], v))]
     return int(rule["points"]), [*evidence, *_first(flagged)], ", ".join(named)

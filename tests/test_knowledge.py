@@ -106,6 +106,8 @@ def test_amniotic_products_sold_with_a_live_cell_count_are_flagged() -> None:
     count = ClaimRecord("flag", "states_cell_count", "https://c.test/", "100 million live cells")
     assert "acellular-product-sold-as-cells" in fired([amniotic, count], "US")
     assert "acellular-product-sold-as-cells" not in fired([amniotic], "US")
+    cord = ClaimRecord("cell_source", "umbilical-cord", "https://c.test/", "cord MSCs")
+    assert "acellular-product-sold-as-cells" not in fired([amniotic, cord, count], "US")
 
 
 def test_a_researchers_own_evidence_file_changes_the_hash_only_if_its_content_does(
@@ -127,7 +129,7 @@ def test_a_broken_evidence_file_is_refused_with_a_clear_message(
 ) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(content)
-    with pytest.raises(KnowledgeError, match="bad.yaml"):
+    with pytest.raises(KnowledgeError, match=r"bad\.yaml"):
         load_rubric("seed", bad)
 
 
