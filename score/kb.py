@@ -23,6 +23,7 @@ from extract import load_conditions
 KNOWLEDGE = files("score") / "knowledge"
 #: The tier sets a rubric may name: ``seed`` (VOCABULARY.md) or ``strict`` (the trial record).
 TIER_SETS = ("seed", "strict")
+TIERS = ("supported", "preliminary", "unproven")
 
 
 class KnowledgeError(ValueError):
@@ -120,6 +121,13 @@ def load_knowledge(
     evidence = evidence_data.get("conditions")
     if not isinstance(evidence, Mapping):
         raise KnowledgeError(f"{sources[1]} has no `conditions:` mapping of slug -> evidence")
+    bad = sorted(
+        f"{slug}: {entry.get('strict_tier')!r}"
+        for slug, entry in evidence.items()
+        if isinstance(entry, Mapping) and entry.get("strict_tier", "unproven") not in TIERS
+    )
+    if bad:
+        raise KnowledgeError(f"{sources[1]}: strict_tier must be one of {TIERS}: {', '.join(bad)}")
     conditions = load_conditions()
     return Knowledge(
         name=str(evidence_data.get("name") or Path(str(sources[1])).stem)[:64],

@@ -123,7 +123,8 @@ def test_a_researchers_own_evidence_file_changes_the_hash_only_if_its_content_do
     assert edited.tiers["copd"] == "preliminary"
 
 
-@pytest.mark.parametrize("content", ["not: [valid", "just a string", "name: x\n"])
+@pytest.mark.parametrize("content", [
+    "not: [valid", "just a string", "name: x\n", "conditions: {copd: {strict_tier: proven}}\n"])
 def test_a_broken_evidence_file_is_refused_with_a_clear_message(
     tmp_path: Path, content: str
 ) -> None:
