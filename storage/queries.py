@@ -48,6 +48,17 @@ class ClaimRow:
     url: str
 
 
+@dataclass(frozen=True)
+class ChangeRow:
+    site_id: int
+    previous_run_id: int
+    change: str  # added | removed
+    kind: str
+    value: str
+    quote: str
+    url: str | None
+
+
 def latest_run_id(session: Session) -> int | None:
     return session.scalar(select(func.max(CrawlRun.id)))
 
@@ -94,6 +105,19 @@ def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
     return [
         ClaimRow(c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url)
         for c, url in session.execute(query)
+    ]
+
+
+def change_rows(session: Session, run_id: int) -> list[ChangeRow]:
+    """What each site of the run added or removed since its previous run."""
+    query = (
+        select(ClaimChange)
+        .where(ClaimChange.run_id == run_id)
+        .order_by(ClaimChange.site_id, ClaimChange.change, ClaimChange.kind, ClaimChange.value)
+    )
+    return [
+        ChangeRow(c.site_id, c.previous_run_id, c.change, c.kind, c.value, c.quote, c.url)
+        for c in session.scalars(query)
     ]
 
 

@@ -104,7 +104,7 @@ def test_rescoring_gives_byte_identical_exports_and_records_the_knowledge_base(
 
 
 def test_claim_changes_say_what_a_site_added_and_dropped_since_its_previous_run(
-    database: str,
+    database: str, tmp_path: Path
 ) -> None:
     engine = storage.connect(database)
     first = store_run(engine, FIRST)
@@ -119,6 +119,11 @@ def test_claim_changes_say_what_a_site_added_and_dropped_since_its_previous_run(
             (second, first, "added", "condition", "autism", "Stem cells for autism."),
             (second, first, "removed", "condition", "copd", "Breathe again: COPD therapy."),
         }
+    result = CliRunner().invoke(app, ["report", "--run", str(second), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / f"run-{second}.html").read_text()
+    assert f"Since run {first}</strong>" in html
+    assert "added condition <code>autism</code>: <q>Stem cells for autism.</q>" in html
 
 
 def test_a_broken_kb_file_exits_2_without_touching_the_scores(
