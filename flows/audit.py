@@ -71,6 +71,7 @@ def write_report(engine: Engine, run_id: int, rubric: str, out_dir: Path) -> Pat
             kb_hash=run.kb_hash,
             sites=queries.site_rows(session, run_id, rubric),
             claims=queries.claim_rows(session, run_id),
+            changes=queries.change_rows(session, run_id),
         )
     return write_run_report(report, out_dir)
 

@@ -36,7 +36,9 @@ Fast = Annotated[
 ]
 MaxPages = Annotated[int, typer.Option(help="Pages fetched per site at most.")]
 MaxDepth = Annotated[int, typer.Option(help="Link depth from the seed page at most.")]
-Rubric = Annotated[str, typer.Option(help="Scoring rubric: a shipped name or a YAML file.")]
+Rubric = Annotated[
+    str, typer.Option(help="Scoring rubric: seed, strict or a rubric YAML file.")
+]
 SeedsFile = Annotated[Path, typer.Argument(help="CSV with a url column (name, country optional).")]
 RunOption = Annotated[
     int | None, typer.Option("--run", help="Run id (default: the latest run).", show_default=False)
@@ -242,16 +244,29 @@ def extract(
 def score(
     run_id: RunOption = None,
     rubric: Rubric = "seed",
+    kb: Annotated[
+        Path | None,
+        typer.Option(
+            "--kb",
+            help="Evidence file to use instead of the shipped one (schema of evidence.yaml).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """(Re)score a stored run: grades every site again, replacing earlier scores."""
+    """(Re)score a stored run: grades every site again, replacing earlier scores.
+
+    The run records the knowledge base's name and SHA-256; the same claims, rubric and
+    knowledge base give byte-identical exports.
+    """
     from flows import stages
+    from score import KnowledgeError
 
     engine = open_database()
     run_id = resolve_run(engine, run_id)
     try:
-        grades = stages.score(engine, run_id, rubric)
-    except (OSError, KeyError) as exc:
-        raise fail(f"cannot load rubric {rubric!r}: {exc}") from None
+        grades = stages.score(engine, run_id, rubric, kb)
+    except KnowledgeError as exc:
+        raise fail(f"cannot load the knowledge base: {exc}") from None
     console.print(
         f"Run {run_id} scored with rubric {rubric}: "
         + ", ".join(f"{g} {n}" for g, n in sorted(grades.items()))

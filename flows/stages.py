@@ -16,17 +16,27 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 import storage
 from crawler import CrawlJob, JobSite, Seed, decode_html, read_response
 from extract import FLAG_NAMES, DocumentExtraction, extract_document
 from flows.progress import reporter
-from score import ClaimRecord, Rubric, aggregate_site, load_rubric, score_site
+from score import (
+    ClaimRecord,
+    Rubric,
+    SiteClaims,
+    SiteContext,
+    aggregate_site,
+    diff_claims,
+    load_rubric,
+    score_site,
+)
 from storage import Claim, CrawlRun, Page, Site, SiteCrawl
 from storage.writes import (
     finish_run,
+    replace_claim_changes,
     replace_page_claims,
     replace_site_assessment,
     start_run,
@@ -206,39 +216,85 @@ def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]
     )
 
 
-def score(engine: Engine, run_id: int, rubric_name: str = "seed") -> Counter[str]:
-    """Grade every site of the run under ``rubric_name``; return the count of each grade."""
-    rubric = load_rubric(rubric_name)
+def score(
+    engine: Engine, run_id: int, rubric_name: str = "seed", kb: str | Path | None = None
+) -> Counter[str]:
+    """Grade every site of the run under ``rubric_name`` and record its claim changes.
+
+    Args:
+        engine: The database.
+        run_id: The stored run to (re)score; earlier scores under the same rubric are replaced.
+        rubric_name: A shipped rubric (``seed``, ``strict``) or a rubric YAML file.
+        kb: An evidence file to use instead of the shipped ``evidence.yaml``.
+
+    Returns:
+        The count of each grade (and of sites that are not clinics).
+    """
+    rubric = load_rubric(rubric_name, kb)
     grades: Counter[str] = Counter()
     with storage.sessions(engine).begin() as session:
         run = session.get(CrawlRun, run_id)
         if run is None:
             raise LookupError(f"no run {run_id}")
-        run.kb_name, run.kb_hash = rubric.name, rubric.kb_hash
+        run.kb_name, run.kb_hash = rubric.kb_name, rubric.kb_hash
         for site in run_sites(session, run_id):
-            grades[_score_site(session, run_id, site.id, rubric) or "not a clinic"] += 1
+            claims = site_claims(session, run_id, site.id)
+            grades[_score_site(session, run_id, site, claims, rubric) or "not a clinic"] += 1
+            _record_changes(session, run_id, site.id, claims)
     return grades
 
 
-def _score_site(session: Session, run_id: int, site_id: int, rubric: Rubric) -> str | None:
-    """Score one site and store the result; return its grade, or None if it is no clinic."""
+def site_claims(session: Session, run_id: int, site_id: int) -> SiteClaims:
+    """The union of a site's page claims in one run (see :func:`score.aggregate_site`)."""
     rows = session.execute(
         select(Claim, Page.url)
         .join(Page, Claim.page_id == Page.id)
         .where(Claim.run_id == run_id, Claim.site_id == site_id)
         .order_by(Page.id, Claim.id)
     ).all()
-    claims = aggregate_site(
+    return aggregate_site(
         ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier) for c, url in rows
     )
+
+
+def _record_changes(session: Session, run_id: int, site_id: int, claims: SiteClaims) -> None:
+    """Store what the site added or removed since its latest earlier run that has claims."""
+    previous = session.scalar(
+        select(func.max(Claim.run_id)).where(Claim.site_id == site_id, Claim.run_id < run_id)
+    )
+    changes = (
+        diff_claims(claims, site_claims(session, previous, site_id)) if previous is not None else []
+    )
+    replace_claim_changes(
+        session,
+        run_id=run_id,
+        site_id=site_id,
+        previous_run_id=previous,
+        changes=[
+            {
+                "change": c.change,
+                "kind": c.kind,
+                "value": c.value,
+                "quote": c.evidence.quote,
+                "url": c.evidence.url,
+            }
+            for c in changes
+        ],
+    )
+
+
+def _score_site(
+    session: Session, run_id: int, site: Site, claims: SiteClaims, rubric: Rubric
+) -> str | None:
+    """Score one site and store the result; return its grade, or None if it is no clinic."""
     verdicts = session.scalars(
         select(Page.is_clinic).where(
-            Page.run_id == run_id, Page.site_id == site_id, Page.is_clinic.is_not(None)
+            Page.run_id == run_id, Page.site_id == site.id, Page.is_clinic.is_not(None)
         )
     ).all()
     # A site is a clinic when most of its readable pages read like one.
     is_clinic = bool(verdicts) and sum(bool(v) for v in verdicts) * 2 >= len(verdicts)
-    assessment = score_site(claims, is_clinic, rubric)
+    assessment = score_site(claims, SiteContext(is_clinic, site.country), rubric)
     flags = []
     for name in FLAG_NAMES:
         evidence = claims.evidence_for("flag", name)
@@ -254,7 +310,7 @@ def _score_site(session: Session, run_id: int, site_id: int, rubric: Rubric) -> 
     replace_site_assessment(
         session,
         run_id=run_id,
-        site_id=site_id,
+        site_id=site.id,
         rubric=rubric.name,
         kb_hash=rubric.kb_hash,
         is_clinic=assessment.is_clinic,

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from score import ClaimRecord, SiteClaims, aggregate_site
-from storage.queries import ClaimRow, SiteRow
+from storage.queries import ChangeRow, ClaimRow, SiteRow
 
 GRADES = ("A", "B", "C", "D", "F")
 
@@ -33,6 +33,7 @@ class RunReport:
     sites: list[SiteRow]
     claims: list[ClaimRow]
     extra: dict[str, Any] = field(default_factory=dict)
+    changes: list[ChangeRow] = field(default_factory=list)
 
 
 def safe_href(url: str) -> str | None:
@@ -61,6 +62,9 @@ def render_run_report(report: RunReport) -> str:
     site_claims: dict[int, SiteClaims] = {
         site.site_id: aggregate_site(by_site.get(site.site_id, [])) for site in report.sites
     }
+    changes: dict[int, list[ChangeRow]] = {}
+    for change in report.changes:
+        changes.setdefault(change.site_id, []).append(change)
     clinics = [s for s in report.sites if s.is_clinic]
     grades = Counter(s.grade for s in clinics)
     claimed = Counter(
@@ -77,6 +81,7 @@ def render_run_report(report: RunReport) -> str:
         grade_counts=[(g, grades.get(g, 0)) for g in GRADES],
         top_conditions=claimed.most_common(15),
         site_claims=site_claims,
+        changes=changes,
     )
 
 

@@ -1,18 +1,42 @@
 """Stage 3: the evidence knowledge base (data) and the rubric that grades each site."""
 
-from score.aggregate import ClaimRecord, Evidence, SiteClaims, SiteCondition, aggregate_site
-from score.rubric import Reason, Rubric, SiteAssessment, grade_for, load_rubric, score_site
+from score.aggregate import (
+    ClaimChange,
+    ClaimRecord,
+    Evidence,
+    SiteClaims,
+    SiteCondition,
+    aggregate_site,
+    diff_claims,
+)
+from score.kb import ApprovedProduct, Knowledge, KnowledgeError, load_knowledge
+from score.rubric import (
+    Reason,
+    Rubric,
+    SiteAssessment,
+    SiteContext,
+    grade_for,
+    load_rubric,
+    score_site,
+)
 
 __all__ = [
+    "ApprovedProduct",
+    "ClaimChange",
     "ClaimRecord",
     "Evidence",
+    "Knowledge",
+    "KnowledgeError",
     "Reason",
     "Rubric",
     "SiteAssessment",
     "SiteClaims",
     "SiteCondition",
+    "SiteContext",
     "aggregate_site",
+    "diff_claims",
     "grade_for",
+    "load_knowledge",
     "load_rubric",
     "score_site",
 ]

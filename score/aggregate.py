@@ -79,3 +79,34 @@ def aggregate_site(claims: Iterable[ClaimRecord]) -> SiteClaims:
         # The quote that gave the site-level stance comes first.
         condition.evidence.sort(key=lambda e: STANCE_ORDER.index(e.stance or "mentioned"))
     return site
+
+
+#: What a change between runs tracks: claimed conditions and the cell sources and regulators named.
+TRACKED_KINDS = ("condition", "cell_source", "regulator")
+
+
+@dataclass(frozen=True)
+class ClaimChange:
+    change: str  # added | removed
+    kind: str
+    value: str
+    evidence: Evidence  # from the run that has the claim
+
+
+def _tracked(site: SiteClaims) -> dict[tuple[str, str], Evidence]:
+    found = {("condition", c.slug): c.evidence[0] for c in site.claimed() if c.evidence}
+    for kind in TRACKED_KINDS[1:]:
+        for value in site.named_values(kind):
+            found[(kind, value)] = site.evidence_for(kind, value)[0]
+    return found
+
+
+def diff_claims(current: SiteClaims, previous: SiteClaims) -> list[ClaimChange]:
+    """Claims ``current`` adds to or drops from ``previous``, sorted by change, kind and value.
+
+    A condition counts only while claimed: one that goes from claimed to disclaimed is removed.
+    """
+    now, before = _tracked(current), _tracked(previous)
+    changes = [ClaimChange("added", k, v, now[(k, v)]) for k, v in now.keys() - before.keys()]
+    changes += [ClaimChange("removed", k, v, before[(k, v)]) for k, v in before.keys() - now.keys()]
+    return sorted(changes, key=lambda c: (c.change, c.kind, c.value))

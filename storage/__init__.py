@@ -12,11 +12,22 @@ from storage.database import (
     sessions,
     upgrade,
 )
-from storage.tables import Base, Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
+from storage.tables import (
+    Base,
+    Claim,
+    ClaimChange,
+    CrawlRun,
+    Page,
+    Site,
+    SiteCrawl,
+    SiteFlag,
+    SiteScore,
+)
 
 __all__ = [
     "Base",
     "Claim",
+    "ClaimChange",
     "CrawlRun",
     "Page",
     "Site",

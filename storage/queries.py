@@ -10,7 +10,16 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from storage.tables import Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
+from storage.tables import (
+    Claim,
+    ClaimChange,
+    CrawlRun,
+    Page,
+    Site,
+    SiteCrawl,
+    SiteFlag,
+    SiteScore,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,17 @@ class ClaimRow:
     tier: str | None
     quote: str
     url: str
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    site_id: int
+    previous_run_id: int
+    change: str  # added | removed
+    kind: str
+    value: str
+    quote: str
+    url: str | None
 
 
 def latest_run_id(session: Session) -> int | None:
@@ -85,6 +105,19 @@ def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
     return [
         ClaimRow(c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url)
         for c, url in session.execute(query)
+    ]
+
+
+def change_rows(session: Session, run_id: int) -> list[ChangeRow]:
+    """What each site of the run added or removed since its previous run."""
+    query = (
+        select(ClaimChange)
+        .where(ClaimChange.run_id == run_id)
+        .order_by(ClaimChange.site_id, ClaimChange.change, ClaimChange.kind, ClaimChange.value)
+    )
+    return [
+        ChangeRow(c.site_id, c.previous_run_id, c.change, c.kind, c.value, c.quote, c.url)
+        for c in session.scalars(query)
     ]
 
 
@@ -176,7 +209,6 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
                 SiteScore.grade,
                 SiteScore.reasons,
                 SiteScore.kb_hash,
-                SiteScore.scored_at,
             ).join(Site, Site.id == SiteScore.site_id),
         ),
         "site_flags": where(
@@ -190,6 +222,22 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
                 SiteFlag.url.label("page_url"),
             ).join(Site, Site.id == SiteFlag.site_id),
         ),
+        "claim_changes": where(
+            ClaimChange.run_id,
+            select(
+                ClaimChange.run_id,
+                Site.seed_url.label("url"),
+                ClaimChange.change,
+                ClaimChange.kind,
+                ClaimChange.value,
+                CrawlRun.started_at.label("run_started_at"),
+                ClaimChange.previous_run_id,
+                ClaimChange.quote,
+                ClaimChange.url.label("page_url"),
+            )
+            .join(Site, Site.id == ClaimChange.site_id)
+            .join(CrawlRun, CrawlRun.id == ClaimChange.run_id),
+        ),
     }
     frames = {}
     with engine.connect() as conn:
@@ -198,8 +246,19 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
             for column in ("errors", "reasons"):
                 if column in frame:
                     frame[column] = frame[column].map(_as_json)
-            frames[name] = frame.sort_values(list(frame.columns[:2]), kind="stable")
+            # Every row in a fixed order, whatever order the database returned: exports of the
+            # same inputs are byte-identical.
+            frames[name] = frame.sort_values(
+                list(frame.columns), kind="stable", na_position="first", key=_sort_key
+            ).reset_index(drop=True)
     return frames
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    """Sort any column: mixed or missing values compare as their text."""
+    if column.dtype == object:
+        return column.map(lambda v: "" if v is None else str(v))
+    return column
 
 
 def _as_json(value: Any) -> str:

@@ -152,3 +152,27 @@ class SiteFlag(Base):
     value: Mapped[bool]
     quote: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(String(2048))
+
+
+class ClaimChange(Base):
+    """A claim a site added or removed since its previous run with claims.
+
+    ``kind`` is ``condition`` (claimed conditions only), ``cell_source`` or ``regulator``;
+    the quote and page are from the run that has the claim (this run if added, the previous
+    one if removed), so a report can say "added autism on 2026-11-02" and show where.
+    """
+
+    __tablename__ = "claim_changes"
+    __table_args__ = (
+        UniqueConstraint("run_id", "site_id", "kind", "value", name="uq_claim_changes_run_site"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    previous_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"))
+    change: Mapped[str] = mapped_column(String(8))  # added | removed
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(64))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2048))

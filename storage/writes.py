@@ -17,7 +17,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.database import StorageError
-from storage.tables import Base, Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore, utcnow
+from storage.tables import (
+    Base,
+    Claim,
+    ClaimChange,
+    CrawlRun,
+    Page,
+    Site,
+    SiteCrawl,
+    SiteFlag,
+    SiteScore,
+    utcnow,
+)
 
 _INSERTS: dict[str, Callable[[Table], Any]] = {
     "sqlite": sqlite_insert,
@@ -159,3 +170,25 @@ def replace_site_assessment(
     )
     session.execute(delete(SiteFlag).where(SiteFlag.run_id == run_id, SiteFlag.site_id == site_id))
     session.add_all(SiteFlag(run_id=run_id, site_id=site_id, **flag) for flag in flags)
+
+
+def replace_claim_changes(
+    session: Session,
+    *,
+    run_id: int,
+    site_id: int,
+    previous_run_id: int | None,
+    changes: Iterable[Mapping[str, Any]],
+) -> int:
+    """Store a site's changes since ``previous_run_id``, replacing any computed before."""
+    session.execute(
+        delete(ClaimChange).where(ClaimChange.run_id == run_id, ClaimChange.site_id == site_id)
+    )
+    if previous_run_id is None:
+        return 0
+    rows = [
+        ClaimChange(run_id=run_id, site_id=site_id, previous_run_id=previous_run_id, **change)
+        for change in changes
+    ]
+    session.add_all(rows)
+    return len(rows)

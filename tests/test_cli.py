@@ -82,3 +82,10 @@ def test_the_cli_reference_in_docs_is_current() -> None:
     assert REFERENCE.read_text(encoding="utf-8") == render(), (
         "docs/cli.md is stale: run `python -m flows.cli_reference`"
     )
+
+
+def test_the_rubric_tables_in_the_readme_are_current() -> None:
+    from flows.rubric_reference import README, rewrite
+
+    text = README.read_text(encoding="utf-8")
+    assert rewrite(text) == text, "stale: run `python -m flows.rubric_reference`"

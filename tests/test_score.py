@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from score import ClaimRecord, aggregate_site, grade_for, load_rubric, score_site
+from score import (
+    ClaimRecord,
+    SiteContext,
+    aggregate_site,
+    diff_claims,
+    grade_for,
+    load_rubric,
+    score_site,
+)
+
+CLINIC = SiteContext(is_clinic=True, country="CO")
 
 
 def condition(slug: str, stance: str, tier: str, url: str = "https://c.test/") -> ClaimRecord:
@@ -58,7 +68,7 @@ def test_honest_clinic_grades_better_than_a_hype_clinic_and_every_point_has_a_re
             ("anti-aging", "unproven"), ("knee-osteoarthritis", "supported"),
             ("multiple-sclerosis", "preliminary"))
     ] + [flag("cure_or_guarantee"), flag("testimonials"), flag("fda_approval_claim")])
-    good, bad = score_site(honest, True, rubric), score_site(hype, True, rubric)
+    good, bad = score_site(honest, CLINIC, rubric), score_site(hype, CLINIC, rubric)
     assert good.grade in "AB" and bad.grade == "F"
     assert good.risk_score < bad.risk_score
     for assessment in (good, bad):
@@ -73,7 +83,7 @@ def test_honest_clinic_grades_better_than_a_hype_clinic_and_every_point_has_a_re
 
 def test_a_site_that_is_not_a_clinic_is_not_graded_on_claims() -> None:
     news = aggregate_site([condition("autism", "mentioned", "unproven")])
-    assessment = score_site(news, False, load_rubric("seed"))
+    assessment = score_site(news, SiteContext(is_clinic=False), load_rubric("seed"))
     assert assessment.is_clinic is False and assessment.reasons[0].rule == "not-a-clinic"
 
 
@@ -83,3 +93,25 @@ def test_every_rule_uses_a_known_predicate_and_the_hash_pins_the_knowledge() -> 
     rubric = load_rubric("seed")
     assert all(rule["test"] in PREDICATES for rule in rubric.rules)
     assert len(rubric.kb_hash) == 64 and rubric.kb_hash == load_rubric("seed").kb_hash
+
+
+def test_claim_changes_between_runs_name_what_was_added_and_dropped_with_quotes() -> None:
+    before = aggregate_site([
+        condition("knee-osteoarthritis", "claimed", "supported"),
+        condition("copd", "claimed", "unproven"),
+        ClaimRecord("regulator", "invima", "https://c.test/about", "Licensed by INVIMA"),
+    ])
+    after = aggregate_site([
+        condition("knee-osteoarthritis", "claimed", "supported"),
+        condition("copd", "disclaimed", "unproven"),
+        condition("autism", "claimed", "unproven", "https://c.test/autism"),
+        ClaimRecord("cell_source", "umbilical-cord", "https://c.test/", "Wharton's jelly"),
+    ])
+    changes = [(c.change, c.kind, c.value, c.evidence.url) for c in diff_claims(after, before)]
+    assert changes == [
+        ("added", "cell_source", "umbilical-cord", "https://c.test/"),
+        ("added", "condition", "autism", "https://c.test/autism"),
+        ("removed", "condition", "copd", "https://c.test/"),
+        ("removed", "regulator", "invima", "https://c.test/about"),
+    ]
+    assert diff_claims(after, after) == []

@@ -28,11 +28,12 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
     assert storage.current_revision(engine) is None
     storage.upgrade(engine)
     storage.upgrade(engine)
-    assert storage.current_revision(engine) == "0001"
+    assert storage.current_revision(engine) == "0002"
     from sqlalchemy import inspect
 
     names = set(inspect(engine).get_table_names())
-    assert {"crawl_runs", "sites", "pages", "claims", "site_scores", "site_flags"} <= names
+    assert {"crawl_runs", "sites", "pages", "claims", "site_scores", "site_flags",
+            "claim_changes"} <= names
 
 
 def write_everything(session, run_id: int) -> None:  # type: ignore[no-untyped-def]
