@@ -22,6 +22,11 @@ _ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
 # Cue categories that make a selling-point flag ("cure", "FDA approved") someone else's words.
 _FLAG_BLOCKERS = frozenset({"hedge", "warning", "others", "research", "question"})
 _WORD = re.compile(r"[a-z]+")
+# A mention framed as a question or as other clinics' promise is disclaimed by an answer or a
+# verdict in the next sentence when that sentence names no condition of its own:
+# "Some clinics promise to cure autism. Walk away." / "¿Sirve para el autismo? No hay evidencia."
+_ANSWERED = frozenset({"question", "others"})
+_VERDICTS = frozenset({"negation", "hedge", "warning"})
 
 
 def extract_document(html: str, url: str | None = None) -> DocumentExtraction:
@@ -181,7 +186,9 @@ def _conditions(
 ) -> list[ConditionFinding]:
     """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
     best: dict[str, ConditionFinding] = {}
-    for hit in lex.condition_matcher.finditer(doc.folded, doc.cased):
+    hits = list(lex.condition_matcher.finditer(doc.folded, doc.cased))
+    named = {doc.sentence_of(hit.start) for hit in hits}
+    for hit in hits:
         index = doc.sentence_of(hit.start)
         block = doc.page.blocks[doc.sentences[index].block]
         context = doc.contexts[doc.sentences[index].block]
@@ -196,6 +203,10 @@ def _conditions(
             stance, cue_text, category = cue.stance, cue.text, cue.category
         elif block.menu_like:
             stance = "claimed"  # a bare menu item, list item or heading naming a condition
+        if stance == "mentioned" and category in _ANSWERED and index + 1 not in named:
+            verdict = _verdict(doc, index + 1)
+            if verdict is not None:
+                stance, cue_text, category = verdict.stance, verdict.text, verdict.category
         if stance == "claimed" and not is_clinic:
             stance, cue_text = "mentioned", None  # news, journals, regulators do not offer care
         if stance == "disclaimed" and category in ("negation", "heading"):
@@ -210,6 +221,14 @@ def _conditions(
                 # Keep first-appearance order: replace in place rather than re-append.
                 best[slug] = finding
     return list(best.values())
+
+
+def _verdict(doc: _Doc, index: int) -> Cue | None:
+    """The strongest disclaiming cue of sentence ``index``, if that sentence exists."""
+    if index >= len(doc.cues):
+        return None
+    verdicts = [c for c in doc.cues[index] if c.category in _VERDICTS]
+    return max(verdicts, key=lambda c: c.priority, default=None)
 
 
 def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, int]]:
