@@ -27,10 +27,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from w3lib.encoding import html_to_unicode
-
 import demoweb
-from extract import extract_document
+from extract import decode_html, extract_document
 from extract.evaluation import Report, Summary, evaluate_corpus, fingerprint, load_corpus
 from extract.models import FLAG_NAMES, STANCE_RANK, STANCES
 
@@ -53,8 +51,7 @@ def evaluate_demo_web(n_sites: int = 24, seed: int = 7) -> Report:
             page = site.render(path)
             if page is None or not page.content_type.startswith("text/html"):
                 continue
-            _, html = html_to_unicode(page.content_type, page.body)
-            doc = extract_document(html, f"http://{site.host}{path}")
+            doc = extract_document(decode_html(page.body, page.content_type), f"http://{site.host}{path}")
             clinic_pages += doc.is_clinic
             for c in doc.conditions:
                 if STANCE_RANK[c.stance] > STANCE_RANK.get(conditions.get(c.slug, ""), 0):

@@ -192,7 +192,8 @@ def _conditions(
         index = doc.sentence_of(hit.start)
         block = doc.page.blocks[doc.sentences[index].block]
         context = doc.contexts[doc.sentences[index].block]
-        cue = best_cue(doc.governing(index, hit), hit.start, hit.end)
+        cues = doc.governing(index, hit)
+        cue = best_cue(cues, hit.start, hit.end)
         stance, cue_text, category = "mentioned", None, None
         if cue is not None and cue.priority >= 3:
             stance, cue_text, category = cue.stance, cue.text, cue.category
@@ -203,7 +204,8 @@ def _conditions(
             stance, cue_text, category = cue.stance, cue.text, cue.category
         elif block.menu_like:
             stance = "claimed"  # a bare menu item, list item or heading naming a condition
-        if stance == "mentioned" and category in _ANSWERED and index + 1 not in named:
+        answerable = category in _ANSWERED or any(c.category in _ANSWERED for c in cues)
+        if stance == "mentioned" and answerable and index + 1 not in named:
             verdict = _verdict(doc, index + 1)
             if verdict is not None:
                 stance, cue_text, category = verdict.stance, verdict.text, verdict.category

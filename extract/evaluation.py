@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from w3lib.encoding import html_to_unicode
-
+from extract.decode import decode_html
 from extract.document import extract_document, extract_text
 from extract.models import FLAG_NAMES, STANCES, DocumentExtraction
 
@@ -44,8 +43,7 @@ class Case:
         url = self.meta.get("url")
         if self.path.suffix == ".txt":
             return extract_text(self.path.read_text(encoding="utf-8"), url)
-        _, html = html_to_unicode(None, self.path.read_bytes())
-        return extract_document(html, url)
+        return extract_document(decode_html(self.path.read_bytes()), url)
 
 
 def load_corpus(root: Path) -> list[Case]:

@@ -67,6 +67,8 @@ HEADINGS = {f"h{i}": i for i in range(1, 7)}
 MENU_KINDS = frozenset(
     {"li", "td", "th", "dt", "dd", "option", "a", "button", "summary", "caption"}
 )
+# A list item or cell longer than this that ends like a sentence reads as prose, not a label.
+_MAX_ITEM_WORDS = 12
 _NAV_HINT = re.compile(r"\b(?:nav|menu|navbar|sidebar|breadcrumb)", re.I)
 
 
@@ -84,9 +86,12 @@ class Block:
     @property
     def menu_like(self) -> bool:
         """Bare labels (menu items, list items, cells, headings, short captions)."""
-        if self.in_nav or self.kind in MENU_KINDS or self.heading_level or self.kind == "title":
+        if self.in_nav or self.heading_level or self.kind == "title":
             return True
-        return len(self.text.split()) <= 6 and not self.text.rstrip().endswith((".", "!", "?"))
+        words, prose_end = len(self.text.split()), self.text.rstrip().endswith((".", "!", "?"))
+        if self.kind in MENU_KINDS:  # a list item or cell, unless it is a whole sentence
+            return words <= _MAX_ITEM_WORDS or not prose_end
+        return words <= 6 and not prose_end
 
 
 @dataclass

@@ -10,11 +10,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rich.table import Table
-from w3lib.encoding import html_to_unicode
-
 from crawler.safety import address_refusal
 from crawler.settings import MAX_RESPONSE_BYTES, USER_AGENT
-from extract import extract_document, extract_text
+from extract import decode_html, extract_document, extract_text
 from flows.console import console
 
 
@@ -36,8 +34,7 @@ def extract_source(source: str) -> dict[str, Any]:
         return extract_text(text).to_contract(source)
     if path.suffix.lower() not in (".html", ".htm", ".xhtml"):
         raise InputError("unsupported file type: give .html or .txt files")
-    _, html = html_to_unicode(None, body)
-    return extract_document(html).to_contract(source)
+    return extract_document(decode_html(body)).to_contract(source)
 
 
 def fetch(url: str, timeout: float = 30) -> str:
@@ -61,8 +58,7 @@ def fetch(url: str, timeout: float = 30) -> str:
         raise InputError(f"cannot fetch: {exc}") from exc
     if len(body) > MAX_RESPONSE_BYTES:
         raise InputError(f"larger than {MAX_RESPONSE_BYTES} bytes")
-    _, html = html_to_unicode(content_type, body)
-    return html
+    return decode_html(body, content_type)
 
 
 def print_table(record: dict[str, Any]) -> None:
