@@ -51,7 +51,9 @@ def evaluate_demo_web(n_sites: int = 24, seed: int = 7) -> Report:
             page = site.render(path)
             if page is None or not page.content_type.startswith("text/html"):
                 continue
-            doc = extract_document(decode_html(page.body, page.content_type), f"http://{site.host}{path}")
+            doc = extract_document(
+                decode_html(page.body, page.content_type), f"http://{site.host}{path}"
+            )
             clinic_pages += doc.is_clinic
             for c in doc.conditions:
                 if STANCE_RANK[c.stance] > STANCE_RANK.get(conditions.get(c.slug, ""), 0):
@@ -80,8 +82,10 @@ def evaluate_demo_web(n_sites: int = 24, seed: int = 7) -> Report:
 
 def print_report(title: str, report: Report, errors: bool) -> None:
     languages = report.languages()
-    print(f"\n== {title}: {report.units} units, is_clinic right on {report.clinic_right}, "
-          f"claimed conditions on non-clinic units: {report.nonclinic_claims}")
+    print(
+        f"\n== {title}: {report.units} units, is_clinic right on {report.clinic_right}, "
+        f"claimed conditions on non-clinic units: {report.nonclinic_claims}"
+    )
     header = f"{'field':34}" + "".join(f"{lang + ' P/R/F1':>22}" for lang in languages)
     print(header)
     quantities = [f"condition:{s}" for s in STANCES] + ["cell_sources", "origin", "regulators"]
@@ -90,11 +94,17 @@ def print_report(title: str, report: Report, errors: bool) -> None:
         row = f"{quantity:34}"
         for lang in languages:
             c = report.get(quantity, lang)
-            row += f"{c.precision:>8.3f}{c.recall:>7.3f}{c.f1:>7.3f}" if c.expected or c.predicted else f"{'-':>22}"
+            row += (
+                f"{c.precision:>8.3f}{c.recall:>7.3f}{c.f1:>7.3f}"
+                if c.expected or c.predicted
+                else f"{'-':>22}"
+            )
         print(row)
     kinds = Counter((want, got) for _, _, want, got in report.errors)
-    print("stance errors (expected -> found): "
-          + ", ".join(f"{w}->{g} {n}" for (w, g), n in kinds.most_common()))
+    print(
+        "stance errors (expected -> found): "
+        + ", ".join(f"{w}->{g} {n}" for (w, g), n in kinds.most_common())
+    )
     if errors:
         for unit, slug, want, got in report.errors:
             print(f"  {unit:40} {slug:28} expected {want:10} found {got}")

@@ -85,10 +85,12 @@ def heading_context(text: str, lex: Lexicon) -> Context | None:
     options: list[tuple[float, int, Context]] = []  # (priority, length, context)
     for hit in lex.heading_matcher.finditer(folded):
         group = hit.values[0]
-        stance, category = ("claimed", "testimonial") if group == "testimonial" else (group, "heading")
-        options.append(
-            (_HEADING_PRIORITY[group], len(hit.text), Context(stance, hit.text, category))
+        context = (
+            Context("claimed", hit.text, "testimonial")
+            if group == "testimonial"
+            else Context(group, hit.text, "heading")
         )
+        options.append((_HEADING_PRIORITY[group], len(hit.text), context))
     for hit in lex.cue_matcher.finditer(folded):
         category = lex.categories[hit.values[0].split(":")[0]]
         if category.name in ("therapy", "question"):

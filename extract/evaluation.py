@@ -113,7 +113,9 @@ class Report:
     clinic_right: int = 0
     units: int = 0
 
-    def add(self, quantity: str, language: str, predicted: Iterable[Any], expected: Iterable[Any]) -> None:
+    def add(
+        self, quantity: str, language: str, predicted: Iterable[Any], expected: Iterable[Any]
+    ) -> None:
         p, e = list(predicted), list(expected)
         self.counts[(quantity, language)].add(p, e)
         self.counts[(quantity, "all")].add(p, e)
@@ -150,7 +152,7 @@ class Report:
         return self.counts.get((quantity, language), Counts())
 
     def languages(self) -> list[str]:
-        return sorted({lang for _, lang in self.counts if lang != "all"}) + ["all"]
+        return [*sorted({lang for _, lang in self.counts if lang != "all"}), "all"]
 
 
 @dataclass(frozen=True)
@@ -189,5 +191,7 @@ def evaluate_corpus(cases: list[Case]) -> Report:
     """Score the extractor on every labelled page."""
     report = Report()
     for case in cases:
-        report.score(case.name, case.language, Summary.of(case.extract()), Summary.expected(case.expected))
+        report.score(
+            case.name, case.language, Summary.of(case.extract()), Summary.expected(case.expected)
+        )
     return report

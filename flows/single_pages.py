@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rich.table import Table
+
 from crawler.safety import address_refusal
 from crawler.settings import MAX_RESPONSE_BYTES, USER_AGENT
 from extract import decode_html, extract_document, extract_text

@@ -227,3 +227,45 @@ def test_warning_letter_quote_on_a_regulator_site_is_mentioned() -> None:
     doc = extract_document(html, url="https://www.fda.gov/inspections/warning-letters/acme")
     assert not doc.is_clinic
     assert set(stances(doc).values()) == {"mentioned"}
+
+
+def test_a_verdict_in_the_next_sentence_disclaims_others_promises_and_questions() -> None:
+    doc = clinic_page("<p>Some clinics promise to cure autism. Walk away.</p>")
+    assert stances(doc) == {"autism": "disclaimed"}
+    assert doc.conditions[0].cue == "walk away"
+    es = clinic_page(
+        "<h3>¿Sirven las células madre para el autismo?</h3>"
+        "<p>Hoy no existe evidencia suficiente y no ofrecemos ese tratamiento.</p>",
+        spanish=True,
+    )
+    assert stances(es) == {"autism": "disclaimed"}
+    # A next sentence naming a condition of its own speaks for that one only.
+    kept = clinic_page("<p>Some patients ask us about dementia. We do not treat ALS.</p>")
+    assert stances(kept) == {"dementia": "mentioned", "als": "disclaimed"}
+
+
+def test_spanish_evidence_hedges_and_candidacy_disclaim() -> None:
+    doc = clinic_page(
+        "<p>La evidencia actual no respalda el uso de células madre para la ELA.</p>"
+        "<p>Los pacientes con cáncer activo no son candidatos para el procedimiento.</p>"
+        "<p>Las personas con lupus tampoco son buenos candidatos.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {"als": "disclaimed", "cancer": "disclaimed", "lupus": "disclaimed"}
+
+
+def test_prose_under_a_testimonials_heading_is_the_clinics_claim() -> None:
+    doc = clinic_page(
+        "<h1>Casos de éxito</h1><blockquote><p>Mi hijo con autismo ahora habla.</p></blockquote>",
+        spanish=True,
+    )
+    assert stances(doc) == {"autism": "claimed"}
+    assert doc.conditions[0].cue == "casos de exito"
+
+
+def test_a_whole_sentence_in_a_list_item_reads_as_prose() -> None:
+    doc = clinic_page(
+        "<ul><li>You will see many promises online about autism spectrum disorder and what "
+        "cells might do for it.</li><li>Lupus</li></ul>"
+    )
+    assert stances(doc) == {"autism": "mentioned", "lupus": "claimed"}
