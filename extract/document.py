@@ -156,6 +156,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
         regulators=sorted(entities["regulator"]),
         flags=flags,
         evidence=evidence,
+        text="\n".join(b.text for b in page.blocks),
     )
 
 
@@ -217,8 +218,15 @@ def _conditions(
         for slug in hit.values:
             old = best.get(slug)
             if old is None or STANCE_RANK[stance] > STANCE_RANK[old.stance]:
+                sentence = doc.sentences[index]
                 finding = ConditionFinding(
-                    slug, lex.conditions[slug].tier, stance, _quote(doc, index, hit), cue_text
+                    slug,
+                    lex.conditions[slug].tier,
+                    stance,
+                    _quote(doc, index, hit),
+                    cue_text,
+                    sentence.start,
+                    sentence.end,
                 )
                 # Keep first-appearance order: replace in place rather than re-append.
                 best[slug] = finding

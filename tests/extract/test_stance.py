@@ -269,3 +269,15 @@ def test_a_whole_sentence_in_a_list_item_reads_as_prose() -> None:
         "cells might do for it.</li><li>Lupus</li></ul>"
     )
     assert stances(doc) == {"autism": "mentioned", "lupus": "claimed"}
+
+
+def test_each_finding_points_at_its_sentence_in_the_page_text() -> None:
+    doc = clinic_page(
+        "<h2>Conditions we treat</h2><ul><li>Lupus</li></ul>"
+        "<p>Our results are good. We do not treat autism or ALS.</p>"
+    )
+    for finding in doc.conditions:
+        assert doc.text[finding.start : finding.end] == finding.quote
+    autism = next(c for c in doc.conditions if c.slug == "autism")
+    assert autism.quote == "We do not treat autism or ALS."
+    assert autism.cue == "we do not treat"
