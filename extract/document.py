@@ -25,7 +25,10 @@ _WORD = re.compile(r"[a-z]+")
 # A mention framed as a question or as other clinics' promise is disclaimed by an answer or a
 # verdict in the next sentence when that sentence names no condition of its own:
 # "Some clinics promise to cure autism. Walk away." / "¿Sirve para el autismo? No hay evidencia."
+# Research framing is answered only inside its own sentence ("…studied in autism, but these
+# uses are not approved"): on news pages the next sentence is often about something else.
 _ANSWERED = frozenset({"question", "others"})
+_ANSWERED_IN_SENTENCE = _ANSWERED | {"research"}
 _VERDICTS = frozenset({"negation", "hedge", "warning"})
 
 
@@ -188,7 +191,9 @@ def _conditions(
     """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
     best: dict[str, ConditionFinding] = {}
     hits = list(lex.condition_matcher.finditer(doc.folded, doc.cased))
-    named = {doc.sentence_of(hit.start) for hit in hits}
+    named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
+    for hit in hits:
+        named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
     for hit in hits:
         index = doc.sentence_of(hit.start)
         block = doc.page.blocks[doc.sentences[index].block]
@@ -205,9 +210,9 @@ def _conditions(
             stance, cue_text, category = cue.stance, cue.text, cue.category
         elif block.menu_like:
             stance = "claimed"  # a bare menu item, list item or heading naming a condition
-        answerable = category in _ANSWERED or any(c.category in _ANSWERED for c in cues)
-        if stance == "mentioned" and answerable and index + 1 not in named:
-            verdict = _verdict(doc, index + 1)
+        framing = {category} | {c.category for c in cues}
+        if stance == "mentioned" and framing & _ANSWERED_IN_SENTENCE:
+            verdict = _verdict(doc, index, hit.start, named, bool(framing & _ANSWERED))
             if verdict is not None:
                 stance, cue_text, category = verdict.stance, verdict.text, verdict.category
         if stance == "claimed" and not is_clinic:
@@ -233,12 +238,27 @@ def _conditions(
     return list(best.values())
 
 
-def _verdict(doc: _Doc, index: int) -> Cue | None:
-    """The strongest disclaiming cue of sentence ``index``, if that sentence exists."""
-    if index >= len(doc.cues):
-        return None
-    verdicts = [c for c in doc.cues[index] if c.category in _VERDICTS]
-    return max(verdicts, key=lambda c: c.priority, default=None)
+def _verdict(
+    doc: _Doc, index: int, start: int, named: dict[int, list[int]], next_sentence: bool
+) -> Cue | None:
+    """A disclaiming cue that answers the mention at ``start`` in sentence ``index``.
+
+    It sits in a later clause of the same sentence ("…studied in autism, but these uses are not
+    approved"), or else in the next sentence; either way in a span naming no condition itself.
+    """
+    ends = doc.ends[index]
+    clause = bisect_right(ends, start)
+    own = {bisect_right(ends, s) for s in named.get(index, [])}
+    later = [
+        c
+        for c in doc.cues[index]
+        if c.category in _VERDICTS
+        and bisect_right(ends, c.start) > clause
+        and bisect_right(ends, c.start) not in own
+    ]
+    if not later and next_sentence and index + 1 < len(doc.cues) and index + 1 not in named:
+        later = [c for c in doc.cues[index + 1] if c.category in _VERDICTS]
+    return max(later, key=lambda c: c.priority, default=None)
 
 
 def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, int]]:
