@@ -113,6 +113,9 @@ def block_contexts(blocks: list[Block], lex: Lexicon) -> list[Context | None]:
     stack: list[tuple[int, Context | None]] = []
     result: list[Context | None] = []
     for block in blocks:
+        if block.kind == "jsonld":  # structured data sits outside the page's headings
+            result.append(None)
+            continue
         if block.heading_level:
             while stack and stack[-1][0] >= block.heading_level:
                 stack.pop()

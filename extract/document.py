@@ -122,6 +122,8 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
 
 def _extract(page: Page, url: str | None) -> DocumentExtraction:
     lex = lexicon()
+    offers = [text for kind, text in page.jsonld_texts if kind in lex.jsonld_offers]
+    page.add_blocks(list(dict.fromkeys(offers)), "jsonld")
     doc = _prepare(page, lex)
     is_clinic = _is_clinic(doc, url, lex)
     flags = dict.fromkeys(FLAG_NAMES, False)

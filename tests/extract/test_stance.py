@@ -281,3 +281,21 @@ def test_each_finding_points_at_its_sentence_in_the_page_text() -> None:
     autism = next(c for c in doc.conditions if c.slug == "autism")
     assert autism.quote == "We do not treat autism or ALS."
     assert autism.cue == "we do not treat"
+
+
+def test_json_ld_offers_are_read_but_articles_are_not() -> None:
+    data = (
+        '{"@context": "https://schema.org", "@type": "MedicalClinic", "name": "Cedar",'
+        ' "availableService": [{"@type": "MedicalProcedure",'
+        ' "name": "Stem cell injection for hip osteoarthritis"},'
+        ' {"@type": "Offer", "description": "IV infusions for lupus from $3,000"}]}'
+    )
+    article = '{"@type": "NewsArticle", "headline": "x", "name": "Clinic treats autism"}'
+    doc = clinic_page(
+        f'<script type="application/ld+json">{data}</script>'
+        f'<script type="application/ld+json">{article}</script>'
+        "<h2>What we do not treat</h2><ul><li>ALS</li></ul>"
+    )
+    assert stances(doc) == {"als": "disclaimed", "osteoarthritis": "claimed", "lupus": "claimed"}
+    lupus = next(c for c in doc.conditions if c.slug == "lupus")
+    assert doc.text[lupus.start : lupus.end] == "IV infusions for lupus from $3,000"
