@@ -9,7 +9,7 @@ Synonyms, cues and page-type hints are data (``score/knowledge/conditions.yaml``
 from extract.decode import decode_html
 from extract.document import extract_document, extract_text
 from extract.knowledge import ConditionEntry, load_conditions
-from extract.models import FLAG_NAMES, STANCES, ConditionFinding, DocumentExtraction
+from extract.models import FLAG_NAMES, STANCES, ConditionFinding, DocumentExtraction, Mention
 
 __all__ = [
     "FLAG_NAMES",
@@ -17,6 +17,7 @@ __all__ = [
     "ConditionEntry",
     "ConditionFinding",
     "DocumentExtraction",
+    "Mention",
     "decode_html",
     "extract_document",
     "extract_text",

@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 from extract._text import Hit, normalise_raw
 from extract.context import Context, Cue, best_cue, block_contexts, governing
 from extract.knowledge import Lexicon, lexicon
-from extract.models import FLAG_NAMES, STANCE_RANK, ConditionFinding, DocumentExtraction
+from extract.models import (
+    FLAG_NAMES,
+    STANCE_RANK,
+    ConditionFinding,
+    DocumentExtraction,
+    Mention,
+)
 from extract.segment import Page, Sentence, html_to_page, split_sentences, text_to_page
 
 MAX_QUOTE = 300
@@ -147,9 +153,11 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
                 continue  # "we never use embryonic cells", "fraudsters sell amniotic fluid"
             entities[kind].add(slug)
             mark(value, index)
-    for name, index in _flag_hits(doc, lex, is_clinic):
+    mentions = []
+    for name, index, hit in _flag_hits(doc, lex, is_clinic):
         flags[name] = True
         mark(f"flag:{name}", index)
+        mentions.append(_mention(doc, name, index, hit))
     return DocumentExtraction(
         url=url,
         language=_language(doc.folded, lex),
@@ -161,6 +169,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
         regulators=sorted(entities["regulator"]),
         flags=flags,
         evidence=evidence,
+        mentions=sorted(mentions, key=lambda m: (m.start, m.kind)),
         text="\n".join(b.text for b in page.blocks),
     )
 
@@ -263,8 +272,17 @@ def _verdict(
     return max(later, key=lambda c: c.priority, default=None)
 
 
-def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, int]]:
-    """Yield (flag, sentence index) for every cue that sets a flag."""
+def _mention(doc: _Doc, kind: str, index: int, hit: Hit) -> Mention:
+    """Place a normalised-text hit back onto the page's own words."""
+    sentence = doc.sentences[index]
+    if _norm_len(doc, index) != len(sentence.text):  # normalisation moved characters
+        return Mention(kind, hit.text, sentence.start, sentence.end)
+    start, end = hit.start - doc.starts[index], hit.end - doc.starts[index]
+    return Mention(kind, sentence.text[start:end], sentence.start + start, sentence.start + end)
+
+
+def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, int, Hit]]:
+    """Yield (flag, sentence index, hit) for every cue that sets a flag."""
     hits: list[tuple[str, Hit]] = []
     for hit in lex.flag_matcher.finditer(doc.folded, doc.cased):
         hits.extend((name, hit) for name in hit.values)
@@ -285,7 +303,7 @@ def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, 
             context = doc.contexts[doc.sentences[index].block]
             if context is not None and context.stance != "claimed":
                 continue  # e.g. a "Red flag" table column listing "Promises cures"
-        yield name, index
+        yield name, index, hit
 
 
 def _negated(doc: _Doc, index: int, hit: Hit, lex: Lexicon) -> bool:

@@ -39,6 +39,22 @@ class ConditionFinding:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """One piece of evidence behind a flag: a cell count, a price, a citation, a cure promise…
+
+    ``kind`` is the flag it supports (``"states_cell_count"``, ``"price_stated"``…), ``text``
+    the phrase as the page wrote it, ``start``/``end`` its offsets in
+    :attr:`DocumentExtraction.text` (the whole sentence's when the phrase cannot be placed
+    exactly, e.g. after apostrophes were dropped for matching).
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class DocumentExtraction:
     """Everything a page claims, with the evidence for each flag and entity."""
 
@@ -52,6 +68,7 @@ class DocumentExtraction:
     regulators: list[str] = field(default_factory=list)
     flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FLAG_NAMES, False))
     evidence: dict[str, str] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
     # The page's visible text (title, meta description, then blocks, joined by newlines): the
     # text that ConditionFinding offsets point into.
     text: str = field(default="", repr=False)
