@@ -307,10 +307,14 @@ def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, 
 
 
 def _negated(doc: _Doc, index: int, hit: Hit, lex: Lexicon) -> bool:
-    """A negator among the few words before the cue ("not a cure", "no es una cura")."""
-    before = doc.folded[doc.starts[index] : hit.start]
-    words = _WORD.findall(before)[-lex.negator_window :]
-    return any(w in lex.negators for w in words)
+    """A negator among the few words before the cue ("not a cure", "no es una cura"), or a
+    clause that opens with one ("No injection of this kind is FDA approved")."""
+    ends = [e for e in doc.ends[index] if e <= hit.start]
+    before = doc.folded[max([doc.starts[index], *ends]) : hit.start]
+    words = _WORD.findall(before)
+    return bool(words) and (
+        words[0] in lex.negators or any(w in lex.negators for w in words[-lex.negator_window :])
+    )
 
 
 def _is_clinic(doc: _Doc, url: str | None, lex: Lexicon) -> bool:

@@ -166,3 +166,12 @@ def test_mentions_quote_cell_counts_prices_and_citations_in_the_pages_words() ->
     # After an apostrophe is dropped for matching, the mention points at its whole sentence.
     count = next(m for m in doc.mentions if m.kind == "states_cell_count" and "50" in m.text)
     assert doc.text[count.start : count.end] == "Our patient's knee pain: 50M cells."
+
+
+def test_a_clause_opening_with_a_negator_cancels_a_selling_point() -> None:
+    assert not flags("<p>No injection of this kind is FDA approved for arthritis.</p>")[
+        "fda_approval_claim"
+    ]
+    assert flags("<p>Our cells are FDA approved; no other clinic has them.</p>")[
+        "fda_approval_claim"
+    ]

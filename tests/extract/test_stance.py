@@ -299,3 +299,12 @@ def test_json_ld_offers_are_read_but_articles_are_not() -> None:
     assert stances(doc) == {"als": "disclaimed", "osteoarthritis": "claimed", "lupus": "claimed"}
     lupus = next(c for c in doc.conditions if c.slug == "lupus")
     assert doc.text[lupus.start : lupus.end] == "IV infusions for lupus from $3,000"
+
+
+def test_coordinated_joints_claim_both_conditions_and_referrals_disclaim() -> None:
+    doc = clinic_page("<p>We treat knee and hip osteoarthritis with fat-derived cells.</p>")
+    assert stances(doc) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}
+    es = clinic_page("<p>Tratamos la artrosis de cadera y de rodilla.</p>", spanish=True)
+    assert stances(es) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}
+    referral = clinic_page("<p>Severe bone-on-bone knees are better served by a surgeon.</p>")
+    assert stances(referral) == {"knee-osteoarthritis": "disclaimed"}
