@@ -25,6 +25,8 @@ from extract.segment import Page, Sentence, html_to_page, split_sentences, text_
 MAX_QUOTE = 300
 # Cue categories after which an entity (cell source, origin) is not the site's own.
 _ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
+# Research framing makes a cell source the trial's, not the site's, unless the site's own offer
+# governs too ("We offer bone marrow cells, where trials are encouraging").
 # Cue categories that make a selling-point flag ("cure", "FDA approved") someone else's words.
 _FLAG_BLOCKERS = frozenset({"hedge", "warning", "others", "research", "question"})
 _WORD = re.compile(r"[a-z]+")
@@ -146,7 +148,10 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
     )
     for hit in entity_hits:
         index = doc.sentence_of(hit.start)
-        blocked = any(c.category in _ENTITY_BLOCKERS for c in doc.governing(index, hit))
+        framing = {c.category for c in doc.governing(index, hit)}
+        blocked = bool(framing & _ENTITY_BLOCKERS) or (
+            "research" in framing and "offer" not in framing
+        )
         for value in hit.values:
             kind, slug = value.split(":", 1)
             if kind != "regulator" and blocked:
