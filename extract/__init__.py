@@ -6,9 +6,10 @@ Synonyms, cues and page-type hints are data (``score/knowledge/conditions.yaml``
 ``extract/patterns/*.yaml``).
 """
 
+from extract.decode import decode_html
 from extract.document import extract_document, extract_text
 from extract.knowledge import ConditionEntry, load_conditions
-from extract.models import FLAG_NAMES, STANCES, ConditionFinding, DocumentExtraction
+from extract.models import FLAG_NAMES, STANCES, ConditionFinding, DocumentExtraction, Mention
 
 __all__ = [
     "FLAG_NAMES",
@@ -16,6 +17,8 @@ __all__ = [
     "ConditionEntry",
     "ConditionFinding",
     "DocumentExtraction",
+    "Mention",
+    "decode_html",
     "extract_document",
     "extract_text",
     "load_conditions",

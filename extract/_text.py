@@ -17,6 +17,7 @@ _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\
 _APOSTROPHES = re.compile(r"[\u2019\u2018'`\u02bc\u00b4]")
 _DASHES = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_]")
 _SPACES = re.compile(r"\s+")
+_WORDY = re.compile(r"\w")
 _ALT_GROUP = re.compile(r"\(([^()]*\|[^()]*)\)")
 
 
@@ -142,7 +143,10 @@ class PhraseMatcher:
 def _compile(table: dict[str, tuple[str, ...]]) -> re.Pattern[str] | None:
     if not table:
         return None
-    return re.compile(r"(?<!\w)" + _trie_pattern(table) + r"(?!\w)")
+    if all(_WORDY.match(k) and _WORDY.match(k[-1]) for k in table):
+        return re.compile(r"(?<!\w)" + _trie_pattern(table) + r"(?!\w)")
+    # Punctuation phrases (";") must match right after a word: boundaries only at word ends.
+    return re.compile(r"(?:(?<!\w)|(?=\W))" + _trie_pattern(table) + r"(?:(?!\w)|(?<=\W))")
 
 
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:

@@ -4,7 +4,8 @@ A cue governs a mention when both sit in the same clause (clauses end at "but", 
 and the cue's direction reaches it: forward cues govern what follows them, backward cues what
 precedes them. Among governing cues the highest priority wins, then the nearest one.
 Headings ("Conditions we treat", "No tratamos") lend their stance to the bare list items under
-them, and table column headers ("Red flag") to their cells.
+them, and table column headers ("Red flag") to their cells; "Patient stories" headings lend
+"claimed" to the prose under them too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from extract.segment import Block
 
 # Heading cues have no category of their own: they rank like the strongest category of their
 # stance, and the longer (more specific) phrase wins a tie ("conditions we treat" > "we treat").
-_HEADING_PRIORITY = {"disclaimed": 5.0, "mentioned": 4.0, "claimed": 3.0}
+_HEADING_PRIORITY = {"disclaimed": 5.0, "mentioned": 4.0, "testimonial": 3.5, "claimed": 3.0}
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,13 @@ def heading_context(text: str, lex: Lexicon) -> Context | None:
     folded = normalise(text)
     options: list[tuple[float, int, Context]] = []  # (priority, length, context)
     for hit in lex.heading_matcher.finditer(folded):
-        stance = hit.values[0]
-        options.append(
-            (_HEADING_PRIORITY[stance], len(hit.text), Context(stance, hit.text, "heading"))
+        group = hit.values[0]
+        context = (
+            Context("claimed", hit.text, "testimonial")
+            if group == "testimonial"
+            else Context(group, hit.text, "heading")
         )
+        options.append((_HEADING_PRIORITY[group], len(hit.text), context))
     for hit in lex.cue_matcher.finditer(folded):
         category = lex.categories[hit.values[0].split(":")[0]]
         if category.name in ("therapy", "question"):
@@ -109,6 +113,9 @@ def block_contexts(blocks: list[Block], lex: Lexicon) -> list[Context | None]:
     stack: list[tuple[int, Context | None]] = []
     result: list[Context | None] = []
     for block in blocks:
+        if block.kind == "jsonld":  # structured data sits outside the page's headings
+            result.append(None)
+            continue
         if block.heading_level:
             while stack and stack[-1][0] >= block.heading_level:
                 stack.pop()
@@ -119,7 +126,9 @@ def block_contexts(blocks: list[Block], lex: Lexicon) -> list[Context | None]:
         if not block.menu_like:
             while stack and stack[-1][0] == 7:
                 stack.pop()
-            result.append(None)
+            above = next((c for _, c in reversed(stack) if c is not None), None)
+            # Prose under "Patient stories" is the clinic's claim; under other headings not.
+            result.append(above if above and above.category == "testimonial" else None)
             continue
         ctx = heading_context(block.column_header, lex) if block.column_header else None
         if ctx is None:

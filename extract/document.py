@@ -13,15 +13,31 @@ from urllib.parse import urlsplit
 from extract._text import Hit, normalise_raw
 from extract.context import Context, Cue, best_cue, block_contexts, governing
 from extract.knowledge import Lexicon, lexicon
-from extract.models import FLAG_NAMES, STANCE_RANK, ConditionFinding, DocumentExtraction
+from extract.models import (
+    FLAG_NAMES,
+    STANCE_RANK,
+    ConditionFinding,
+    DocumentExtraction,
+    Mention,
+)
 from extract.segment import Page, Sentence, html_to_page, split_sentences, text_to_page
 
 MAX_QUOTE = 300
 # Cue categories after which an entity (cell source, origin) is not the site's own.
 _ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
+# Research framing makes a cell source the trial's, not the site's, unless the site's own offer
+# governs too ("We offer bone marrow cells, where trials are encouraging").
 # Cue categories that make a selling-point flag ("cure", "FDA approved") someone else's words.
 _FLAG_BLOCKERS = frozenset({"hedge", "warning", "others", "research", "question"})
 _WORD = re.compile(r"[a-z]+")
+# A mention framed as a question or as other clinics' promise is disclaimed by an answer or a
+# verdict in the next sentence when that sentence names no condition of its own:
+# "Some clinics promise to cure autism. Walk away." / "¿Sirve para el autismo? No hay evidencia."
+# Research framing is answered only inside its own sentence ("…studied in autism, but these
+# uses are not approved"): on news pages the next sentence is often about something else.
+_ANSWERED = frozenset({"question", "others"})
+_ANSWERED_IN_SENTENCE = _ANSWERED | {"research"}
+_VERDICTS = frozenset({"negation", "hedge", "warning"})
 
 
 def extract_document(html: str, url: str | None = None) -> DocumentExtraction:
@@ -114,6 +130,8 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
 
 def _extract(page: Page, url: str | None) -> DocumentExtraction:
     lex = lexicon()
+    offers = [text for kind, text in page.jsonld_texts if kind in lex.jsonld_offers]
+    page.add_blocks(list(dict.fromkeys(offers)), "jsonld")
     doc = _prepare(page, lex)
     is_clinic = _is_clinic(doc, url, lex)
     flags = dict.fromkeys(FLAG_NAMES, False)
@@ -130,16 +148,21 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
     )
     for hit in entity_hits:
         index = doc.sentence_of(hit.start)
-        blocked = any(c.category in _ENTITY_BLOCKERS for c in doc.governing(index, hit))
+        framing = {c.category for c in doc.governing(index, hit)}
+        blocked = bool(framing & _ENTITY_BLOCKERS) or (
+            "research" in framing and "offer" not in framing
+        )
         for value in hit.values:
             kind, slug = value.split(":", 1)
             if kind != "regulator" and blocked:
                 continue  # "we never use embryonic cells", "fraudsters sell amniotic fluid"
             entities[kind].add(slug)
             mark(value, index)
-    for name, index in _flag_hits(doc, lex, is_clinic):
+    mentions = []
+    for name, index, hit in _flag_hits(doc, lex, is_clinic):
         flags[name] = True
         mark(f"flag:{name}", index)
+        mentions.append(_mention(doc, name, index, hit))
     return DocumentExtraction(
         url=url,
         language=_language(doc.folded, lex),
@@ -151,6 +174,8 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
         regulators=sorted(entities["regulator"]),
         flags=flags,
         evidence=evidence,
+        mentions=sorted(mentions, key=lambda m: (m.start, m.kind)),
+        text="\n".join(b.text for b in page.blocks),
     )
 
 
@@ -181,11 +206,16 @@ def _conditions(
 ) -> list[ConditionFinding]:
     """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
     best: dict[str, ConditionFinding] = {}
-    for hit in lex.condition_matcher.finditer(doc.folded, doc.cased):
+    hits = list(lex.condition_matcher.finditer(doc.folded, doc.cased))
+    named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
+    for hit in hits:
+        named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
+    for hit in hits:
         index = doc.sentence_of(hit.start)
         block = doc.page.blocks[doc.sentences[index].block]
         context = doc.contexts[doc.sentences[index].block]
-        cue = best_cue(doc.governing(index, hit), hit.start, hit.end)
+        cues = doc.governing(index, hit)
+        cue = best_cue(cues, hit.start, hit.end)
         stance, cue_text, category = "mentioned", None, None
         if cue is not None and cue.priority >= 3:
             stance, cue_text, category = cue.stance, cue.text, cue.category
@@ -196,6 +226,11 @@ def _conditions(
             stance, cue_text, category = cue.stance, cue.text, cue.category
         elif block.menu_like:
             stance = "claimed"  # a bare menu item, list item or heading naming a condition
+        framing = {category} | {c.category for c in cues}
+        if stance == "mentioned" and framing & _ANSWERED_IN_SENTENCE:
+            verdict = _verdict(doc, index, hit.start, named, bool(framing & _ANSWERED))
+            if verdict is not None:
+                stance, cue_text, category = verdict.stance, verdict.text, verdict.category
         if stance == "claimed" and not is_clinic:
             stance, cue_text = "mentioned", None  # news, journals, regulators do not offer care
         if stance == "disclaimed" and category in ("negation", "heading"):
@@ -204,16 +239,55 @@ def _conditions(
         for slug in hit.values:
             old = best.get(slug)
             if old is None or STANCE_RANK[stance] > STANCE_RANK[old.stance]:
+                sentence = doc.sentences[index]
                 finding = ConditionFinding(
-                    slug, lex.conditions[slug].tier, stance, _quote(doc, index, hit), cue_text
+                    slug,
+                    lex.conditions[slug].tier,
+                    stance,
+                    _quote(doc, index, hit),
+                    cue_text,
+                    sentence.start,
+                    sentence.end,
                 )
                 # Keep first-appearance order: replace in place rather than re-append.
                 best[slug] = finding
     return list(best.values())
 
 
-def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, int]]:
-    """Yield (flag, sentence index) for every cue that sets a flag."""
+def _verdict(
+    doc: _Doc, index: int, start: int, named: dict[int, list[int]], next_sentence: bool
+) -> Cue | None:
+    """A disclaiming cue that answers the mention at ``start`` in sentence ``index``.
+
+    It sits in a later clause of the same sentence ("…studied in autism, but these uses are not
+    approved"), or else in the next sentence; either way in a span naming no condition itself.
+    """
+    ends = doc.ends[index]
+    clause = bisect_right(ends, start)
+    own = {bisect_right(ends, s) for s in named.get(index, [])}
+    later = [
+        c
+        for c in doc.cues[index]
+        if c.category in _VERDICTS
+        and bisect_right(ends, c.start) > clause
+        and bisect_right(ends, c.start) not in own
+    ]
+    if not later and next_sentence and index + 1 < len(doc.cues) and index + 1 not in named:
+        later = [c for c in doc.cues[index + 1] if c.category in _VERDICTS]
+    return max(later, key=lambda c: c.priority, default=None)
+
+
+def _mention(doc: _Doc, kind: str, index: int, hit: Hit) -> Mention:
+    """Place a normalised-text hit back onto the page's own words."""
+    sentence = doc.sentences[index]
+    if _norm_len(doc, index) != len(sentence.text):  # normalisation moved characters
+        return Mention(kind, hit.text, sentence.start, sentence.end)
+    start, end = hit.start - doc.starts[index], hit.end - doc.starts[index]
+    return Mention(kind, sentence.text[start:end], sentence.start + start, sentence.start + end)
+
+
+def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, int, Hit]]:
+    """Yield (flag, sentence index, hit) for every cue that sets a flag."""
     hits: list[tuple[str, Hit]] = []
     for hit in lex.flag_matcher.finditer(doc.folded, doc.cased):
         hits.extend((name, hit) for name in hit.values)
@@ -234,14 +308,18 @@ def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, 
             context = doc.contexts[doc.sentences[index].block]
             if context is not None and context.stance != "claimed":
                 continue  # e.g. a "Red flag" table column listing "Promises cures"
-        yield name, index
+        yield name, index, hit
 
 
 def _negated(doc: _Doc, index: int, hit: Hit, lex: Lexicon) -> bool:
-    """A negator among the few words before the cue ("not a cure", "no es una cura")."""
-    before = doc.folded[doc.starts[index] : hit.start]
-    words = _WORD.findall(before)[-lex.negator_window :]
-    return any(w in lex.negators for w in words)
+    """A negator among the few words before the cue ("not a cure", "no es una cura"), or a
+    clause that opens with one ("No injection of this kind is FDA approved")."""
+    ends = [e for e in doc.ends[index] if e <= hit.start]
+    before = doc.folded[max([doc.starts[index], *ends]) : hit.start]
+    words = _WORD.findall(before)
+    return bool(words) and (
+        words[0] in lex.negators or any(w in lex.negators for w in words[-lex.negator_window :])
+    )
 
 
 def _is_clinic(doc: _Doc, url: str | None, lex: Lexicon) -> bool:

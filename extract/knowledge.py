@@ -72,6 +72,7 @@ class Lexicon:
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
     jsonld_clinic: frozenset[str]
     jsonld_nonclinic: frozenset[str]
+    jsonld_offers: frozenset[str]
     jsonld_weight: int
     nonclinic_hosts: tuple[str, ...]
     stopwords: dict[str, frozenset[str]]
@@ -184,6 +185,7 @@ def lexicon() -> Lexicon:
         clinic_matcher=PhraseMatcher(clinic_pairs),
         jsonld_clinic=frozenset(pg["jsonld_types"]["clinic"]),
         jsonld_nonclinic=frozenset(pg["jsonld_types"]["nonclinic"]),
+        jsonld_offers=frozenset(pg["jsonld_types"].get("offers", [])),
         jsonld_weight=int(pg.get("jsonld_weight", 3)),
         nonclinic_hosts=tuple(pg.get("nonclinic_hosts", [])),
         stopwords={lang: frozenset(words) for lang, words in pg["language"].items()},

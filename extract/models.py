@@ -25,7 +25,8 @@ class ConditionFinding:
     """One condition of a document, with the stance the page takes on it.
 
     ``quote`` is the sentence that gave the stance (at most 300 characters) and ``cue`` the
-    modifier phrase that set it (``None`` for a plain claim or mention).
+    modifier phrase that set it (``None`` for a plain claim or mention). ``start``/``end`` are
+    the character offsets of that whole sentence in :attr:`DocumentExtraction.text`.
     """
 
     slug: str
@@ -33,6 +34,24 @@ class ConditionFinding:
     stance: str
     quote: str
     cue: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One piece of evidence behind a flag: a cell count, a price, a citation, a cure promise…
+
+    ``kind`` is the flag it supports (``"states_cell_count"``, ``"price_stated"``…), ``text``
+    the phrase as the page wrote it, ``start``/``end`` its offsets in
+    :attr:`DocumentExtraction.text` (the whole sentence's when the phrase cannot be placed
+    exactly, e.g. after apostrophes were dropped for matching).
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,10 @@ class DocumentExtraction:
     regulators: list[str] = field(default_factory=list)
     flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FLAG_NAMES, False))
     evidence: dict[str, str] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    # The page's visible text (title, meta description, then blocks, joined by newlines): the
+    # text that ConditionFinding offsets point into.
+    text: str = field(default="", repr=False)
 
     def to_contract(self, source: str | None) -> dict[str, Any]:
         """Return the ``clinic-audit extract --format jsonl`` object of DESIGN.md.

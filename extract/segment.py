@@ -67,6 +67,8 @@ HEADINGS = {f"h{i}": i for i in range(1, 7)}
 MENU_KINDS = frozenset(
     {"li", "td", "th", "dt", "dd", "option", "a", "button", "summary", "caption"}
 )
+# A list item or cell longer than this that ends like a sentence reads as prose, not a label.
+_MAX_ITEM_WORDS = 12
 _NAV_HINT = re.compile(r"\b(?:nav|menu|navbar|sidebar|breadcrumb)", re.I)
 
 
@@ -84,9 +86,12 @@ class Block:
     @property
     def menu_like(self) -> bool:
         """Bare labels (menu items, list items, cells, headings, short captions)."""
-        if self.in_nav or self.kind in MENU_KINDS or self.heading_level or self.kind == "title":
+        if self.in_nav or self.heading_level or self.kind == "title":
             return True
-        return len(self.text.split()) <= 6 and not self.text.rstrip().endswith((".", "!", "?"))
+        words, prose_end = len(self.text.split()), self.text.rstrip().endswith((".", "!", "?"))
+        if self.kind in MENU_KINDS:  # a list item or cell, unless it is a whole sentence
+            return words <= _MAX_ITEM_WORDS or not prose_end
+        return words <= 6 and not prose_end
 
 
 @dataclass
@@ -106,6 +111,16 @@ class Page:
     title: str = ""
     blocks: list[Block] = field(default_factory=list)
     jsonld_types: set[str] = field(default_factory=set)
+    # (schema.org type, name or description) of every typed JSON-LD node: what a clinic's
+    # structured data says it offers ("MedicalProcedure: Stem cell therapy for knee pain").
+    jsonld_texts: list[tuple[str, str]] = field(default_factory=list)
+
+    def add_blocks(self, texts: list[str], kind: str) -> None:
+        """Append blocks after the existing ones, keeping document offsets consistent."""
+        pos = self.blocks[-1].start + len(self.blocks[-1].text) + 1 if self.blocks else 0
+        for text in texts:
+            self.blocks.append(Block(text, kind, start=pos))
+            pos += len(text) + 1
 
 
 def _clean(text: str) -> str:
@@ -132,7 +147,7 @@ def html_to_page(html: str) -> Page:
             root = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
         except etree.ParserError:
             return page
-    page.jsonld_types = _jsonld_types(root)
+    page.jsonld_types, page.jsonld_texts = _jsonld(root)
     title = root.findtext(".//title") or ""
     og_title = root.xpath("string(//meta[@property='og:title']/@content)")
     page.title = _clean(title) or _clean(str(og_title))
@@ -171,9 +186,11 @@ def _strip_tags(html: str) -> list[Block]:
     return [Block(_clean(line), "p") for line in text.splitlines() if line.strip()]
 
 
-def _jsonld_types(root: etree._Element) -> set[str]:
-    """Collect every schema.org ``@type`` in JSON-LD scripts (NewsArticle, MedicalClinic…)."""
+def _jsonld(root: etree._Element) -> tuple[set[str], list[tuple[str, str]]]:
+    """Every schema.org ``@type`` in JSON-LD scripts (NewsArticle, MedicalClinic…), and the
+    name and description of each typed node."""
     types: set[str] = set()
+    texts: list[tuple[str, str]] = []
 
     def visit(node: object) -> None:
         if isinstance(node, dict):
@@ -181,6 +198,11 @@ def _jsonld_types(root: etree._Element) -> set[str]:
             for t in kind if isinstance(kind, list) else [kind]:
                 if isinstance(t, str):
                     types.add(t)
+                    texts.extend(
+                        (t, _clean(node[key]))
+                        for key in ("name", "description")
+                        if isinstance(node.get(key), str) and node[key].strip()
+                    )
             for value in node.values():
                 visit(value)
         elif isinstance(node, list):
@@ -192,7 +214,7 @@ def _jsonld_types(root: etree._Element) -> set[str]:
             visit(json.loads(script.text or ""))
         except ValueError:
             continue
-    return types
+    return types, texts
 
 
 def _walk(root: etree._Element, out: list[Block]) -> None:

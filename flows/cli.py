@@ -227,15 +227,15 @@ def extract(
     failures = 0
     for source in inputs:
         try:
-            record = single_pages.extract_source(source)
+            doc = single_pages.extract_source(source)
         except single_pages.InputError as exc:
             console.print(f"[red]{source}: {exc}")
             failures += 1
             continue
         if output_format == "jsonl":
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(doc.to_contract(source), ensure_ascii=False) + "\n")
         else:
-            single_pages.print_table(record)
+            single_pages.print_table(doc, source)
     if failures:
         raise typer.Exit(2)
 

@@ -6,15 +6,14 @@ import os
 import socket
 import urllib.request
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from rich.table import Table
-from w3lib.encoding import html_to_unicode
+from rich.text import Text
 
 from crawler.safety import address_refusal
 from crawler.settings import MAX_RESPONSE_BYTES, USER_AGENT
-from extract import extract_document, extract_text
+from extract import DocumentExtraction, decode_html, extract_document, extract_text
 from flows.console import console
 
 
@@ -22,22 +21,21 @@ class InputError(ValueError):
     """An input that cannot be read: missing file, unsupported type, refused or dead URL."""
 
 
-def extract_source(source: str) -> dict[str, Any]:
-    """The ``extract --format jsonl`` object for one file path or URL."""
+def extract_source(source: str) -> DocumentExtraction:
+    """Extract one file path or URL (``.to_contract(source)`` is its jsonl object)."""
     if urlsplit(source).scheme in ("http", "https"):
         html = fetch(source)
-        return extract_document(html, source).to_contract(source)
+        return extract_document(html, source)
     path = Path(source)
     if not path.is_file():
         raise InputError("no such file")
     body = path.read_bytes()
     if path.suffix.lower() == ".txt":
         text = body.decode("utf-8", errors="replace")
-        return extract_text(text).to_contract(source)
+        return extract_text(text)
     if path.suffix.lower() not in (".html", ".htm", ".xhtml"):
         raise InputError("unsupported file type: give .html or .txt files")
-    _, html = html_to_unicode(None, body)
-    return extract_document(html).to_contract(source)
+    return extract_document(decode_html(body))
 
 
 def fetch(url: str, timeout: float = 30) -> str:
@@ -61,25 +59,28 @@ def fetch(url: str, timeout: float = 30) -> str:
         raise InputError(f"cannot fetch: {exc}") from exc
     if len(body) > MAX_RESPONSE_BYTES:
         raise InputError(f"larger than {MAX_RESPONSE_BYTES} bytes")
-    _, html = html_to_unicode(content_type, body)
-    return html
+    return decode_html(body, content_type)
 
 
-def print_table(record: dict[str, Any]) -> None:
-    """A readable table of one input's conditions, with their quotes."""
+def print_table(doc: DocumentExtraction, source: str) -> None:
+    """A readable table of one input's conditions with their quotes and the cue that set each
+    stance, then entities, flags and the mentions behind them."""
     table = Table(
-        title=f"{record['source']} ({record['language']}, "
-        f"{'clinic' if record['is_clinic'] else 'not a clinic'})",
+        title=f"{source} ({doc.language}, {'clinic' if doc.is_clinic else 'not a clinic'})",
         show_lines=True,
     )
-    for column in ("condition", "tier", "stance", "quote"):
+    for column in ("condition", "tier", "stance", "because of", "quote"):
         table.add_column(column, overflow="fold")
-    for c in record["conditions"]:
-        table.add_row(c["slug"], c["tier"], c["stance"], c["quote"])
+    for c in doc.conditions:
+        # Text(), not str: scraped words like "[red]" must not be read as console markup.
+        table.add_row(c.slug, c.tier, c.stance, Text(c.cue or "-"), Text(c.quote))
     console.print(table)
-    flags = [name for name, on in record["flags"].items() if on]
+    flags = [name for name, on in doc.flags.items() if on]
     console.print(
-        f"cell sources: {', '.join(record['cell_sources']) or '-'} · "
-        f"regulators: {', '.join(record['regulators']) or '-'} · "
-        f"flags: {', '.join(flags) or '-'}"
+        f"cell sources: {', '.join(doc.cell_sources) or '-'} · "
+        f"regulators: {', '.join(doc.regulators) or '-'} · "
+        f"flags: {', '.join(flags) or '-'}",
+        markup=False,
     )
+    for m in doc.mentions:
+        console.print(f"  {m.kind}: {m.text}", markup=False)

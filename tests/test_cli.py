@@ -89,3 +89,19 @@ def test_the_rubric_tables_in_the_readme_are_current() -> None:
 
     text = README.read_text(encoding="utf-8")
     assert rewrite(text) == text, "stale: run `python -m flows.rubric_reference`"
+
+
+def test_extract_table_shows_quotes_the_cue_behind_each_stance_and_mentions(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><p>We do not treat autism [red]here[/red].</p>"
+        "<p>We treat lupus with 50 million cells.</p>"
+        "<p>Book a free consultation.</p></body></html>"
+    )
+    result = runner.invoke(app, ["extract", str(page), "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert "we do not treat" in result.output  # the cue that disclaimed autism
+    assert "[red]here[/red]" in result.output  # scraped text printed literally
+    assert "states_cell_count: 50 million cells" in result.output

@@ -75,3 +75,12 @@ def test_non_clinic_from_byline_jsonld_or_host() -> None:
         "<p>Our patients improved.</p>"
     )
     assert not scholarly.is_clinic
+
+
+def test_a_trials_cell_source_is_not_the_sites_unless_the_site_offers_it() -> None:
+    trial = clinic_page("<p>A phase 1 trial of cord tissue cells in autism began.</p>")
+    assert trial.cell_sources == []
+    offer = clinic_page(
+        "<p>We offer bone marrow cells for knee arthritis, where trials are encouraging.</p>"
+    )
+    assert offer.cell_sources == ["bone-marrow"]

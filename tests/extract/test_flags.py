@@ -147,3 +147,31 @@ def test_selling_point_flags_are_off_on_non_clinic_pages() -> None:
     assert not doc.flags["cure_or_guarantee"]
     assert not doc.flags["fda_approval_claim"]
     assert doc.flags["states_cell_count"]  # a fact, whoever states it
+
+
+def test_mentions_quote_cell_counts_prices_and_citations_in_the_pages_words() -> None:
+    doc = clinic_page(
+        "<p>Each session delivers 100 millones de células for $4,500 per knee.</p>"
+        "<p>See PMID 31112512 and the trial NCT03818737.</p>"
+        "<p>Our patient's knee pain: 50M cells.</p>"
+    )
+    found = {(m.kind, m.text) for m in doc.mentions}
+    assert ("states_cell_count", "100 millones de células") in found
+    assert ("price_stated", "$4,500") in found
+    assert ("cites_research", "PMID 31112512") in found
+    assert ("cites_research", "NCT03818737") in found
+    for m in doc.mentions:
+        if m.text in doc.text:
+            assert doc.text[m.start : m.end] == m.text
+    # After an apostrophe is dropped for matching, the mention points at its whole sentence.
+    count = next(m for m in doc.mentions if m.kind == "states_cell_count" and "50" in m.text)
+    assert doc.text[count.start : count.end] == "Our patient's knee pain: 50M cells."
+
+
+def test_a_clause_opening_with_a_negator_cancels_a_selling_point() -> None:
+    assert not flags("<p>No injection of this kind is FDA approved for arthritis.</p>")[
+        "fda_approval_claim"
+    ]
+    assert flags("<p>Our cells are FDA approved; no other clinic has them.</p>")[
+        "fda_approval_claim"
+    ]

@@ -227,3 +227,84 @@ def test_warning_letter_quote_on_a_regulator_site_is_mentioned() -> None:
     doc = extract_document(html, url="https://www.fda.gov/inspections/warning-letters/acme")
     assert not doc.is_clinic
     assert set(stances(doc).values()) == {"mentioned"}
+
+
+def test_a_verdict_in_the_next_sentence_disclaims_others_promises_and_questions() -> None:
+    doc = clinic_page("<p>Some clinics promise to cure autism. Walk away.</p>")
+    assert stances(doc) == {"autism": "disclaimed"}
+    assert doc.conditions[0].cue == "walk away"
+    es = clinic_page(
+        "<h3>¿Sirven las células madre para el autismo?</h3>"
+        "<p>Hoy no existe evidencia suficiente y no ofrecemos ese tratamiento.</p>",
+        spanish=True,
+    )
+    assert stances(es) == {"autism": "disclaimed"}
+    # A next sentence naming a condition of its own speaks for that one only.
+    kept = clinic_page("<p>Some patients ask us about dementia. We do not treat ALS.</p>")
+    assert stances(kept) == {"dementia": "mentioned", "als": "disclaimed"}
+
+
+def test_spanish_evidence_hedges_and_candidacy_disclaim() -> None:
+    doc = clinic_page(
+        "<p>La evidencia actual no respalda el uso de células madre para la ELA.</p>"
+        "<p>Los pacientes con cáncer activo no son candidatos para el procedimiento.</p>"
+        "<p>Las personas con lupus tampoco son buenos candidatos.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {"als": "disclaimed", "cancer": "disclaimed", "lupus": "disclaimed"}
+
+
+def test_prose_under_a_testimonials_heading_is_the_clinics_claim() -> None:
+    doc = clinic_page(
+        "<h1>Casos de éxito</h1><blockquote><p>Mi hijo con autismo ahora habla.</p></blockquote>",
+        spanish=True,
+    )
+    assert stances(doc) == {"autism": "claimed"}
+    assert doc.conditions[0].cue == "casos de exito"
+
+
+def test_a_whole_sentence_in_a_list_item_reads_as_prose() -> None:
+    doc = clinic_page(
+        "<ul><li>You will see many promises online about autism spectrum disorder and what "
+        "cells might do for it.</li><li>Lupus</li></ul>"
+    )
+    assert stances(doc) == {"autism": "mentioned", "lupus": "claimed"}
+
+
+def test_each_finding_points_at_its_sentence_in_the_page_text() -> None:
+    doc = clinic_page(
+        "<h2>Conditions we treat</h2><ul><li>Lupus</li></ul>"
+        "<p>Our results are good. We do not treat autism or ALS.</p>"
+    )
+    for finding in doc.conditions:
+        assert doc.text[finding.start : finding.end] == finding.quote
+    autism = next(c for c in doc.conditions if c.slug == "autism")
+    assert autism.quote == "We do not treat autism or ALS."
+    assert autism.cue == "we do not treat"
+
+
+def test_json_ld_offers_are_read_but_articles_are_not() -> None:
+    data = (
+        '{"@context": "https://schema.org", "@type": "MedicalClinic", "name": "Cedar",'
+        ' "availableService": [{"@type": "MedicalProcedure",'
+        ' "name": "Stem cell injection for hip osteoarthritis"},'
+        ' {"@type": "Offer", "description": "IV infusions for lupus from $3,000"}]}'
+    )
+    article = '{"@type": "NewsArticle", "headline": "x", "name": "Clinic treats autism"}'
+    doc = clinic_page(
+        f'<script type="application/ld+json">{data}</script>'
+        f'<script type="application/ld+json">{article}</script>'
+        "<h2>What we do not treat</h2><ul><li>ALS</li></ul>"
+    )
+    assert stances(doc) == {"als": "disclaimed", "osteoarthritis": "claimed", "lupus": "claimed"}
+    lupus = next(c for c in doc.conditions if c.slug == "lupus")
+    assert doc.text[lupus.start : lupus.end] == "IV infusions for lupus from $3,000"
+
+
+def test_coordinated_joints_claim_both_conditions_and_referrals_disclaim() -> None:
+    doc = clinic_page("<p>We treat knee and hip osteoarthritis with fat-derived cells.</p>")
+    assert stances(doc) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}
+    es = clinic_page("<p>Tratamos la artrosis de cadera y de rodilla.</p>", spanish=True)
+    assert stances(es) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}
+    referral = clinic_page("<p>Severe bone-on-bone knees are better served by a surgeon.</p>")
+    assert stances(referral) == {"knee-osteoarthritis": "disclaimed"}

@@ -1,0 +1,31 @@
+"""The benchmark scripts run as the README says (small sizes here; figures are not checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_quality_benchmark_prints_per_language_tables() -> None:
+    out = _run("benchmarks/extract_quality.py", "--no-demo")
+    assert "== development corpus: " in out
+    assert "condition:claimed" in out
+    assert "es P/R/F1" in out and "en P/R/F1" in out
+
+
+def test_speed_benchmark_compares_with_trafilatura() -> None:
+    out = _run("benchmarks/extract_speed.py", "--pages", "20")
+    assert out.startswith("20 pages, ")
+    assert "trafilatura.extract" in out and "extract_document" in out
+    assert "ratio (extract_document / trafilatura.extract)" in out
