@@ -1,6 +1,6 @@
 """Stage 1: polite crawling of clinic websites into a WARC archive and the pages table."""
 
-from crawler.archive import ArchivedResponse, WarcArchive, decode_html, read_response
+from crawler.archive import ArchivedResponse, WarcArchive, read_response
 from crawler.job import CrawlJob, JobSite
 from crawler.seeds import Seed, SeedFileError, SeedProblem, parse_seeds, read_seeds
 from crawler.settings import USER_AGENT, crawl_settings
@@ -15,7 +15,6 @@ __all__ = [
     "SeedProblem",
     "WarcArchive",
     "crawl_settings",
-    "decode_html",
     "parse_seeds",
     "read_response",
     "read_seeds",

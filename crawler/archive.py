@@ -14,7 +14,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
@@ -113,9 +112,3 @@ def read_response(root: Path, name: str, offset: int) -> ArchivedResponse:
                 body=record.content_stream().read(),
             )
     raise LookupError(f"no response record at {name}@{offset}")
-
-
-def decode_html(response: ArchivedResponse) -> str:
-    """The response body as text, decoded the way a browser would (header, BOM, meta, guess)."""
-    _, text = html_to_unicode(response.header("content-type"), response.body)
-    return text

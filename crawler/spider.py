@@ -95,8 +95,12 @@ class ClinicSpider(Spider):
         if reason is None:
             return
         request = failure.request  # type: ignore[attr-defined]
-        yield {"kind": "error", "site_id": request.meta["site_id"], "url": request.url,
-               "reason": reason}
+        yield {
+            "kind": "error",
+            "site_id": request.meta["site_id"],
+            "url": request.url,
+            "reason": reason,
+        }
 
 
 def describe_failure(failure: Failure) -> str | None:

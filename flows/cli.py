@@ -36,9 +36,7 @@ Fast = Annotated[
 ]
 MaxPages = Annotated[int, typer.Option(help="Pages fetched per site at most.")]
 MaxDepth = Annotated[int, typer.Option(help="Link depth from the seed page at most.")]
-Rubric = Annotated[
-    str, typer.Option(help="Scoring rubric: seed, strict or a rubric YAML file.")
-]
+Rubric = Annotated[str, typer.Option(help="Scoring rubric: seed, strict or a rubric YAML file.")]
 SeedsFile = Annotated[Path, typer.Argument(help="CSV with a url column (name, country optional).")]
 RunOption = Annotated[
     int | None, typer.Option("--run", help="Run id (default: the latest run).", show_default=False)

@@ -13,17 +13,31 @@ from typer.testing import CliRunner
 from flows.cli import app
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
-COMMANDS = [[], ["demo"], ["run"], ["crawl"], ["extract"], ["score"], ["report"], ["export"],
-            ["db"], ["db", "upgrade"]]
+COMMANDS = [
+    [],
+    ["demo"],
+    ["run"],
+    ["crawl"],
+    ["extract"],
+    ["score"],
+    ["report"],
+    ["export"],
+    ["db"],
+    ["db", "upgrade"],
+]
 
 
 def render() -> str:
     runner = CliRunner()
-    parts = ["# CLI reference\n\nGenerated from `--help` by `python -m flows.cli_reference`; "
-             "do not edit by hand.\n"]
+    parts = [
+        "# CLI reference\n\nGenerated from `--help` by `python -m flows.cli_reference`; "
+        "do not edit by hand.\n"
+    ]
     for command in COMMANDS:
         result = runner.invoke(
-            app, [*command, "--help"], prog_name="clinic-audit",
+            app,
+            [*command, "--help"],
+            prog_name="clinic-audit",
             env={"COLUMNS": "100", "TERMINAL_WIDTH": "100", "NO_COLOR": "1", "TERM": "dumb"},
         )
         title = " ".join(["clinic-audit", *command])

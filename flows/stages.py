@@ -20,8 +20,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 import storage
-from crawler import CrawlJob, JobSite, Seed, decode_html, read_response
-from extract import FLAG_NAMES, DocumentExtraction, extract_document
+from crawler import CrawlJob, JobSite, Seed, read_response
+from extract import FLAG_NAMES, DocumentExtraction, decode_html, extract_document
 from flows.progress import reporter
 from score import (
     ClaimRecord,
@@ -200,7 +200,9 @@ def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]
         reporter().note(f"cannot read the archived copy of {page.url}: {exc}")
         return 0
     try:
-        doc = extract_document(decode_html(response), page.url)
+        doc = extract_document(
+            decode_html(response.body, response.header("content-type")), page.url
+        )
     except Exception as exc:  # one unparseable page must not sink the run: note it, go on
         counts["failed"] += 1
         reporter().note(f"cannot extract {page.url}: {type(exc).__name__}: {exc}")
