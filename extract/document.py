@@ -159,10 +159,15 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
             entities[kind].add(slug)
             mark(value, index)
     mentions = []
+    signals: set[str] = set()
     for name, index, hit in _flag_hits(doc, lex, is_clinic):
-        flags[name] = True
-        mark(f"flag:{name}", index)
-        mentions.append(_mention(doc, name, index, hit))
+        if name in flags:
+            flags[name] = True
+            mark(f"flag:{name}", index)
+            mentions.append(_mention(doc, name, index, hit))
+        else:
+            signals.add(name)
+            mark(f"signal:{name}", index)
     return DocumentExtraction(
         url=url,
         language=_language(doc.folded, lex),
@@ -173,6 +178,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
         origin=sorted(entities["origin"]),
         regulators=sorted(entities["regulator"]),
         flags=flags,
+        signals=frozenset(signals),
         evidence=evidence,
         mentions=sorted(mentions, key=lambda m: (m.start, m.kind)),
         text="\n".join(b.text for b in page.blocks),

@@ -149,7 +149,9 @@ def lexicon() -> Lexicon:
     heading_pairs = [(t, stance) for stance, terms in st["headings"].items() for t in terms]
 
     fl = _load_yaml("extract", "patterns", "flags.yaml")
-    flag_pairs = [(t, name) for name, spec in fl["flags"].items() for t in spec.get("terms", [])]
+    # Contract flags and rubric signals are detected the same way; only the output differs.
+    flag_specs = {**fl["flags"], **fl.get("signals", {})}
+    flag_pairs = [(t, name) for name, spec in flag_specs.items() for t in spec.get("terms", [])]
     flag_rules = {
         name: FlagRule(
             name,
@@ -157,7 +159,7 @@ def lexicon() -> Lexicon:
             bool(spec.get("assertive")),
             tuple(spec.get("regex", [])),
         )
-        for name, spec in fl["flags"].items()
+        for name, spec in flag_specs.items()
     }
 
     pg = _load_yaml("extract", "patterns", "page.yaml")

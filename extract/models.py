@@ -67,6 +67,9 @@ class DocumentExtraction:
     origin: list[str] = field(default_factory=list)
     regulators: list[str] = field(default_factory=list)
     flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FLAG_NAMES, False))
+    # Rubric signals beyond the contract's flags (``patterns/flags.yaml`` ``signals``): only
+    # those found, never part of ``to_contract``.
+    signals: frozenset[str] = frozenset()
     evidence: dict[str, str] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     # The page's visible text (title, meta description, then blocks, joined by newlines): the

@@ -159,6 +159,7 @@ def claims_of(doc: DocumentExtraction) -> list[dict[str, Any]]:
         ("origin", doc.origin),
         ("regulator", doc.regulators),
         ("flag", [name for name, on in doc.flags.items() if on]),
+        ("signal", sorted(doc.signals)),
     )
     for kind, values in named:
         rows.extend(

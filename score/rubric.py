@@ -103,6 +103,7 @@ def load_rubric(name_or_path: str = "seed", kb: str | Path | None = None) -> Rub
 
 
 Fired = tuple[int, list[Evidence], str]
+Predicate = Callable[[dict[str, Any], SiteClaims, SiteContext, Rubric], Fired]
 NOT_FIRED: Fired = (0, [], "")
 
 
@@ -131,9 +132,18 @@ def _claimed_groups_at_least(
     return int(rule["points"]), [ev[0] for ev in by_group.values()], ", ".join(sorted(by_group))
 
 
-def _flag(rule: dict[str, Any], site: SiteClaims, ctx: SiteContext, rubric: Rubric) -> Fired:
-    evidence = site.evidence_for("flag", rule["flag"])
-    return (int(rule["points"]), _first(evidence), "") if evidence else NOT_FIRED
+def _carries(kind: str) -> Predicate:
+    """A predicate firing when a page of the site sets the ``kind`` (flag or signal) named by
+    the rule's key of the same name, with that page's quote as evidence."""
+
+    def fired(rule: dict[str, Any], site: SiteClaims, ctx: SiteContext, rubric: Rubric) -> Fired:
+        evidence = site.evidence_for(kind, rule[kind])
+        return (int(rule["points"]), _first(evidence), "") if evidence else NOT_FIRED
+
+    return fired
+
+
+_flag = _carries("flag")
 
 
 def _flag_without(
@@ -218,10 +228,11 @@ def _approved_product_claim(
     return int(rule["points"]), evidence, detail
 
 
-PREDICATES: dict[str, Callable[[dict[str, Any], SiteClaims, SiteContext, Rubric], Fired]] = {
+PREDICATES: dict[str, Predicate] = {
     "claimed_tier": _claimed_tier,
     "claimed_groups_at_least": _claimed_groups_at_least,
     "flag": _flag,
+    "signal": _carries("signal"),
     "flag_without": _flag_without,
     "none_named": _none_named,
     "named_with_flag": _named_with_flag,

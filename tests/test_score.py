@@ -115,3 +115,20 @@ def test_claim_changes_between_runs_name_what_was_added_and_dropped_with_quotes(
         ("removed", "regulator", "invima", "https://c.test/about"),
     ]
     assert diff_claims(after, after) == []
+
+
+def test_rubric_signals_move_the_score_with_their_quote() -> None:
+    rubric = load_rubric("seed")
+    base = [condition("knee-osteoarthritis", "claimed", "supported")]
+
+    def signal(name: str) -> ClaimRecord:
+        return ClaimRecord("signal", name, "https://c.test/faq", f"quote for {name}")
+
+    plain = score_site(aggregate_site(base), CLINIC, rubric).risk_score
+    for name, rule, sign in (("everyone_qualifies", "everyone-qualifies", 1),
+                             ("ranged_outcomes", "realistic-ranged-outcomes", -1),
+                             ("cell_viability", "states-cell-viability", -1)):
+        assessment = score_site(aggregate_site([*base, signal(name)]), CLINIC, rubric)
+        reason = next(r for r in assessment.reasons if r.rule == rule)
+        assert (assessment.risk_score - plain) * sign > 0
+        assert reason.evidence[0].quote == f"quote for {name}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract import extract_document
+from extract import FLAG_NAMES, extract_document
 from tests.extract._helpers import clinic_page
 
 
@@ -175,3 +175,38 @@ def test_a_clause_opening_with_a_negator_cancels_a_selling_point() -> None:
     assert flags("<p>Our cells are FDA approved; no other clinic has them.</p>")[
         "fda_approval_claim"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "spanish", "expected"),
+    [
+        ("Everyone qualifies for our stem cell program.", False, {"everyone_qualifies"}),
+        ("No matter your age or diagnosis, we can help.", False, {"everyone_qualifies"}),
+        ("Todos los pacientes son candidatos.", True, {"everyone_qualifies"}),
+        ("Not everyone qualifies: we will tell you if you are not a candidate.", False, set()),
+        ("Results vary; most patients report less pain for 12-24 months.", False,
+         {"ranged_outcomes"}),
+        ("Between 60 and 70 percent of patients improve.", False, {"ranged_outcomes"}),
+        ("Los resultados pueden variar entre pacientes.", True, {"ranged_outcomes"}),
+        ("We report cell viability above 90% with a certificate of analysis.", False,
+         {"cell_viability"}),
+        ("Cada dosis incluye un certificado de análisis de viabilidad celular.", True,
+         {"cell_viability"}),
+        ("An 80% success rate for every patient.", False, set()),
+    ],
+)
+def test_rubric_signals_are_found_but_stay_out_of_the_contract(
+    text: str, spanish: bool, expected: set[str]
+) -> None:
+    doc = clinic_page(f"<p>{text}</p>", spanish=spanish)
+    assert set(doc.signals) == expected
+    assert set(doc.to_contract("x")["flags"]) == set(FLAG_NAMES)
+    for name in expected:
+        assert doc.evidence[f"signal:{name}"]
+
+
+def test_everyone_qualifies_is_a_selling_point_not_a_quote_of_others() -> None:
+    doc = extract_document(
+        "<html><body><article><p>Published by our reporter. Some clinics claim everyone "
+        "qualifies.</p></article></body></html>", url="https://news.example/story")
+    assert "everyone_qualifies" not in doc.signals
