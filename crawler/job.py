@@ -33,6 +33,8 @@ class CrawlJob:
     allow_loopback: bool = False
     resolve: list[str] = field(default_factory=list)
     log_file: str | None = None
+    resume: bool = False
+    download_timeout: float | None = None
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
@@ -51,7 +53,10 @@ class CrawlJob:
             user_agent=self.user_agent,
             allow_loopback=self.allow_loopback,
             resolve=self.resolve,
+            resume=self.resume,
         )
+        if self.download_timeout is not None:
+            settings["DOWNLOAD_TIMEOUT"] = self.download_timeout
         settings.update(
             CLINIC_AUDIT_RUN_ID=self.run_id,
             CLINIC_AUDIT_DB_URL=self.db_url,

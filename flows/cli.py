@@ -299,6 +299,39 @@ def export(
 
 
 @app.command()
+def evidence(
+    url: Annotated[str, typer.Argument(help="The page's URL, as stored (see the pages table).")],
+    run_id: Annotated[
+        int | None,
+        typer.Option("--run", help="Run id (default: the latest run that fetched URL).",
+                     show_default=False),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Save the bytes to this file instead of printing them.")
+    ] = None,
+    decoded: Annotated[
+        bool, typer.Option("--decoded", help="Undo the server's gzip/br Content-Encoding.")
+    ] = False,
+) -> None:
+    """Print (or save) the archived copy of URL exactly as fetched, with when and whence."""
+    from flows.evidence import EvidenceNotFound, find_evidence, save
+
+    engine = open_database()
+    try:
+        found = find_evidence(engine, url, run_id)
+    except EvidenceNotFound as exc:
+        raise fail(str(exc), 1) from None
+    for line in found.describe():
+        console.print(line, markup=False)
+    if out is not None:
+        save(found, out, decoded)
+        console.print(f"Saved:      {out}", markup=False)
+    else:
+        sys.stdout.buffer.write(found.copy.body if decoded else found.copy.raw)
+        sys.stdout.flush()
+
+
+@app.command()
 def demo(
     sites: Annotated[int, typer.Option(help="Number of demo sites to generate.")] = 24,
     seed: Annotated[int, typer.Option(help="Seed of the demo web generator.")] = 7,

@@ -49,6 +49,10 @@ class CrawlOptions:
     allow_loopback: bool = False
     resolve: tuple[str, ...] = ()
     timeout: float = 6 * 3600
+    #: Continue the run's earlier, interrupted crawl instead of starting it afresh.
+    resume: bool = False
+    #: Seconds to wait for one response (None: the crawler's default).
+    download_timeout: float | None = None
 
 
 def archive_root() -> Path:
@@ -87,6 +91,8 @@ def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
         allow_loopback=options.allow_loopback,
         resolve=list(options.resolve),
         log_file=str(run_dir / "crawl.log"),
+        resume=options.resume,
+        download_timeout=options.download_timeout,
     )
     job_file = run_dir / "crawl-job.json"
     job.write(job_file)

@@ -1,0 +1,31 @@
+"""crawler evidence: the server's IP address and revisit records of pages
+
+Revision ID: 0003
+Revises: 0001
+
+Written on the crawler branch (issue 3) beside another branch's ``0002``; whoever merges the
+two re-chains this one onto ``0002`` (set ``down_revision = "0002"``). It only adds nullable
+columns, so the order of the two does not matter.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("pages") as batch:
+        batch.add_column(sa.Column("ip_address", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("revisit_file", sa.String(length=1024), nullable=True))
+        batch.add_column(sa.Column("revisit_offset", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("pages") as batch:
+        batch.drop_column("revisit_offset")
+        batch.drop_column("revisit_file")
+        batch.drop_column("ip_address")
