@@ -36,7 +36,8 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    assert storage.current_revision(engine) == ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert storage.current_revision(engine) == head
     names = set(inspect(engine).get_table_names())
     assert {"crawl_runs", "sites", "pages", "claims", "site_scores", "site_flags"} <= names
     columns = {c["name"] for c in inspect(engine).get_columns("pages")}
