@@ -26,7 +26,8 @@ MAX_URL_LENGTH = 1024
 MAX_SEGMENT_REPEATS = 3
 #: Distinct query strings followed per path: sort and filter combinations explode.
 MAX_QUERIES_PER_PATH = 10
-#: URLs followed per URL shape (digits ignored): an endless calendar is one shape.
+#: URLs followed per date-like URL shape (two or more numbers, their digits ignored): an
+#: endless calendar is one shape (/events/2026/11, ?year=2026&month=11, /2026-11-21).
 MAX_URLS_PER_SHAPE = 25
 
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -87,8 +88,8 @@ class TrapGuard:
                 return "spider trap: query-parameter explosion"
             seen.add(parts.query)
         shape = (site_id, _DIGITS.sub("#", f"{parts.path}?{parts.query}"))
-        if "#" in shape[1]:
+        if shape[1].count("#") >= 2:
             if self.shapes[shape] >= MAX_URLS_PER_SHAPE:
-                return "spider trap: endless sequence of numbered pages (calendar?)"
+                return "spider trap: endless calendar (date-numbered pages)"
             self.shapes[shape] += 1
         return None

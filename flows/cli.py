@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -169,27 +170,65 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 @app.command()
 def crawl(
-    seeds_file: SeedsFile,
+    seeds_file: Annotated[
+        Path | None,
+        typer.Argument(help="CSV with a url column (name, country optional); not with --resume.",
+                       show_default=False),
+    ] = None,
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue an interrupted crawl (the latest unfinished run, "
+                     "or --run ID); pages already stored are not fetched again."),
+    ] = False,
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="The run to resume.", show_default=False)
+    ] = None,
 ) -> None:
     """Crawl the sites of SEEDS_FILE into the archive and the pages table (no extraction)."""
     from flows import stages
 
-    checked_seeds(seeds_file)
-    engine = open_database(upgrade=True)
-    seeds, _ = read_seeds(seeds_file)
-    run_id = stages.prepare_run(engine, seeds, str(seeds_file.resolve()), {"crawl_only": True})
+    if resume:
+        if seeds_file is not None:
+            raise fail("--resume continues a stored run: give no seed file")
+        engine = open_database(upgrade=True)
+        run_id = unfinished_run(engine, run_id)
+    elif seeds_file is None:
+        raise fail("give a seed file, or --resume")
+    else:
+        if run_id is not None:
+            raise fail("--run goes with --resume")
+        checked_seeds(seeds_file)
+        engine = open_database(upgrade=True)
+        seeds, _ = read_seeds(seeds_file)
+        run_id = stages.prepare_run(
+            engine, seeds, str(seeds_file.resolve()), {"crawl_only": True}
+        )
+    options = replace(crawl_options(fast, max_pages, max_depth), resume=resume)
     try:
         with showing_progress():
-            counts = stages.crawl(engine, run_id, crawl_options(fast, max_pages, max_depth))
+            counts = stages.crawl(engine, run_id, options)
     except stages.CrawlFailed as exc:
         stages.close_run(engine, run_id, "failed", {})
         raise fail(f"the crawl failed: {exc}", 1) from None
     stages.close_run(engine, run_id, "crawled", {"crawl": counts})
     console.print(f"Run {run_id}: {counts['pages']} pages, {counts['errors']} fetch errors.")
     typer.echo(run_id)
+
+
+def unfinished_run(engine: Engine, run_id: int | None) -> int:
+    """``run_id`` checked, or the latest run whose crawl never finished."""
+    from storage.history import latest_unfinished_run
+
+    if run_id is not None:
+        return resolve_run(engine, run_id)
+    with storage.sessions(engine)() as session:
+        latest = latest_unfinished_run(session)
+    if latest is None:
+        raise fail("no unfinished run to resume")
+    return latest
 
 
 @app.command()

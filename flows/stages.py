@@ -74,8 +74,8 @@ def run_sites(session: Session, run_id: int) -> list[Site]:
     return list(session.scalars(query))
 
 
-def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
-    """Crawl every site of the run in a Scrapy subprocess; return page and error counts."""
+def write_crawl_job(engine: Engine, run_id: int, options: CrawlOptions) -> tuple[Path, CrawlJob]:
+    """Write the job file of the run's crawl (under the run's folder); return it and the job."""
     with storage.sessions(engine)() as session:
         sites = [JobSite(s.id, s.seed_url) for s in run_sites(session, run_id)]
     run_dir = storage.home() / "runs" / f"run-{run_id}"
@@ -96,6 +96,13 @@ def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
     )
     job_file = run_dir / "crawl-job.json"
     job.write(job_file)
+    return job_file, job
+
+
+def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
+    """Crawl every site of the run in a Scrapy subprocess; return page and error counts."""
+    job_file, job = write_crawl_job(engine, run_id, options)
+    run_dir = job_file.parent
     counts: Counter[str] = Counter()
     show = reporter()
     show.start("crawl", None)

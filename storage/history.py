@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from storage.tables import Page
+from storage.tables import CrawlRun, Page
 
 
 @dataclass(frozen=True)
@@ -85,3 +85,9 @@ def page_evidence(session: Session, url: str, run_id: int | None = None) -> Page
         page.revisit_file,
         page.revisit_offset,
     )
+
+
+def latest_unfinished_run(session: Session) -> int | None:
+    """The newest run whose crawl never finished (still 'running', or 'failed')."""
+    query = select(func.max(CrawlRun.id)).where(CrawlRun.status.in_(("running", "failed")))
+    return session.scalar(query)
