@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
 from warcio.recordloader import ArcWarcRecord
@@ -246,9 +245,3 @@ def _decoded(raw: bytes, http: StatusAndHeaders | None) -> bytes:
         return reader.read()
     except Exception as exc:  # a server lying about its encoding: the raw bytes are the truth
         raise ValueError(f"payload is not valid {encoding}: {exc}") from exc
-
-
-def decode_html(response: ArchivedResponse) -> str:
-    """The response body as text, decoded the way a browser would (header, BOM, meta, guess)."""
-    _, text = html_to_unicode(response.header("content-type"), response.body)
-    return text

@@ -20,7 +20,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -35,6 +35,7 @@ from crawler.scope import TrapGuard, claim_priority, url_domain
 #: Requests queued per site at most, as a multiple of the page cap: enough for the
 #: priorities to choose from, bounded however many links a site has.
 FRONTIER_FACTOR = 5
+IGNORED_LINK_EXTENSIONS = [ext for ext in IGNORED_EXTENSIONS if ext != "pdf"]
 #: Sitemaps (index and children) read per site at most.
 MAX_SITEMAPS = 10
 
@@ -50,7 +51,8 @@ class ClinicSpider(Spider):
         self.sitemaps: Counter[int] = Counter()
         self.traps = TrapGuard()
         self.trap_reported: set[tuple[int, str]] = set()
-        self.links = LinkExtractor(unique=True)
+        # PDFs are followed too: brochures and price lists hold claims.
+        self.links = LinkExtractor(unique=True, deny_extensions=IGNORED_LINK_EXTENSIONS)
         self._domains = {site.site_id: url_domain(site.url) for site in sites}
 
     @classmethod

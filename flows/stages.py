@@ -20,7 +20,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import storage
-from crawler import CrawlJob, JobSite, Seed, decode_html, read_response
+from crawler import (
+    READABLE_TYPES,
+    CrawlJob,
+    JobSite,
+    Seed,
+    media_type,
+    read_response,
+    readable_html,
+)
 from extract import FLAG_NAMES, DocumentExtraction, extract_document
 from flows.progress import reporter
 from score import ClaimRecord, Rubric, aggregate_site, load_rubric, score_site
@@ -32,9 +40,6 @@ from storage.writes import (
     start_run,
     upsert_site,
 )
-
-#: Content types extraction reads; anything else is archived but not parsed.
-TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
 class CrawlFailed(RuntimeError):
@@ -192,8 +197,8 @@ def extract(engine: Engine, run_id: int) -> dict[str, int]:
 
 
 def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]) -> int:
-    content_type = (page.content_type or "text/html").split(";")[0].strip().lower()
-    if content_type not in TEXT_TYPES:
+    # Extraction reads HTML and PDF; anything else is archived but not parsed.
+    if media_type(page.content_type) not in READABLE_TYPES:
         counts["skipped"] += 1
         return 0
     try:
@@ -203,7 +208,7 @@ def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]
         reporter().note(f"cannot read the archived copy of {page.url}: {exc}")
         return 0
     try:
-        doc = extract_document(decode_html(response), page.url)
+        doc = extract_document(readable_html(response, page.content_type), page.url)
     except Exception as exc:  # one unparseable page must not sink the run: note it, go on
         counts["failed"] += 1
         reporter().note(f"cannot extract {page.url}: {type(exc).__name__}: {exc}")
