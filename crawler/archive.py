@@ -64,6 +64,9 @@ class Exchange:
     payload: bytes
     fetched_at: datetime
     ip_address: str | None = None
+    #: The payload is the DOM a browser built after running the page's scripts, not the bytes
+    #: the server sent (recorded as ``WARC-Rendered-By: chromium``).
+    rendered: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,8 @@ class WarcArchive:
         headers = {"WARC-Date": warc_date(exchange.fetched_at)}
         if exchange.ip_address:
             headers["WARC-IP-Address"] = exchange.ip_address
+        if exchange.rendered:
+            headers["WARC-Rendered-By"] = "chromium"
         return headers
 
     def _write_request(self, exchange: Exchange, response_id: str) -> None:

@@ -105,6 +105,7 @@ class EvidenceMiddleware:
             payload=response.body,
             fetched_at=datetime.now(UTC),
             ip_address=str(response.ip_address) if response.ip_address else None,
+            rendered=bool(request.meta.get("playwright")),
         )
         sha256 = hashlib.sha256(response.body).hexdigest()
         previous = self.previous.get(response.url)

@@ -18,6 +18,7 @@ from crawler.settings import MAX_DEPTH, MAX_PAGES_PER_SITE, USER_AGENT, crawl_se
 class JobSite:
     site_id: int
     url: str
+    render_js: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class CrawlJob:
     log_file: str | None = None
     resume: bool = False
     download_timeout: float | None = None
+    render_js: bool = False
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
@@ -54,7 +56,9 @@ class CrawlJob:
             allow_loopback=self.allow_loopback,
             resolve=self.resolve,
             resume=self.resume,
+            render_js=self.render_js or any(site.render_js for site in self.sites),
         )
+        settings["CLINIC_AUDIT_RENDER_JS_ALL"] = self.render_js
         if self.download_timeout is not None:
             settings["DOWNLOAD_TIMEOUT"] = self.download_timeout
         settings.update(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from crawler.rendering import rendering_settings
+
 PROJECT_URL = "https://github.com/clinic-audit/clinic-audit"
 
 #: Honest identification: who we are and where to read about the crawl or ask us to stop.
@@ -39,6 +41,7 @@ def crawl_settings(
     allow_loopback: bool = False,
     resolve: Sequence[str] = (),
     resume: bool = False,
+    render_js: bool = False,
 ) -> dict[str, Any]:
     """Scrapy settings for one crawl.
 
@@ -50,6 +53,7 @@ def crawl_settings(
         allow_loopback: let the crawler connect to 127.0.0.0/8 and ::1.
         resolve: static host rules such as ``"*.test=127.0.0.1"`` (for the demo web).
         resume: continue the run's crawl: pages it already stored are read from the archive.
+        render_js: load the browser for sites whose pages are rendered (see crawler.rendering).
     """
     settings: dict[str, Any] = {
         "BOT_NAME": "clinic-audit",
@@ -105,6 +109,8 @@ def crawl_settings(
         },
         "ITEM_PIPELINES": {"crawler.pipeline.ArchivePipeline": 300},
     }
+    if render_js:
+        settings.update(rendering_settings(resolve))
     if fast:
         settings.update(
             DOWNLOAD_DELAY=0,

@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 from crawler.evidence import EVIDENCE, REPLAYED
 from crawler.job import JobSite
 from crawler.policy import AUXILIARY, PAGE_CAP_REACHED, SITE_DOMAIN, SITE_ID
+from crawler.rendering import page_meta
 from crawler.scope import TrapGuard, claim_priority, url_domain
 
 #: Requests queued per site at most, as a multiple of the page cap: enough for the
@@ -54,11 +55,15 @@ class ClinicSpider(Spider):
         # PDFs are followed too: brochures and price lists hold claims.
         self.links = LinkExtractor(unique=True, deny_extensions=IGNORED_LINK_EXTENSIONS)
         self._domains = {site.site_id: url_domain(site.url) for site in sites}
+        self.render_js = {site.site_id for site in sites if site.render_js}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ClinicSpider:
         kwargs.setdefault("max_pages", crawler.settings.getint("CLINIC_AUDIT_MAX_PAGES"))
-        return super().from_crawler(crawler, *args, **kwargs)  # type: ignore[no-any-return]
+        spider: ClinicSpider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.getbool("CLINIC_AUDIT_RENDER_JS_ALL"):
+            spider.render_js = set(spider._domains)
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites:
@@ -72,12 +77,15 @@ class ClinicSpider(Spider):
         return {SITE_ID: site_id, SITE_DOMAIN: self._domains[site_id]}
 
     def _request(self, url: str, site_id: int, priority: int = 0) -> Request:
+        meta = self._meta(site_id)
+        if site_id in self.render_js:
+            meta.update(page_meta(site_id))
         return Request(
             url,
             callback=self.parse,
             errback=self.failed,
             cb_kwargs={"site_id": site_id},
-            meta=self._meta(site_id),
+            meta=meta,
             priority=priority,
         )
 

@@ -35,6 +35,11 @@ app.add_typer(db_app, name="db")
 Fast = Annotated[
     bool, typer.Option("--fast", help="Turn politeness delays off (only for local test servers).")
 ]
+RenderJs = Annotated[
+    bool,
+    typer.Option("--render-js", help="Render every site's pages in the system Chromium "
+                 "(a seed file's render_js column asks it per site)."),
+]
 MaxPages = Annotated[int, typer.Option(help="Pages fetched per site at most.")]
 MaxDepth = Annotated[int, typer.Option(help="Link depth from the seed page at most.")]
 Rubric = Annotated[str, typer.Option(help="Scoring rubric: a shipped name or a YAML file.")]
@@ -114,13 +119,14 @@ def showing_progress() -> Iterator[None]:
             progress.use(progress.SilentReporter())
 
 
-def crawl_options(fast: bool, max_pages: int, max_depth: int) -> Any:
+def crawl_options(fast: bool, max_pages: int, max_depth: int, render_js: bool = False) -> Any:
     from flows.stages import CrawlOptions
 
     return CrawlOptions(
         fast=fast,
         max_pages=max_pages,
         max_depth=max_depth,
+        render_js=render_js,
         allow_loopback=os.environ.get("CLINIC_AUDIT_ALLOW_LOOPBACK") == "1",
         resolve=tuple(r for r in os.environ.get("CLINIC_AUDIT_RESOLVE", "").split(",") if r),
     )
@@ -133,12 +139,15 @@ def run(
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
+    render_js: RenderJs = False,
 ) -> None:
     """Audit every site of SEEDS_FILE: crawl, extract, score, write tables and the report."""
     count = checked_seeds(seeds_file)
     open_database(upgrade=True)
     console.print(f"Auditing {count} sites from {seeds_file} into {storage.database_url()}")
-    summary = run_flow(str(seeds_file), rubric, crawl_options(fast, max_pages, max_depth))
+    summary = run_flow(
+        str(seeds_file), rubric, crawl_options(fast, max_pages, max_depth, render_js)
+    )
     print_summary(summary)
 
 
@@ -178,6 +187,7 @@ def crawl(
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
+    render_js: RenderJs = False,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Continue an interrupted crawl (the latest unfinished run, "
@@ -206,7 +216,7 @@ def crawl(
         run_id = stages.prepare_run(
             engine, seeds, str(seeds_file.resolve()), {"crawl_only": True}
         )
-    options = replace(crawl_options(fast, max_pages, max_depth), resume=resume)
+    options = replace(crawl_options(fast, max_pages, max_depth, render_js), resume=resume)
     try:
         with showing_progress():
             counts = stages.crawl(engine, run_id, options)

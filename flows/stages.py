@@ -58,6 +58,8 @@ class CrawlOptions:
     resume: bool = False
     #: Seconds to wait for one response (None: the crawler's default).
     download_timeout: float | None = None
+    #: Render every site's pages in Chromium (sites can also ask for it in the seed file).
+    render_js: bool = False
 
 
 def archive_root() -> Path:
@@ -69,7 +71,9 @@ def prepare_run(engine: Engine, seeds: list[Seed], source: str, settings: dict[s
     with storage.sessions(engine).begin() as session:
         run = start_run(session, source, settings)
         for seed in seeds:
-            site_id = upsert_site(session, seed.url, seed.host, seed.name, seed.country)
+            site_id = upsert_site(
+                session, seed.url, seed.host, seed.name, seed.country, seed.render_js
+            )
             session.merge(SiteCrawl(run_id=run.id, site_id=site_id, status="pending"))
         return run.id
 
@@ -82,7 +86,7 @@ def run_sites(session: Session, run_id: int) -> list[Site]:
 def write_crawl_job(engine: Engine, run_id: int, options: CrawlOptions) -> tuple[Path, CrawlJob]:
     """Write the job file of the run's crawl (under the run's folder); return it and the job."""
     with storage.sessions(engine)() as session:
-        sites = [JobSite(s.id, s.seed_url) for s in run_sites(session, run_id)]
+        sites = [JobSite(s.id, s.seed_url, bool(s.render_js)) for s in run_sites(session, run_id)]
     run_dir = storage.home() / "runs" / f"run-{run_id}"
     run_dir.mkdir(parents=True, exist_ok=True)
     job = CrawlJob(
@@ -98,6 +102,7 @@ def write_crawl_job(engine: Engine, run_id: int, options: CrawlOptions) -> tuple
         log_file=str(run_dir / "crawl.log"),
         resume=options.resume,
         download_timeout=options.download_timeout,
+        render_js=options.render_js,
     )
     job_file = run_dir / "crawl-job.json"
     job.write(job_file)

@@ -53,6 +53,8 @@ class Site(Base):
     host: Mapped[str] = mapped_column(String(255), index=True)
     name: Mapped[str | None] = mapped_column(String(255))
     country: Mapped[str | None] = mapped_column(String(2))
+    #: Render the site's pages in a browser (its content only appears after scripts run).
+    render_js: Mapped[bool | None]
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -74,10 +74,21 @@ def finish_run(
 
 
 def upsert_site(
-    session: Session, seed_url: str, host: str, name: str | None, country: str | None
+    session: Session,
+    seed_url: str,
+    host: str,
+    name: str | None,
+    country: str | None,
+    render_js: bool = False,
 ) -> int:
-    """The id of the site with this seed URL, created or its name/country refreshed."""
-    values = {"seed_url": seed_url, "host": host, "name": name, "country": country}
+    """The id of the site with this seed URL, created or its name/country/render_js refreshed."""
+    values = {
+        "seed_url": seed_url,
+        "host": host,
+        "name": name,
+        "country": country,
+        "render_js": render_js,
+    }
     row_id = _upsert(session, Site, values, ["seed_url"])
     assert row_id is not None
     return row_id
