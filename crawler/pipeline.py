@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 import storage
 from crawler.archive import WarcArchive
 from crawler.evidence import crawl_archive
-from storage.writes import record_page, record_site_crawl
+from storage.writes import record_pages, record_site_crawl
 
 #: Pages per database commit.
 COMMIT_EVERY = 25
@@ -62,28 +62,27 @@ class ArchivePipeline:
         self.pages[site_id] += 1
         if item["replayed"]:  # a resumed crawl met a page this run already stored
             return {"kind": "page", "url": item["url"]}
-        evidence = item["evidence"]
-        content_type = item["content_type"]
-        record_page(
-            self.session,
-            run_id=self.run_id,
-            site_id=site_id,
-            url=item["url"],
-            status=item["status"],
-            content_type=content_type,
-            depth=item["depth"],
-            **evidence,
+        self.pending.append(
+            {
+                "run_id": self.run_id,
+                "site_id": site_id,
+                "url": item["url"],
+                "status": item["status"],
+                "content_type": item["content_type"],
+                "depth": item["depth"],
+                **item["evidence"],
+            }
         )
-        self.pending.append({"site_id": site_id, "url": item["url"]})
         if len(self.pending) >= COMMIT_EVERY:
             self._commit()
         return {"kind": "page", "url": item["url"]}
 
     def _commit(self) -> None:
         self.archive.sync()
+        record_pages(self.session, self.pending)
         self.session.commit()
         for page in self.pending:
-            _progress("page", **page)
+            _progress("page", site_id=page["site_id"], url=page["url"])
         self.pending.clear()
 
     def close_spider(self, spider: Spider | None = None) -> None:

@@ -49,6 +49,7 @@ class ClinicSpider(Spider):
         self.sites = sites
         self.max_pages = max_pages
         self.scheduled: Counter[int] = Counter()
+        self.seen: set[str] = {site.url for site in sites}
         self.sitemaps: Counter[int] = Counter()
         self.traps = TrapGuard()
         self.trap_reported: set[tuple[int, str]] = set()
@@ -109,8 +110,11 @@ class ClinicSpider(Spider):
             "https",
         ):
             return
-        if self.scheduled[site_id] >= self.max_pages * FRONTIER_FACTOR:
+        if url in self.seen or self.scheduled[site_id] >= self.max_pages * FRONTIER_FACTOR:
             return
+        # Every page links the menu again: drop repeats here, before they cost a Request, a
+        # fingerprint and a trip through the scheduler (and before they eat a trap budget).
+        self.seen.add(url)
         trap = self.traps.check(site_id, url)
         if trap is not None:
             if (site_id, trap) not in self.trap_reported:

@@ -7,7 +7,7 @@ replaced as a set inside the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -51,6 +51,24 @@ def _upsert(
         return int(row_id)
     session.execute(stmt)
     return None
+
+
+def record_pages(session: Session, pages: Sequence[Mapping[str, Any]]) -> None:
+    """Upsert many fetched pages by (run_id, url) in one statement (all with the same keys).
+
+    The crawler's batch write: one executemany instead of a statement built per page.
+    """
+    if not pages:
+        return
+    dialect = session.get_bind().dialect.name
+    try:
+        insert = _INSERTS[dialect]
+    except KeyError:
+        raise StorageError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL") from None
+    key = ["run_id", "url"]
+    stmt = insert(cast(Table, Page.__table__))
+    changed = {name: stmt.excluded[name] for name in pages[0] if name not in key}
+    session.execute(stmt.on_conflict_do_update(index_elements=key, set_=changed), list(pages))
 
 
 def start_run(session: Session, seeds_source: str, settings: Mapping[str, Any]) -> CrawlRun:
