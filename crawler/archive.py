@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
@@ -117,7 +118,10 @@ class WarcArchive:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file: BinaryIO = path.open("ab")
-        self._writer = _Sha256WARCWriter(self._file, gzip=True)
+        # Records are serialised plain into a buffer and gzipped here, one member each, at
+        # level 6: warcio's level 9 cost the crawler 5% of its CPU for 1% smaller files.
+        self._buffer = BytesIO()
+        self._writer = _Sha256WARCWriter(self._buffer, gzip=False)
 
     def write_exchange(self, exchange: Exchange) -> Stored:
         """Append the response record and its request record; return the response's place."""
@@ -187,8 +191,13 @@ class WarcArchive:
         self._write(record)
 
     def _write(self, record: ArcWarcRecord) -> int:
-        offset = self._file.tell()
+        self._buffer.seek(0)
+        self._buffer.truncate()
         self._writer.write_record(record)
+        gzipper = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        member = gzipper.compress(self._buffer.getvalue()) + gzipper.flush()
+        offset = self._file.tell()
+        self._file.write(member)
         self._file.flush()
         return offset
 

@@ -20,7 +20,6 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -29,6 +28,7 @@ from twisted.python.failure import Failure
 
 from crawler.evidence import EVIDENCE, REPLAYED
 from crawler.job import JobSite
+from crawler.links import page_links
 from crawler.policy import AUXILIARY, PAGE_CAP_REACHED, SITE_DOMAIN, SITE_ID
 from crawler.rendering import page_meta
 from crawler.scope import TrapGuard, claim_priority, url_domain
@@ -36,7 +36,6 @@ from crawler.scope import TrapGuard, claim_priority, url_domain
 #: Requests queued per site at most, as a multiple of the page cap: enough for the
 #: priorities to choose from, bounded however many links a site has.
 FRONTIER_FACTOR = 5
-IGNORED_LINK_EXTENSIONS = [ext for ext in IGNORED_EXTENSIONS if ext != "pdf"]
 #: Sitemaps (index and children) read per site at most.
 MAX_SITEMAPS = 10
 
@@ -53,8 +52,6 @@ class ClinicSpider(Spider):
         self.sitemaps: Counter[int] = Counter()
         self.traps = TrapGuard()
         self.trap_reported: set[tuple[int, str]] = set()
-        # PDFs are followed too: brochures and price lists hold claims.
-        self.links = LinkExtractor(unique=True, deny_extensions=IGNORED_LINK_EXTENSIONS)
         self._domains = {site.site_id: url_domain(site.url) for site in sites}
         self.render_js = {site.site_id for site in sites if site.render_js}
 
@@ -105,12 +102,12 @@ class ClinicSpider(Spider):
         self, url: str, site_id: int, link_text: str = ""
     ) -> Iterator[dict[str, Any] | Request]:
         """A request for ``url`` if it is on the site, not a trap, and the frontier has room."""
+        if url in self.seen or self.scheduled[site_id] >= self.max_pages * FRONTIER_FACTOR:
+            return
         if url_domain(url) != self._domains[site_id] or urlsplit(url).scheme not in (
             "http",
             "https",
         ):
-            return
-        if url in self.seen or self.scheduled[site_id] >= self.max_pages * FRONTIER_FACTOR:
             return
         # Every page links the menu again: drop repeats here, before they cost a Request, a
         # fingerprint and a trip through the scheduler (and before they eat a trap budget).
@@ -141,9 +138,7 @@ class ClinicSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         found = [
-            out
-            for link in self.links.extract_links(response)
-            for out in self._follow(link.url, site_id, link.text)
+            out for url, text in page_links(response) for out in self._follow(url, site_id, text)
         ]
         # Highest priority first: Scrapy may start fetching before it has queued them all.
         yield from sorted(found, key=lambda out: -out.priority if isinstance(out, Request) else 0)
