@@ -7,7 +7,7 @@ on menu-heavy clinic sites; this walks the already-parsed tree once.
 
 from __future__ import annotations
 
-import posixpath
+from collections.abc import Container
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import TextResponse
@@ -20,8 +20,11 @@ SKIPPED_EXTENSIONS = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS if ext !=
 _MAX_TEXT = 200
 
 
-def page_links(response: TextResponse) -> list[tuple[str, str]]:
-    """(absolute URL without fragment, link text) for each http(s) link of the page."""
+def page_links(response: TextResponse, skip: Container[str] = ()) -> list[tuple[str, str]]:
+    """(absolute URL without fragment, link text) for each http(s) link of the page.
+
+    URLs in ``skip`` (those already queued) are left out before their text is read.
+    """
     try:
         root = response.selector.root
     except (ValueError, AttributeError):  # not HTML or XML after all
@@ -46,9 +49,18 @@ def page_links(response: TextResponse) -> list[tuple[str, str]]:
             if not url.startswith(("http://", "https://")):
                 continue  # mailto:, tel:, javascript:, data:
         url = url.split("#", 1)[0]
-        extension = posixpath.splitext(urlsplit(url).path)[1].lower()
-        if extension in SKIPPED_EXTENSIONS:
+        if url in skip or _extension(url) in SKIPPED_EXTENSIONS:
             continue
         text = " ".join("".join(element.itertext())[:_MAX_TEXT].split())
         links.append((url, text))
     return links
+
+
+def _extension(url: str) -> str:
+    """The lower-cased extension of the URL's last path segment ('' if none)."""
+    start = url.find("/", url.find("://") + 3)
+    if start < 0:
+        return ""  # no path: the dot belongs to the host name (clinic.ps is no PostScript)
+    path = url[start:].split("?", 1)[0]
+    dot = path.rfind(".")
+    return path[dot:].lower() if dot > path.rfind("/") else ""

@@ -138,7 +138,9 @@ class ClinicSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         found = [
-            out for url, text in page_links(response) for out in self._follow(url, site_id, text)
+            out
+            for url, text in page_links(response, skip=self.seen)
+            for out in self._follow(url, site_id, text)
         ]
         # Highest priority first: Scrapy may start fetching before it has queued them all.
         yield from sorted(found, key=lambda out: -out.priority if isinstance(out, Request) else 0)

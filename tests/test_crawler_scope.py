@@ -85,3 +85,26 @@ def _urlset(*urls: str) -> bytes:
     entries = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
     return (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"{entries}</urlset>").encode()
+
+
+def test_page_links_finds_pages_and_pdfs_but_not_images_or_mailto() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.links import page_links
+
+    body = (b'<html><head><base href="http://c.test/es/"></head><body>'
+            b'<a href="/tratamientos#rodilla">Tratamientos <b>de</b> rodilla</a>'
+            b'<a href="precios">Precios</a> <a href="//cdn.test/x">cdn</a>'
+            b'<a href="folleto.PDF">PDF</a> <a href="foto.jpg">foto</a>'
+            b'<a href="mailto:a@c.test">mail</a> <a href="http://clinic.ps">ps</a>'
+            b'<area href="/mapa"> <a href="/visto">seen</a></body></html>')
+    response = HtmlResponse("http://c.test/es/index", body=body)
+    links = page_links(response, skip={"http://c.test/visto"})
+    assert links == [
+        ("http://c.test/tratamientos", "Tratamientos de rodilla"),
+        ("http://c.test/es/precios", "Precios"),
+        ("http://cdn.test/x", "cdn"),
+        ("http://c.test/es/folleto.PDF", "PDF"),
+        ("http://clinic.ps", "ps"),
+        ("http://c.test/mapa", ""),
+    ]
