@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -87,3 +88,33 @@ def test_crawl_resume_command_picks_the_latest_unfinished_run(
     assert set(pages(web, run_id)) == {"/"}
     with storage.sessions(database())() as session:
         assert session.get(CrawlRun, run_id).status == "crawled"  # type: ignore[union-attr]
+
+
+def test_sigterm_stops_gracefully_with_status_3_and_resume_finishes(home: Path) -> None:
+    arrived, release = threading.Event(), threading.Event()
+
+    def slow(path: str) -> tuple[int, str, bytes]:
+        arrived.set()
+        release.wait()
+        return html("the slow page")
+
+    site: dict[str, object] = {"/robots.txt": ROBOTS, "/slow": slow,
+                               "/": html('<a href="/slow">s</a> <a href="/a">a</a>')}
+    site["/a"] = html('<a href="/b">b</a>')
+    site["/b"] = html("b")
+    engine = database()
+    with serve({"clinica.test": site}) as web:
+        run_id = stages.prepare_run(engine, [Seed(web.url("clinica.test"))], "test", {})
+        job_file, _ = stages.write_crawl_job(
+            engine, run_id, CrawlOptions(fast=True, allow_loopback=True, resolve=RESOLVE))
+        with subprocess.Popen([sys.executable, "-m", "crawler", str(job_file)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as crawler:
+            assert arrived.wait(60)  # the crawl is midway: one request held open
+            crawler.send_signal(signal.SIGTERM)
+            release.set()
+            _, stderr = crawler.communicate()
+        assert crawler.returncode == 3 and "--resume" in stderr
+        crawl_again(run_id, resume=True)
+    assert set(pages(web, run_id)) == {"/", "/a", "/b", "/slow"}
+    assert web.paths_requested("clinica.test").count("/") == 1
