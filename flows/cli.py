@@ -127,6 +127,7 @@ def crawl_options(fast: bool, max_pages: int, max_depth: int, render_js: bool = 
         max_pages=max_pages,
         max_depth=max_depth,
         render_js=render_js,
+        user_agent=os.environ.get("CLINIC_AUDIT_USER_AGENT") or None,
         allow_loopback=os.environ.get("CLINIC_AUDIT_ALLOW_LOOPBACK") == "1",
         resolve=tuple(r for r in os.environ.get("CLINIC_AUDIT_RESOLVE", "").split(",") if r),
     )

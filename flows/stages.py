@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 import storage
 from crawler import (
     READABLE_TYPES,
+    USER_AGENT,
     CrawlJob,
     JobSite,
     Seed,
@@ -60,6 +61,8 @@ class CrawlOptions:
     download_timeout: float | None = None
     #: Render every site's pages in Chromium (sites can also ask for it in the seed file).
     render_js: bool = False
+    #: The User-Agent (None: the project's own, with its contact URL).
+    user_agent: str | None = None
 
 
 def archive_root() -> Path:
@@ -103,6 +106,7 @@ def write_crawl_job(engine: Engine, run_id: int, options: CrawlOptions) -> tuple
         resume=options.resume,
         download_timeout=options.download_timeout,
         render_js=options.render_js,
+        user_agent=options.user_agent or USER_AGENT,
     )
     job_file = run_dir / "crawl-job.json"
     job.write(job_file)
