@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # pip's constraints file pins every package to a set known to work together (see README).
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test lint typecheck clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,12 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/clinic-audit demo
 
-test: $(VENV)/.installed-test
+# The JavaScript tests drive the system's Chromium (never a downloaded browser).
+chromium:
+	@test -x /usr/bin/chromium || apt-get install -y -q chromium || \
+		echo "warning: no /usr/bin/chromium; the JavaScript tests will be skipped"
+
+test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

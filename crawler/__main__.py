@@ -10,6 +10,9 @@ from scrapy.crawler import CrawlerProcess
 from crawler.job import CrawlJob
 from crawler.spider import ClinicSpider
 
+#: Exit status of a crawl stopped before its end (the run can be resumed).
+INTERRUPTED = 3
+
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
@@ -17,8 +20,14 @@ def main(argv: list[str]) -> int:
         return 2
     job = CrawlJob.read(Path(argv[0]))
     process = CrawlerProcess(job.scrapy_settings(), install_root_handler=True)
-    process.crawl(ClinicSpider, sites=job.sites)
+    crawler = process.create_crawler(ClinicSpider)
+    process.crawl(crawler, sites=job.sites)
     process.start()
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    if reason != "finished":
+        # Stopped by SIGINT/SIGTERM: what was fetched is stored, the rest awaits --resume.
+        print(f"crawl interrupted ({reason}); continue it with --resume", file=sys.stderr)
+        return INTERRUPTED
     return 0
 
 

@@ -18,6 +18,7 @@ from crawler.settings import MAX_DEPTH, MAX_PAGES_PER_SITE, USER_AGENT, crawl_se
 class JobSite:
     site_id: int
     url: str
+    render_js: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class CrawlJob:
     allow_loopback: bool = False
     resolve: list[str] = field(default_factory=list)
     log_file: str | None = None
+    resume: bool = False
+    download_timeout: float | None = None
+    render_js: bool = False
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
@@ -51,7 +55,12 @@ class CrawlJob:
             user_agent=self.user_agent,
             allow_loopback=self.allow_loopback,
             resolve=self.resolve,
+            resume=self.resume,
+            render_js=self.render_js or any(site.render_js for site in self.sites),
         )
+        settings["CLINIC_AUDIT_RENDER_JS_ALL"] = self.render_js
+        if self.download_timeout is not None:
+            settings["DOWNLOAD_TIMEOUT"] = self.download_timeout
         settings.update(
             CLINIC_AUDIT_RUN_ID=self.run_id,
             CLINIC_AUDIT_DB_URL=self.db_url,

@@ -1,17 +1,16 @@
-"""The crawler's one way into storage: archive each page in WARC, then record it.
+"""The crawler's one way into storage: record each archived page in the pages table.
 
-Pages are committed in small batches so a crawl that dies loses at most a batch, and the WARC
-file is flushed before the rows that point into it are committed.
+The WARC records are written by :class:`crawler.evidence.EvidenceMiddleware` as responses
+arrive; this pipeline commits the rows that point into them in small batches, after forcing
+the WARC file to disk. A page's progress line is printed once its row is committed, so
+whatever the parent saw reported survives the crawler being killed.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Self
 
 from scrapy import Spider
@@ -20,7 +19,8 @@ from sqlalchemy.orm import Session
 
 import storage
 from crawler.archive import WarcArchive
-from storage.writes import record_page, record_site_crawl
+from crawler.evidence import crawl_archive
+from storage.writes import record_pages, record_site_crawl
 
 #: Pages per database commit.
 COMMIT_EVERY = 25
@@ -29,27 +29,21 @@ MAX_ERRORS_PER_SITE = 50
 
 
 class ArchivePipeline:
-    def __init__(self, run_id: int, db_url: str, archive_root: Path) -> None:
+    def __init__(self, run_id: int, db_url: str, archive: WarcArchive) -> None:
         self.run_id = run_id
         self.engine = storage.connect(db_url)
         self.session: Session = storage.sessions(self.engine)()
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        self.archive = WarcArchive(
-            archive_root, f"run-{run_id}/crawl-{stamp}-{os.getpid()}.warc.gz"
-        )
+        self.archive = archive
         self.pages: Counter[int] = Counter()
         self.errors: defaultdict[int, list[dict[str, str]]] = defaultdict(list)
         self.site_ids: set[int] = set()
-        self.uncommitted = 0
+        self.pending: list[dict[str, Any]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        return cls(
-            s.getint("CLINIC_AUDIT_RUN_ID"),
-            s["CLINIC_AUDIT_DB_URL"],
-            Path(s["CLINIC_AUDIT_ARCHIVE"]),
-        )
+        run_id, db_url = s.getint("CLINIC_AUDIT_RUN_ID"), s["CLINIC_AUDIT_DB_URL"]
+        return cls(run_id, db_url, crawl_archive(crawler))
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.site_ids = {site.site_id for site in getattr(spider, "sites", [])}
@@ -57,45 +51,39 @@ class ArchivePipeline:
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         site_id = item["site_id"]
         if item["kind"] == "error":
-            if len(self.errors[site_id]) < MAX_ERRORS_PER_SITE:
-                self.errors[site_id].append({"url": item["url"], "reason": item["reason"]})
-            _progress("error", site_id=site_id, url=item["url"], reason=item["reason"])
+            reason = item["reason"]
+            known = self.errors[site_id]
+            if len(known) < MAX_ERRORS_PER_SITE and (item["url"], reason) not in {
+                (e["url"], e["reason"]) for e in known
+            }:
+                known.append({"url": item["url"], "reason": reason})
+            _progress("error", site_id=site_id, url=item["url"], reason=reason)
             return {"kind": "error", "url": item["url"]}
-        warc_file, offset, sha256 = self.archive.write_response(
-            item["url"],
-            item["status"],
-            item["headers"],
-            item["body"],
-            item["fetched_at"],
-            item["ip_address"],
-        )
-        content_type = next((v for k, v in item["headers"] if k.lower() == "content-type"), None)
-        record_page(
-            self.session,
-            run_id=self.run_id,
-            site_id=site_id,
-            url=item["url"],
-            status=item["status"],
-            content_type=content_type,
-            depth=item["depth"],
-            fetched_at=item["fetched_at"],
-            size=len(item["body"]),
-            sha256=sha256,
-            warc_file=warc_file,
-            warc_offset=offset,
-        )
         self.pages[site_id] += 1
-        self.uncommitted += 1
-        if self.uncommitted >= COMMIT_EVERY:
+        if item["replayed"]:  # a resumed crawl met a page this run already stored
+            return {"kind": "page", "url": item["url"]}
+        self.pending.append(
+            {
+                "run_id": self.run_id,
+                "site_id": site_id,
+                "url": item["url"],
+                "status": item["status"],
+                "content_type": item["content_type"],
+                "depth": item["depth"],
+                **item["evidence"],
+            }
+        )
+        if len(self.pending) >= COMMIT_EVERY:
             self._commit()
-        _progress("page", site_id=site_id, url=item["url"])
-        # Hand on a small item: the body is archived and would only bloat Scrapy's stats.
         return {"kind": "page", "url": item["url"]}
 
     def _commit(self) -> None:
-        self.archive.flush()
+        self.archive.sync()
+        record_pages(self.session, self.pending)
         self.session.commit()
-        self.uncommitted = 0
+        for page in self.pending:
+            _progress("page", site_id=page["site_id"], url=page["url"])
+        self.pending.clear()
 
     def close_spider(self, spider: Spider | None = None) -> None:
         for site_id in sorted(self.site_ids | set(self.pages) | set(self.errors)):
@@ -103,7 +91,6 @@ class ArchivePipeline:
             status = "ok" if pages and not errors else "partial" if pages else "failed"
             record_site_crawl(self.session, self.run_id, site_id, status, pages, errors)
         self._commit()
-        self.archive.close()
         self.session.close()
         self.engine.dispose()
 

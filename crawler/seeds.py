@@ -1,4 +1,5 @@
-"""The seed list: a CSV with a header, ``url`` required, ``name`` and ``country`` optional."""
+"""The seed list: a CSV with a header, ``url`` required; ``name``, ``country`` and
+``render_js`` (yes/no: the site's content needs JavaScript) optional."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+#: Accepted values of the ``render_js`` column.
+_FLAGS = {"": False, "no": False, "false": False, "0": False, "yes": True, "true": True, "1": True}
 
 
 class SeedFileError(ValueError):
@@ -18,6 +22,7 @@ class Seed:
     url: str
     name: str | None = None
     country: str | None = None
+    render_js: bool = False
 
     @property
     def host(self) -> str:
@@ -94,9 +99,14 @@ def parse_seeds(text: str, source: str = "<seeds>") -> tuple[list[Seed], list[Se
         if country is not None and (len(country) != 2 or not country.isalpha()):
             problems.append(SeedProblem(line, f"country {country!r} is not an ISO 3166 code"))
             continue
+        render_js = (row.get("render_js") or "").strip().lower()
+        if render_js not in _FLAGS:
+            problems.append(SeedProblem(line, f"render_js {render_js!r} is not yes or no"))
+            continue
         if url in seen:
             problems.append(SeedProblem(line, f"duplicate of an earlier row: {url}"))
             continue
         seen.add(url)
-        seeds.append(Seed(url=url, name=(row.get("name") or "").strip() or None, country=country))
+        name = (row.get("name") or "").strip() or None
+        seeds.append(Seed(url=url, name=name, country=country, render_js=_FLAGS[render_js]))
     return seeds, problems

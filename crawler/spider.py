@@ -1,36 +1,43 @@
-"""The one spider: visits each seed site within its own host, politely, and yields pages.
+"""The one spider: visits each seed site within its registrable domain and yields pages.
 
-It only decides where to go next; what a page says is extraction's business.
+It only decides where to go next, and in which order (pages likely to hold claims first,
+sitemaps as a second source of URLs); what a page says is extraction's business.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
 )
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
+from crawler.evidence import EVIDENCE, REPLAYED
 from crawler.job import JobSite
+from crawler.links import page_links
+from crawler.policy import AUXILIARY, PAGE_CAP_REACHED, SITE_DOMAIN, SITE_ID
+from crawler.rendering import page_meta
+from crawler.scope import TrapGuard, claim_priority, url_domain
 
-
-def site_host(url: str) -> str:
-    """The host a URL belongs to, with a leading ``www.`` dropped (www and bare are one site)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+#: Requests queued per site at most, as a multiple of the page cap: enough for the
+#: priorities to choose from, bounded however many links a site has.
+FRONTIER_FACTOR = 5
+#: Sitemaps (index and children) read per site at most.
+MAX_SITEMAPS = 10
 
 
 class ClinicSpider(Spider):
@@ -41,77 +48,174 @@ class ClinicSpider(Spider):
         self.sites = sites
         self.max_pages = max_pages
         self.scheduled: Counter[int] = Counter()
-        self.links = LinkExtractor(unique=True)
-        self._hosts = {site.site_id: site_host(site.url) for site in sites}
+        self.seen: set[str] = {site.url for site in sites}
+        self.sitemaps: Counter[int] = Counter()
+        self.traps = TrapGuard()
+        self.trap_reported: set[tuple[int, str]] = set()
+        self._domains = {site.site_id: url_domain(site.url) for site in sites}
+        self.render_js = {site.site_id for site in sites if site.render_js}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ClinicSpider:
         kwargs.setdefault("max_pages", crawler.settings.getint("CLINIC_AUDIT_MAX_PAGES"))
-        return super().from_crawler(crawler, *args, **kwargs)  # type: ignore[no-any-return]
+        spider: ClinicSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        if crawler.settings.getbool("CLINIC_AUDIT_RENDER_JS_ALL"):
+            spider.render_js = set(spider._domains)
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites:
             self.scheduled[site.site_id] += 1
-            yield self._request(site.url, site.site_id)
+            yield self._request(site.url, site.site_id, priority=100)
+            sitemap = urljoin(site.url, "/sitemap.xml")
+            yield self._auxiliary(sitemap, site.site_id, self.parse_sitemap)
 
-    def _request(self, url: str, site_id: int) -> Request:
+    def _meta(self, site_id: int) -> dict[str, Any]:
+        return {SITE_ID: site_id, SITE_DOMAIN: self._domains[site_id]}
+
+    def _request(self, url: str, site_id: int, priority: int = 0) -> Request:
+        meta = self._meta(site_id)
+        if site_id in self.render_js:
+            meta.update(page_meta(site_id))
         return Request(
             url,
             callback=self.parse,
             errback=self.failed,
             cb_kwargs={"site_id": site_id},
-            meta={"site_id": site_id},
+            meta=meta,
+            priority=priority,
         )
 
+    def _auxiliary(self, url: str, site_id: int, callback: Any) -> Request:
+        # Auxiliary fetches jump the queue: their URLs should be known before the cap bites.
+        return Request(
+            url,
+            callback=callback,
+            errback=self.failed,
+            cb_kwargs={"site_id": site_id},
+            meta={**self._meta(site_id), AUXILIARY: True},
+            priority=200,
+        )
+
+    def _follow(
+        self, url: str, site_id: int, link_text: str = ""
+    ) -> Iterator[dict[str, Any] | Request]:
+        """A request for ``url`` if it is on the site, not a trap, and the frontier has room."""
+        if url in self.seen or self.scheduled[site_id] >= self.max_pages * FRONTIER_FACTOR:
+            return
+        if url_domain(url) != self._domains[site_id] or urlsplit(url).scheme not in (
+            "http",
+            "https",
+        ):
+            return
+        # Every page links the menu again: drop repeats here, before they cost a Request, a
+        # fingerprint and a trip through the scheduler (and before they eat a trap budget).
+        self.seen.add(url)
+        trap = self.traps.check(site_id, url)
+        if trap is not None:
+            if (site_id, trap) not in self.trap_reported:
+                self.trap_reported.add((site_id, trap))
+                yield {"kind": "error", "site_id": site_id, "url": url, "reason": trap}
+            return
+        self.scheduled[site_id] += 1
+        yield self._request(url, site_id, priority=claim_priority(url, link_text))
+
     def parse(self, response: Response, site_id: int) -> Iterator[dict[str, Any] | Request]:
-        yield {
-            "kind": "page",
-            "site_id": site_id,
-            "url": response.url,
-            "status": response.status,
-            "headers": [
-                (k.decode("latin-1"), v.decode("latin-1"))
-                for k, values in response.headers.items()
-                for v in values
-            ],
-            "body": response.body,
-            "depth": response.meta.get("depth", 0),
-            "fetched_at": datetime.now(UTC),
-            "ip_address": str(response.ip_address) if response.ip_address else None,
-        }
+        replayed = bool(response.meta.get(REPLAYED))
+        evidence = response.meta.get(EVIDENCE)
+        if replayed or evidence is not None:
+            yield {
+                "kind": "page",
+                "site_id": site_id,
+                "url": response.url,
+                "status": response.status,
+                "content_type": _header(response, "Content-Type"),
+                "depth": response.meta.get("depth", 0),
+                "replayed": replayed,
+                "evidence": evidence,
+            }
         if not isinstance(response, TextResponse):
             return
-        host = self._hosts[site_id]
-        for link in self.links.extract_links(response):
-            if site_host(link.url) != host:
-                continue
-            if self.scheduled[site_id] >= self.max_pages:
+        found = [
+            out
+            for url, text in page_links(response, skip=self.seen)
+            for out in self._follow(url, site_id, text)
+        ]
+        # Highest priority first: Scrapy may start fetching before it has queued them all.
+        yield from sorted(found, key=lambda out: -out.priority if isinstance(out, Request) else 0)
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Follow the ``Sitemap:`` lines of a robots.txt Scrapy fetched to obey it.
+
+        Reading them here spares every site a second fetch of its robots.txt.
+        """
+        site_id = request.meta.get(SITE_ID)
+        protego = getattr(robotparser, "rp", None)
+        if site_id is None or protego is None:
+            return
+        for line in protego.sitemaps:
+            url = urljoin(request.url, line)
+            if url_domain(url) == self._domains[site_id]:
+                self.crawler.engine.crawl(self._auxiliary(url, site_id, self.parse_sitemap))
+
+    def parse_sitemap(
+        self, response: Response, site_id: int
+    ) -> Iterator[dict[str, Any] | Request]:
+        self.sitemaps[site_id] += 1
+        if self.sitemaps[site_id] > MAX_SITEMAPS:
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served without Content-Encoding
+            try:
+                body = gunzip(body, max_size=10 * 1024 * 1024)
+            except (OSError, ValueError):
                 return
-            self.scheduled[site_id] += 1
-            yield self._request(link.url, site_id)
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # not XML (often an HTML 'not found' page served with 200)
+            return
+        for entry in sitemap:
+            url = entry.get("loc")
+            if not url:
+                continue
+            if sitemap.type == "sitemapindex":
+                if url_domain(url) == self._domains[site_id]:
+                    yield self._auxiliary(url, site_id, self.parse_sitemap)
+            else:
+                yield from self._follow(url, site_id)
 
     def failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        request = failure.request  # type: ignore[attr-defined]
+        if request.meta.get(AUXILIARY):
+            return  # a site without robots.txt or sitemap is no broken site
         reason = describe_failure(failure)
         if reason is None:
             return
-        request = failure.request  # type: ignore[attr-defined]
-        yield {
-            "kind": "error",
-            "site_id": request.meta["site_id"],
-            "url": request.url,
-            "reason": reason,
-        }
+        yield {"kind": "error", "site_id": request.meta[SITE_ID], "url": request.url,
+               "reason": reason}
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def describe_failure(failure: Failure) -> str | None:
     """A short, human reason for a failed request, or None when it is no failure of the site.
 
-    A URL that robots.txt forbids is the crawler being polite, not the site being broken.
-    Scrapy >= 2.19 wraps Twisted's errors in its own; both are matched.
+    A URL that robots.txt forbids is the crawler being polite, and one past the page cap is
+    the crawler being frugal, not the site being broken. Scrapy >= 2.19 wraps Twisted's
+    errors in its own; both are matched.
     """
     exc = failure.value
     if isinstance(exc, IgnoreRequest):
-        return None if "robots.txt" in str(exc) else f"refused: {exc}"
+        message = str(exc)
+        if "robots.txt" in message or message == PAGE_CAP_REACHED:
+            return None
+        if "DOWNLOAD_MAXSIZE" in message:
+            return "decompression bomb: the body grew past the size cap when decompressed"
+        return f"refused: {message}"
     if isinstance(exc, HttpError):
         return f"http {exc.response.status}"
     if isinstance(exc, CannotResolveHostError | DNSLookupError):
@@ -120,4 +224,7 @@ def describe_failure(failure: Failure) -> str | None:
         return "connection refused"
     if isinstance(exc, DownloadTimeoutError | TimeoutError):
         return "timeout"
+    if isinstance(exc, DownloadCancelledError):
+        return f"too large: {exc}"
     return f"{type(exc).__name__}: {exc}"
+

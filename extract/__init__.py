@@ -6,13 +6,14 @@ Synonyms, cues and page-type hints are data (``score/knowledge/conditions.yaml``
 ``extract/patterns/*.yaml``).
 """
 
-from extract.decode import decode_html
+from extract.decode import READABLE_TYPES, decode_html, media_type, readable_html
 from extract.document import extract_document, extract_text
 from extract.knowledge import ConditionEntry, load_conditions
 from extract.models import FLAG_NAMES, STANCES, ConditionFinding, DocumentExtraction, Mention
 
 __all__ = [
     "FLAG_NAMES",
+    "READABLE_TYPES",
     "STANCES",
     "ConditionEntry",
     "ConditionFinding",
@@ -22,4 +23,6 @@ __all__ = [
     "extract_document",
     "extract_text",
     "load_conditions",
+    "media_type",
+    "readable_html",
 ]

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,6 +34,11 @@ app.add_typer(db_app, name="db")
 
 Fast = Annotated[
     bool, typer.Option("--fast", help="Turn politeness delays off (only for local test servers).")
+]
+RenderJs = Annotated[
+    bool,
+    typer.Option("--render-js", help="Render every site's pages in the system Chromium "
+                 "(a seed file's render_js column asks it per site)."),
 ]
 MaxPages = Annotated[int, typer.Option(help="Pages fetched per site at most.")]
 MaxDepth = Annotated[int, typer.Option(help="Link depth from the seed page at most.")]
@@ -113,13 +119,15 @@ def showing_progress() -> Iterator[None]:
             progress.use(progress.SilentReporter())
 
 
-def crawl_options(fast: bool, max_pages: int, max_depth: int) -> Any:
+def crawl_options(fast: bool, max_pages: int, max_depth: int, render_js: bool = False) -> Any:
     from flows.stages import CrawlOptions
 
     return CrawlOptions(
         fast=fast,
         max_pages=max_pages,
         max_depth=max_depth,
+        render_js=render_js,
+        user_agent=os.environ.get("CLINIC_AUDIT_USER_AGENT") or None,
         allow_loopback=os.environ.get("CLINIC_AUDIT_ALLOW_LOOPBACK") == "1",
         resolve=tuple(r for r in os.environ.get("CLINIC_AUDIT_RESOLVE", "").split(",") if r),
     )
@@ -132,12 +140,15 @@ def run(
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
+    render_js: RenderJs = False,
 ) -> None:
     """Audit every site of SEEDS_FILE: crawl, extract, score, write tables and the report."""
     count = checked_seeds(seeds_file)
     open_database(upgrade=True)
     console.print(f"Auditing {count} sites from {seeds_file} into {storage.database_url()}")
-    summary = run_flow(str(seeds_file), rubric, crawl_options(fast, max_pages, max_depth))
+    summary = run_flow(
+        str(seeds_file), rubric, crawl_options(fast, max_pages, max_depth, render_js)
+    )
     print_summary(summary)
 
 
@@ -169,27 +180,66 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 @app.command()
 def crawl(
-    seeds_file: SeedsFile,
+    seeds_file: Annotated[
+        Path | None,
+        typer.Argument(help="CSV with a url column (name, country optional); not with --resume.",
+                       show_default=False),
+    ] = None,
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
+    render_js: RenderJs = False,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue an interrupted crawl (the latest unfinished run, "
+                     "or --run ID); pages already stored are not fetched again."),
+    ] = False,
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="The run to resume.", show_default=False)
+    ] = None,
 ) -> None:
     """Crawl the sites of SEEDS_FILE into the archive and the pages table (no extraction)."""
     from flows import stages
 
-    checked_seeds(seeds_file)
-    engine = open_database(upgrade=True)
-    seeds, _ = read_seeds(seeds_file)
-    run_id = stages.prepare_run(engine, seeds, str(seeds_file.resolve()), {"crawl_only": True})
+    if resume:
+        if seeds_file is not None:
+            raise fail("--resume continues a stored run: give no seed file")
+        engine = open_database(upgrade=True)
+        run_id = unfinished_run(engine, run_id)
+    elif seeds_file is None:
+        raise fail("give a seed file, or --resume")
+    else:
+        if run_id is not None:
+            raise fail("--run goes with --resume")
+        checked_seeds(seeds_file)
+        engine = open_database(upgrade=True)
+        seeds, _ = read_seeds(seeds_file)
+        run_id = stages.prepare_run(
+            engine, seeds, str(seeds_file.resolve()), {"crawl_only": True}
+        )
+    options = replace(crawl_options(fast, max_pages, max_depth, render_js), resume=resume)
     try:
         with showing_progress():
-            counts = stages.crawl(engine, run_id, crawl_options(fast, max_pages, max_depth))
+            counts = stages.crawl(engine, run_id, options)
     except stages.CrawlFailed as exc:
         stages.close_run(engine, run_id, "failed", {})
         raise fail(f"the crawl failed: {exc}", 1) from None
     stages.close_run(engine, run_id, "crawled", {"crawl": counts})
     console.print(f"Run {run_id}: {counts['pages']} pages, {counts['errors']} fetch errors.")
     typer.echo(run_id)
+
+
+def unfinished_run(engine: Engine, run_id: int | None) -> int:
+    """``run_id`` checked, or the latest run whose crawl never finished."""
+    from storage.history import latest_unfinished_run
+
+    if run_id is not None:
+        return resolve_run(engine, run_id)
+    with storage.sessions(engine)() as session:
+        latest = latest_unfinished_run(session)
+    if latest is None:
+        raise fail("no unfinished run to resume")
+    return latest
 
 
 @app.command()
@@ -309,6 +359,39 @@ def export(
         run_id = resolve_run(engine, run_id)
     for path in write_tables(export_frames(engine, run_id), out, output_format):
         typer.echo(path)
+
+
+@app.command()
+def evidence(
+    url: Annotated[str, typer.Argument(help="The page's URL, as stored (see the pages table).")],
+    run_id: Annotated[
+        int | None,
+        typer.Option("--run", help="Run id (default: the latest run that fetched URL).",
+                     show_default=False),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Save the bytes to this file instead of printing them.")
+    ] = None,
+    decoded: Annotated[
+        bool, typer.Option("--decoded", help="Undo the server's gzip/br Content-Encoding.")
+    ] = False,
+) -> None:
+    """Print (or save) the archived copy of URL exactly as fetched, with when and whence."""
+    from flows.evidence import EvidenceNotFound, find_evidence, save
+
+    engine = open_database()
+    try:
+        found = find_evidence(engine, url, run_id)
+    except EvidenceNotFound as exc:
+        raise fail(str(exc), 1) from None
+    for line in found.describe():
+        console.print(line, markup=False)
+    if out is not None:
+        save(found, out, decoded)
+        console.print(f"Saved:      {out}", markup=False)
+    else:
+        sys.stdout.buffer.write(found.copy.body if decoded else found.copy.raw)
+        sys.stdout.flush()
 
 
 @app.command()

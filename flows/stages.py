@@ -20,8 +20,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 import storage
-from crawler import CrawlJob, JobSite, Seed, read_response
-from extract import FLAG_NAMES, DocumentExtraction, decode_html, extract_document
+from crawler import USER_AGENT, CrawlJob, JobSite, Seed, read_response
+from extract import (
+    FLAG_NAMES,
+    READABLE_TYPES,
+    DocumentExtraction,
+    extract_document,
+    media_type,
+    readable_html,
+)
 from flows.progress import reporter
 from score import (
     ClaimRecord,
@@ -43,9 +50,6 @@ from storage.writes import (
     upsert_site,
 )
 
-#: Content types extraction reads; anything else is archived but not parsed.
-TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
-
 
 class CrawlFailed(RuntimeError):
     """The crawler process itself failed (not one site: those are recorded per site)."""
@@ -59,6 +63,14 @@ class CrawlOptions:
     allow_loopback: bool = False
     resolve: tuple[str, ...] = ()
     timeout: float = 6 * 3600
+    #: Continue the run's earlier, interrupted crawl instead of starting it afresh.
+    resume: bool = False
+    #: Seconds to wait for one response (None: the crawler's default).
+    download_timeout: float | None = None
+    #: Render every site's pages in Chromium (sites can also ask for it in the seed file).
+    render_js: bool = False
+    #: The User-Agent (None: the project's own, with its contact URL).
+    user_agent: str | None = None
 
 
 def archive_root() -> Path:
@@ -70,7 +82,9 @@ def prepare_run(engine: Engine, seeds: list[Seed], source: str, settings: dict[s
     with storage.sessions(engine).begin() as session:
         run = start_run(session, source, settings)
         for seed in seeds:
-            site_id = upsert_site(session, seed.url, seed.host, seed.name, seed.country)
+            site_id = upsert_site(
+                session, seed.url, seed.host, seed.name, seed.country, seed.render_js
+            )
             session.merge(SiteCrawl(run_id=run.id, site_id=site_id, status="pending"))
         return run.id
 
@@ -80,10 +94,10 @@ def run_sites(session: Session, run_id: int) -> list[Site]:
     return list(session.scalars(query))
 
 
-def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
-    """Crawl every site of the run in a Scrapy subprocess; return page and error counts."""
+def write_crawl_job(engine: Engine, run_id: int, options: CrawlOptions) -> tuple[Path, CrawlJob]:
+    """Write the job file of the run's crawl (under the run's folder); return it and the job."""
     with storage.sessions(engine)() as session:
-        sites = [JobSite(s.id, s.seed_url) for s in run_sites(session, run_id)]
+        sites = [JobSite(s.id, s.seed_url, bool(s.render_js)) for s in run_sites(session, run_id)]
     run_dir = storage.home() / "runs" / f"run-{run_id}"
     run_dir.mkdir(parents=True, exist_ok=True)
     job = CrawlJob(
@@ -97,9 +111,20 @@ def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
         allow_loopback=options.allow_loopback,
         resolve=list(options.resolve),
         log_file=str(run_dir / "crawl.log"),
+        resume=options.resume,
+        download_timeout=options.download_timeout,
+        render_js=options.render_js,
+        user_agent=options.user_agent or USER_AGENT,
     )
     job_file = run_dir / "crawl-job.json"
     job.write(job_file)
+    return job_file, job
+
+
+def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
+    """Crawl every site of the run in a Scrapy subprocess; return page and error counts."""
+    job_file, job = write_crawl_job(engine, run_id, options)
+    run_dir = job_file.parent
     counts: Counter[str] = Counter()
     show = reporter()
     show.start("crawl", None)
@@ -190,8 +215,8 @@ def extract(engine: Engine, run_id: int) -> dict[str, int]:
 
 
 def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]) -> int:
-    content_type = (page.content_type or "text/html").split(";")[0].strip().lower()
-    if content_type not in TEXT_TYPES:
+    # Extraction reads HTML and PDF; anything else is archived but not parsed.
+    if media_type(page.content_type) not in READABLE_TYPES:
         counts["skipped"] += 1
         return 0
     try:
@@ -201,9 +226,7 @@ def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]
         reporter().note(f"cannot read the archived copy of {page.url}: {exc}")
         return 0
     try:
-        doc = extract_document(
-            decode_html(response.body, response.header("content-type")), page.url
-        )
+        doc = extract_document(readable_html(response.body, page.content_type), page.url)
     except Exception as exc:  # one unparseable page must not sink the run: note it, go on
         counts["failed"] += 1
         reporter().note(f"cannot extract {page.url}: {type(exc).__name__}: {exc}")

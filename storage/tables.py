@@ -53,6 +53,8 @@ class Site(Base):
     host: Mapped[str] = mapped_column(String(255), index=True)
     name: Mapped[str | None] = mapped_column(String(255))
     country: Mapped[str | None] = mapped_column(String(2))
+    #: Render the site's pages in a browser (its content only appears after scripts run).
+    render_js: Mapped[bool | None]
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -69,7 +71,11 @@ class SiteCrawl(Base):
 
 
 class Page(Base):
-    """A fetched URL; its bytes live in the WARC archive at (warc_file, warc_offset)."""
+    """A fetched URL; its bytes live in the WARC archive at (warc_file, warc_offset).
+
+    ``sha256`` is the digest of the payload exactly as the server sent it (before any
+    Content-Encoding is undone), the same bytes as the record's WARC-Payload-Digest.
+    """
 
     __tablename__ = "pages"
     __table_args__ = (UniqueConstraint("run_id", "url", name="uq_pages_run_url"),)
@@ -86,6 +92,12 @@ class Page(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     warc_file: Mapped[str] = mapped_column(String(1024))
     warc_offset: Mapped[int]
+    #: The server's IP address the page came from (also the record's WARC-IP-Address).
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    #: When the page was unchanged since the site's previous run, this run's revisit record;
+    #: ``warc_file``/``warc_offset`` then point at the earlier record that holds the bytes.
+    revisit_file: Mapped[str | None] = mapped_column(String(1024))
+    revisit_offset: Mapped[int | None]
     title: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
     is_clinic: Mapped[bool | None]

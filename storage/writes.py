@@ -7,7 +7,7 @@ replaced as a set inside the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -64,6 +64,24 @@ def _upsert(
     return None
 
 
+def record_pages(session: Session, pages: Sequence[Mapping[str, Any]]) -> None:
+    """Upsert many fetched pages by (run_id, url) in one statement (all with the same keys).
+
+    The crawler's batch write: one executemany instead of a statement built per page.
+    """
+    if not pages:
+        return
+    dialect = session.get_bind().dialect.name
+    try:
+        insert = _INSERTS[dialect]
+    except KeyError:
+        raise StorageError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL") from None
+    key = ["run_id", "url"]
+    stmt = insert(cast(Table, Page.__table__))
+    changed = {name: stmt.excluded[name] for name in pages[0] if name not in key}
+    session.execute(stmt.on_conflict_do_update(index_elements=key, set_=changed), list(pages))
+
+
 def start_run(session: Session, seeds_source: str, settings: Mapping[str, Any]) -> CrawlRun:
     """Open a new run row and return it (its ``id`` names the run everywhere)."""
     run = CrawlRun(seeds_source=seeds_source, settings=dict(settings), status="running")
@@ -85,10 +103,21 @@ def finish_run(
 
 
 def upsert_site(
-    session: Session, seed_url: str, host: str, name: str | None, country: str | None
+    session: Session,
+    seed_url: str,
+    host: str,
+    name: str | None,
+    country: str | None,
+    render_js: bool = False,
 ) -> int:
-    """The id of the site with this seed URL, created or its name/country refreshed."""
-    values = {"seed_url": seed_url, "host": host, "name": name, "country": country}
+    """The id of the site with this seed URL, created or its name/country/render_js refreshed."""
+    values = {
+        "seed_url": seed_url,
+        "host": host,
+        "name": name,
+        "country": country,
+        "render_js": render_js,
+    }
     row_id = _upsert(session, Site, values, ["seed_url"])
     assert row_id is not None
     return row_id

@@ -1,20 +1,33 @@
-"""A tiny multi-site web server for crawler tests: one loopback port, sites by Host header."""
+"""A tiny multi-site web server for crawler tests: one loopback port, sites by Host header.
+
+A site is a dict of path -> response, or a function of the path (for traps and endless
+pages). A response is ``(status, content type, body)`` with optional extra headers, or a
+function of the path returning one, or :data:`HANG` to never answer until the server stops.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
-Site = dict[str, tuple[int, str, bytes]]  # path -> (status, content type, body)
+Reply = tuple[Any, ...]  # (status, content type, body[, {header: value}])
+Site = dict[str, Any] | Callable[[str], Reply | None]
+
+#: A response that never comes (the handler waits until the server shuts down).
+HANG = object()
 
 
 @dataclass
 class LocalWeb:
     port: int
     requests: list[tuple[str, str]] = field(default_factory=list)  # (host, path)
+    times: list[tuple[str, str, float]] = field(default_factory=list)  # (host, path, monotonic)
+    request_headers: list[dict[str, str]] = field(default_factory=list)
 
     def url(self, host: str, path: str = "/") -> str:
         return f"http://{host}:{self.port}{path}"
@@ -31,16 +44,29 @@ def html(body: str, title: str = "page") -> tuple[int, str, bytes]:
 @contextmanager
 def serve(sites: dict[str, Site]) -> Iterator[LocalWeb]:
     web = LocalWeb(port=0)
+    stopping = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             host = (self.headers.get("Host") or "").split(":")[0]
             web.requests.append((host, self.path))
-            status, content_type, body = sites.get(host, {}).get(
-                self.path, (404, "text/plain", b"not found"))
+            web.times.append((host, self.path, time.monotonic()))
+            web.request_headers.append(dict(self.headers.items()))
+            site = sites.get(host, {})
+            reply = site(self.path) if callable(site) else site.get(self.path)
+            if callable(reply):
+                reply = reply(self.path)
+            if reply is HANG:
+                stopping.wait()
+                return
+            if reply is None:
+                reply = (404, "text/plain", b"not found")
+            status, content_type, body, *rest = reply
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in (rest[0] if rest else {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
@@ -55,5 +81,6 @@ def serve(sites: dict[str, Site]) -> Iterator[LocalWeb]:
     try:
         yield web
     finally:
+        stopping.set()
         server.shutdown()
         server.server_close()

@@ -115,3 +115,31 @@ def test_loopback_is_refused_unless_allowed(home: Path) -> None:
         crawl = session.scalars(select(SiteCrawl)).one()
     assert crawl.status == "failed"
     assert "loopback address refused" in crawl.errors[0]["reason"]
+
+
+def test_a_crawl_job_keeps_every_politeness_setting() -> None:
+    from scrapy.settings import Settings
+
+    from crawler import CrawlJob
+
+    job = CrawlJob(run_id=1, db_url="sqlite://", archive_root="/tmp/warc", sites=[])
+    effective = Settings(job.scrapy_settings())
+    assert effective.getbool("ROBOTSTXT_OBEY") and effective.getbool("AUTOTHROTTLE_ENABLED")
+    assert effective.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
+    assert effective.getfloat("DOWNLOAD_DELAY") >= 1
+    assert effective.getint("CLINIC_AUDIT_MAX_PAGES") == 200
+    assert effective.getint("DOWNLOAD_MAXSIZE") == 10 * 1024 * 1024
+    assert not effective.getbool("COOKIES_ENABLED")
+    assert "clinic-audit" in effective["USER_AGENT"]
+    custom = CrawlJob(run_id=1, db_url="sqlite://", archive_root="/tmp/warc", sites=[],
+                      user_agent="clinic-audit-study (+https://example.org/contact)")
+    assert Settings(custom.scrapy_settings())["USER_AGENT"].endswith("example.org/contact)")
+
+
+def test_the_user_agent_is_configurable_and_sent(home: Path) -> None:
+    from tests.crawling import crawl_run
+
+    agent = "clinic-audit-study/1 (+https://example.org/contact)"
+    with serve({"clinic.test": {"/robots.txt": ROBOTS, "/": html("hi")}}) as web:
+        crawl_run(web, [("clinic.test", "/")], user_agent=agent)
+    assert {h.get("User-Agent") for h in web.request_headers} == {agent}

@@ -35,3 +35,11 @@ def test_missing_file_and_missing_url_column_are_errors(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00\x00garbage\x80")
     with pytest.raises(SeedFileError):
         read_seeds(binary)
+
+
+def test_render_js_column() -> None:
+    seeds, problems = parse_seeds("url,render_js\nhttps://a.example/,yes\nhttps://b.example/,\n"
+                                  "https://c.example/,maybe\n")
+    assert [(s.url, s.render_js) for s in seeds] == [("https://a.example/", True),
+                                                      ("https://b.example/", False)]
+    assert problems[0].line == 4 and "render_js" in problems[0].reason

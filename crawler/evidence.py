@@ -1,0 +1,170 @@
+"""Downloader middlewares of the evidence: archive what arrives, replay what is archived.
+
+:class:`EvidenceMiddleware` sits right after the download handler (order 950), so it sees each
+response before any other middleware touches it: the payload still as the server encoded it.
+:class:`ReplayMiddleware` answers a resumed crawl's requests for pages the run already holds
+from the archive, so nothing stored is fetched twice and their links are still followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+from weakref import WeakKeyDictionary
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+
+import storage
+from crawler.archive import Exchange, WarcArchive, read_response
+from storage.history import StoredCopy, previous_copies, stored_pages
+
+#: request.meta key: where the response's record went (a dict, see :func:`_evidence`).
+EVIDENCE = "clinic_audit_evidence"
+#: request.meta key: the response came from the archive, not the network.
+REPLAYED = "clinic_audit_replayed"
+
+_ARCHIVES: WeakKeyDictionary[Crawler, WarcArchive] = WeakKeyDictionary()
+
+
+def crawl_archive(crawler: Crawler) -> WarcArchive:
+    """The one WARC file this crawler process writes (shared by middleware and pipeline)."""
+    archive = _ARCHIVES.get(crawler)
+    if archive is None:
+        settings = crawler.settings
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        name = f"run-{settings.getint('CLINIC_AUDIT_RUN_ID')}/crawl-{stamp}-{os.getpid()}.warc.gz"
+        archive = WarcArchive(Path(settings["CLINIC_AUDIT_ARCHIVE"]), name)
+        _ARCHIVES[crawler] = archive
+    return archive
+
+
+def _load(crawler: Crawler, spider: Spider, resumed: bool) -> list[StoredCopy]:
+    """Earlier copies of the spider's sites (``resumed``: of this very run) from the database."""
+    settings = crawler.settings
+    run_id = settings.getint("CLINIC_AUDIT_RUN_ID")
+    engine = storage.connect(settings["CLINIC_AUDIT_DB_URL"])
+    try:
+        with storage.sessions(engine)() as session:
+            if resumed:
+                return stored_pages(session, run_id)
+            site_ids = [site.site_id for site in getattr(spider, "sites", [])]
+            return previous_copies(session, run_id, site_ids)
+    finally:
+        engine.dispose()
+
+
+def _pairs(headers: Headers) -> list[tuple[str, str]]:
+    return [
+        (k.decode("latin-1"), v.decode("latin-1")) for k, values in headers.items() for v in values
+    ]
+
+
+class EvidenceMiddleware:
+    """Writes every response (pages, robots.txt, sitemaps, errors, redirects) to the WARC file.
+
+    A page whose payload digest and status equal those of the site's previous run becomes a
+    revisit record. Where the record went is left in ``request.meta[EVIDENCE]``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.root = Path(crawler.settings["CLINIC_AUDIT_ARCHIVE"])
+        self.previous: dict[str, StoredCopy] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.archive = crawl_archive(self.crawler)
+        self.previous = {copy.url: copy for copy in _load(self.crawler, spider, resumed=False)}
+
+    def spider_closed(self, spider: Spider) -> None:
+        self.archive.close()
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        if request.meta.get(REPLAYED):
+            return response
+        exchange = Exchange(
+            url=response.url,
+            method=request.method,
+            request_headers=_pairs(request.headers),
+            status=response.status,
+            headers=_pairs(response.headers),
+            payload=response.body,
+            fetched_at=datetime.now(UTC),
+            ip_address=str(response.ip_address) if response.ip_address else None,
+            rendered=bool(request.meta.get("playwright")),
+        )
+        sha256 = hashlib.sha256(response.body).hexdigest()
+        previous = self.previous.get(response.url)
+        if previous and previous.sha256 == sha256 and previous.status == response.status:
+            original = read_response(self.root, previous.warc_file, previous.warc_offset)
+            revisit = self.archive.write_revisit(exchange, original)
+            evidence = _evidence(exchange, sha256, previous.warc_file, previous.warc_offset)
+            evidence.update(revisit_file=revisit.warc_file, revisit_offset=revisit.warc_offset)
+        else:
+            stored = self.archive.write_exchange(exchange)
+            evidence = _evidence(exchange, sha256, stored.warc_file, stored.warc_offset)
+        request.meta[EVIDENCE] = evidence
+        return response
+
+
+def _evidence(exchange: Exchange, sha256: str, warc_file: str, offset: int) -> dict[str, Any]:
+    """The pages-table fields of one archived fetch."""
+    return {
+        "warc_file": warc_file,
+        "warc_offset": offset,
+        "sha256": sha256,
+        "size": len(exchange.payload),
+        "ip_address": exchange.ip_address,
+        "fetched_at": exchange.fetched_at,
+        "revisit_file": None,
+        "revisit_offset": None,
+    }
+
+
+class ReplayMiddleware:
+    """On ``--resume``, answers requests for pages the run already stored from the archive."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.root = Path(crawler.settings["CLINIC_AUDIT_ARCHIVE"])
+        self.stored: dict[str, StoredCopy] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler)
+        if crawler.settings.getbool("CLINIC_AUDIT_RESUME"):
+            crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.stored = {copy.url: copy for copy in _load(self.crawler, spider, resumed=True)}
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
+        copy = self.stored.get(request.url)
+        if copy is None:
+            return None
+        archived = read_response(self.root, copy.warc_file, copy.warc_offset)
+        headers = Headers(archived.headers)
+        request.meta[REPLAYED] = True
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.raw)
+        return cls(
+            url=request.url,
+            status=archived.status,
+            headers=headers,
+            body=archived.raw,
+            request=request,
+        )
