@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 
 runner = CliRunner()
-COMMANDS = ["demo", "run", "crawl", "extract", "score", "report", "export", "db"]
+COMMANDS = ["demo", "run", "crawl", "extract", "score", "report", "export", "browse", "db"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -1,0 +1,95 @@
+"""What ``clinic-audit report`` and ``clinic-audit browse`` do, kept out of the CLI module."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from importlib.resources import files
+from pathlib import Path
+
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+import storage
+from flows.console import console
+from reports import Report, parse_period, period_report, run_report, write_report_files
+from reports.literature import citations, literature_rows
+
+
+def load_report(
+    engine: Engine, run_id: int | None, period: str | None, rubric: str, jurisdiction: str | None
+) -> Report:
+    """The report of ``period`` if given, else of run ``run_id``.
+
+    Raises:
+        reports.PeriodError: ``period`` is not a year, quarter or month.
+        reports.NothingToReport: nothing was audited there.
+    """
+    with storage.sessions(engine)() as session:
+        if period is not None:
+            return period_report(session, parse_period(period), rubric, jurisdiction)
+        assert run_id is not None
+        return run_report(session, run_id, rubric)
+
+
+def default_folder(report: Report) -> Path:
+    if report.period is None:
+        return storage.home() / "reports" / f"run-{report.runs[0].run_id}"
+    return storage.home() / "reports" / report.period.label
+
+
+def write(report: Report, out: Path | None, formats: tuple[str, ...]) -> list[Path]:
+    return write_report_files(report, out or default_folder(report), formats)
+
+
+def print_literature(report: Report) -> None:
+    """The audit's shares of clinics beside the published surveys' figures."""
+    rows = literature_rows(report)
+    surveys = list(rows[0].published) if rows else []
+    title = f"{report.title}: {len(report.clinics)} clinics beside the published record"
+    table = Table(title=escape(title))
+    for column in ("", "category", "clinics", "share", *surveys):
+        table.add_column(column, justify="left" if column in ("", "category") else "right")
+    for row in rows:
+        table.add_row(
+            row.dimension,
+            escape(row.category),
+            str(row.sites),
+            f"{row.share:.1f}%",
+            *("—" if row.published[s] is None else f"{row.published[s]:.1f}%" for s in surveys),
+        )
+    console.print(table)
+    for citation in citations():
+        console.print(f"[dim]{escape(citation)}")
+
+
+METADATA = files("flows").joinpath("datasette.yaml")
+
+
+def browse_command(db_url: str) -> list[str]:
+    """The Datasette command that serves the SQLite database read-only with canned queries.
+
+    Raises:
+        ValueError: the database is not a SQLite file (Datasette reads SQLite only).
+    """
+    url = make_url(db_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise ValueError(
+            "browse opens SQLite files only; export PostgreSQL tables with "
+            "`clinic-audit export` or query the server directly"
+        )
+    datasette = shutil.which("datasette")
+    if datasette is None:
+        raise ValueError("Datasette is not installed: pip install 'clinic-audit[browse]'")
+    # -i (immutable): Datasette opens the file read-only and never writes to it.
+    return [datasette, "serve", "-i", url.database, "--metadata", str(METADATA),
+            "--host", "127.0.0.1"]
+
+
+def browse(db_url: str, port: int, open_browser: bool) -> int:
+    command = [*browse_command(db_url), "--port", str(port)]
+    if open_browser:
+        command.append("--open")
+    return subprocess.call(command)
