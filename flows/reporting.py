@@ -50,11 +50,17 @@ def print_literature(report: Report) -> None:
     surveys = list(rows[0].published) if rows else []
     title = f"{report.title}: {len(report.clinics)} clinics beside the published record"
     table = Table(title=escape(title))
-    for column in ("", "category", "clinics", "share", *surveys):
-        table.add_column(column, justify="left" if column in ("", "category") else "right")
+    table.add_column("category", no_wrap=True)
+    for column in ("clinics", "share", *surveys):
+        table.add_column(column, justify="right", no_wrap=True)
+    dimension = None
     for row in rows:
+        if row.dimension != dimension:
+            if dimension is not None:
+                table.add_section()
+            dimension = row.dimension
+            table.add_row(f"[bold]{escape(row.dimension)}")
         table.add_row(
-            row.dimension,
             escape(row.category),
             str(row.sites),
             f"{row.share:.1f}%",

@@ -28,12 +28,14 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
     assert storage.current_revision(engine) is None
     storage.upgrade(engine)
     storage.upgrade(engine)
-    assert storage.current_revision(engine) == "0002"
+    assert storage.current_revision(engine) == "0004"
     from sqlalchemy import inspect
 
     names = set(inspect(engine).get_table_names())
     assert {"crawl_runs", "sites", "pages", "claims", "site_scores", "site_flags",
             "claim_changes"} <= names
+    assert {"latest_site_scores", "claims_by_condition_tier", "sites_per_country"} <= set(
+        inspect(engine).get_view_names())
 
 
 def write_everything(session, run_id: int) -> None:  # type: ignore[no-untyped-def]
