@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +39,13 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["safe_href"] = safe_href
+    env.filters["when"] = when
     return env
+
+
+def when(moment: datetime | None) -> str:
+    """A stored time as ``2026-11-21 10:45:27 UTC`` (stored times are UTC, aware or not)."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "?"
 
 
 def _pages_of(claims: list[ClaimRow]) -> dict[int, list[tuple[ClaimRow, list[ClaimRow]]]]:
