@@ -68,6 +68,7 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     assert comparison.previous_sites == 6 and comparison.new_sites == 0
     assert comparison.new_claims, "six pages name more than two did"
     assert {c.run_id for c in comparison.new_claims} == {november}
+    assert {c.previous_run_id for c in comparison.new_claims} == {august}
     assert [label for label, _ in comparison.trend][-2:] == ["2026-Q3", "2026-Q4"]
     assert sum(comparison.trend[-1][1].values()) == len(report.clinics)
     assert {s.country for s in local.sites} == {country}
