@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
+import json
 import subprocess
+import sys
+import tempfile
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from rich.markup import escape
 from rich.table import Table
@@ -74,7 +80,14 @@ def print_literature(report: Report) -> None:
 METADATA = files("flows").joinpath("datasette.yaml")
 
 
-def browse_command(db_url: str) -> list[str]:
+def datasette_metadata(database: str) -> dict[str, Any]:
+    """Datasette's metadata with the canned queries filed under ``database`` (the file stem)."""
+    data: dict[str, Any] = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    queries = data.pop("queries")
+    return {**data, "databases": {database: {"queries": queries}}}
+
+
+def browse_command(db_url: str, metadata_file: Path) -> list[str]:
     """The Datasette command that serves the SQLite database read-only with canned queries.
 
     Raises:
@@ -86,16 +99,19 @@ def browse_command(db_url: str) -> list[str]:
             "browse opens SQLite files only; export PostgreSQL tables with "
             "`clinic-audit export` or query the server directly"
         )
-    datasette = shutil.which("datasette")
-    if datasette is None:
-        raise ValueError("Datasette is not installed: pip install 'clinic-audit[browse]'")
+    if importlib.util.find_spec("datasette") is None:
+        raise ValueError(escape("Datasette is not installed: pip install 'clinic-audit[browse]'"))
+    database = Path(url.database)
+    metadata_file.write_text(json.dumps(datasette_metadata(database.stem)), encoding="utf-8")
     # -i (immutable): Datasette opens the file read-only and never writes to it.
-    return [datasette, "serve", "-i", url.database, "--metadata", str(METADATA),
-            "--host", "127.0.0.1"]
+    return [sys.executable, "-m", "datasette", "serve", "-i", str(database),
+            "--metadata", str(metadata_file), "--host", "127.0.0.1"]
 
 
 def browse(db_url: str, port: int, open_browser: bool) -> int:
-    command = [*browse_command(db_url), "--port", str(port)]
-    if open_browser:
-        command.append("--open")
-    return subprocess.call(command)
+    """Serve the database until interrupted; return Datasette's exit status."""
+    with tempfile.TemporaryDirectory(prefix="clinic-audit-browse-") as folder:
+        command = [*browse_command(db_url, Path(folder) / "metadata.json"), "--port", str(port)]
+        if open_browser:
+            command.append("--open")
+        return subprocess.call(command)
