@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import Engine
