@@ -39,7 +39,7 @@ class PeriodComparison:
     worse: int  # sites whose grade got worse
     better: int
     new_claims: list[ChangeRow]  # net additions since the previous period's run of each site
-    trend: list[tuple[str, dict[str, int]]]  # (period label, grade counts), oldest first
+    trend: list[tuple[str, dict[str, int]]]  # (period, grade counts) of audited periods
 
 
 @dataclass(frozen=True)
@@ -108,13 +108,13 @@ def period_report(
     chosen = _chosen(session, runs, period)
     if not chosen:
         raise NothingToReport(f"no finished run started in {period.label}")
-    sites, claims = queries.rows_of_sites(session, chosen, rubric)
+    sites = queries.site_rows_of(session, chosen, rubric)
     keep = _in_jurisdiction(sites, jurisdiction)
     if not keep:
         raise NothingToReport(f"no site in {jurisdiction} was audited in {period.label}")
     previous = period.previous()
     before = _chosen(session, runs, previous)
-    before_sites, _ = queries.rows_of_sites(session, before, rubric)
+    before_sites = queries.site_rows_of(session, before, rubric)
     before_kept = _in_jurisdiction(before_sites, jurisdiction)
     before_sites = [s for s in before_sites if s.site_id in before_kept]
     before_grade = {s.site_id: s.grade for s in before_sites if s.is_clinic}
@@ -137,7 +137,7 @@ def period_report(
         runs=[r for r in runs if r.run_id in set(chosen.values())],
         rubric=rubric,
         sites=[s for s in sites if s.site_id in keep],
-        claims=[c for c in claims if c.site_id in keep],
+        claims=[c for c in queries.claim_rows_of(session, chosen) if c.site_id in keep],
         changes=comparison.new_claims,
         jurisdiction=jurisdiction,
         period=comparison,
@@ -192,7 +192,10 @@ def _trend(
         periods.insert(0, periods[0].previous())
     trend = []
     for p in periods:
-        sites, _ = queries.rows_of_sites(session, _chosen(session, runs, p), rubric)
+        chosen = _chosen(session, runs, p)
+        if not chosen:  # nothing audited then: a gap, not a period of zero clinics
+            continue
+        sites = queries.site_rows_of(session, chosen, rubric)
         kept = _in_jurisdiction(sites, jurisdiction)
         trend.append((p.label, grade_counts([s for s in sites if s.site_id in kept])))
     return trend

@@ -89,7 +89,7 @@ def _context(report: Report) -> dict[str, Any]:
         "grade_counts": list(report.grade_counts().items()),
         "countries": Counter(s.country or "?" for s in report.sites).most_common(),
         "riskiest": [
-            (site, sorted(site.reasons, key=lambda r: -int(r.get("points", 0)))[:TOP_REASONS])
+            (site, sorted(_findings(site.reasons), key=lambda r: -int(r["points"]))[:TOP_REASONS])
             for site in clinics[:RISKIEST]
         ],
         "conditions_by_tier": [(t, by_tier[t]) for t in ("unproven", "preliminary", "supported",
@@ -109,6 +109,11 @@ def _rubric(name: str) -> Rubric | None:
         return load_rubric(name)
     except KnowledgeError:
         return None
+
+
+def _findings(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons that say something about the site (not the rubric's starting points)."""
+    return [r for r in reasons if r.get("rule") != "base"]
 
 
 def render_report(report: Report) -> str:

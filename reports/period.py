@@ -49,6 +49,11 @@ class Period:
         return self.start <= moment < self.end
 
 
+def quarter_of(moment: datetime) -> Period:
+    """The calendar quarter ``moment`` falls in."""
+    return Period(moment.year, 3, (moment.month - 1) // 3 * 3 + 1)
+
+
 def parse_period(text: str) -> Period:
     """The period named by ``text``.
 

@@ -177,18 +177,21 @@ def site_runs(session: Session, run_ids: list[int]) -> dict[int, int]:
     return {site_id: run_id for site_id, run_id in session.execute(query)}
 
 
-def rows_of_sites(
-    session: Session, chosen: Mapping[int, int], rubric: str
-) -> tuple[list[SiteRow], list[ClaimRow]]:
-    """Site rows and claims for ``chosen`` (site id -> run id), riskiest site first."""
-    sites: list[SiteRow] = []
-    claims: list[ClaimRow] = []
+def site_rows_of(session: Session, chosen: Mapping[int, int], rubric: str) -> list[SiteRow]:
+    """Site rows for ``chosen`` (site id -> run id), riskiest site first."""
+    rows: list[SiteRow] = []
     for run_id in sorted(set(chosen.values())):
-        wanted = {site for site, run in chosen.items() if run == run_id}
-        sites += [s for s in site_rows(session, run_id, rubric) if s.site_id in wanted]
-        claims += [c for c in claim_rows(session, run_id) if c.site_id in wanted]
-    sites.sort(key=lambda r: (-(r.risk_score or -1), r.seed_url))
-    return sites, claims
+        rows += [s for s in site_rows(session, run_id, rubric) if chosen[s.site_id] == run_id]
+    return sorted(rows, key=lambda r: (-(r.risk_score or -1), r.seed_url))
+
+
+def claim_rows_of(session: Session, chosen: Mapping[int, int]) -> list[ClaimRow]:
+    """Claims of ``chosen`` (site id -> run id), each site's from its run."""
+    rows: list[ClaimRow] = []
+    for run_id in sorted(set(chosen.values())):
+        rows += [c for c in claim_rows(session, run_id) if chosen.get(c.site_id) == run_id]
+    return rows
+
 
 
 def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.DataFrame]:
