@@ -18,6 +18,7 @@ import storage
 from flows.cli import app
 from reports import NothingToReport, PeriodError, parse_period, period_report, write_report_files
 from reports.literature import literature_rows
+from tests.browser import screenshot
 from tests.report_data import store_demo_run
 
 AUGUST, NOVEMBER = datetime(2026, 8, 10, tzinfo=UTC), datetime(2026, 11, 10, tzinfo=UTC)
@@ -82,6 +83,8 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     assert "New claims since 2026-Q3" in html and "not legal or medical advice" in html
     assert html.count("data:image/png;base64,") == 3  # three charts, embedded
     assert report.claims[0].sha256 in html
+    first_page = screenshot(paths[0], tmp_path / "period-first-page.png", tmp_path / "chromium")
+    assert first_page.stat().st_size > 10_000  # for a person to look at
     digest, name = paths[1].read_text().split()
     assert name == paths[0].name and digest == hashlib.sha256(paths[0].read_bytes()).hexdigest()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import html as html_lib
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,15 +23,10 @@ import storage
 from flows.audit import audit_flow
 from flows.cli import app
 from flows.stages import CrawlOptions
+from tests.browser import chromium, screenshot
 from tests.local_web import LocalWeb, html, serve
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
 
 def payload(port: int) -> str:
     beacon = f"http://127.0.0.1:{port}/beacon"
@@ -52,17 +46,6 @@ def clinic_page(port: int) -> tuple[int, str, bytes]:
         "<p>We use umbilical cord stem cells. Book your consultation: treatment costs $5,000.</p>",
         title=f"Miracle Cells {text}",
     )
-
-
-def chromium(user_dir: Path, *args: str) -> str:
-    binary = shutil.which("chromium")
-    assert binary, "chromium is missing: run `make system-deps`"
-    done = subprocess.run(
-        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={user_dir}", *args],
-        capture_output=True, text=True, timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
 
 
 def beacons(web: LocalWeb) -> list[str]:
@@ -122,9 +105,8 @@ def test_payloads_in_scraped_text_never_run_in_the_html_or_pdf_report(
 
         dom = chromium(tmp_path / "chromium", "--dump-dom", report_html.as_uri())
         no_payload_ran(dom)
-        first_page = tmp_path / "html-first-page.png"
-        chromium(tmp_path / "chromium", "--window-size=1280,1600",
-                 f"--screenshot={first_page}", report_html.as_uri())
+        first_page = screenshot(report_html, tmp_path / "html-first-page.png",
+                                tmp_path / "chromium")
         assert first_page.stat().st_size > 10_000
         assert beacons(web) == [] and fetched_during_crawl == []
 
