@@ -163,23 +163,23 @@ def _new_claims(
     """
     windows = [(before[s], now[s]) for s in now if s in keep and s in before]
     needed = {r.run_id for r in runs if any(lo < r.run_id <= hi for lo, hi in windows)}
-    changes_of = {run_id: queries.change_rows(session, run_id) for run_id in sorted(needed)}
+    by_site: dict[int, list[ChangeRow]] = defaultdict(list)  # in run order
+    for run_id in sorted(needed):
+        for change in queries.change_rows(session, run_id):
+            by_site[change.site_id].append(change)
     added: list[ChangeRow] = []
     for site_id, run_id in sorted(now.items()):
         if site_id not in keep or site_id not in before:
             continue
         current: dict[tuple[str, str], ChangeRow] = {}
-        for between in sorted(changes_of):
-            if not before[site_id] < between <= run_id:
+        for change in by_site[site_id]:
+            if not before[site_id] < change.run_id <= run_id:
                 continue
-            for change in changes_of[between]:
-                if change.site_id != site_id:
-                    continue
-                key = (change.kind, change.value)
-                if change.change == "added":
-                    current[key] = change
-                else:
-                    current.pop(key, None)
+            key = (change.kind, change.value)
+            if change.change == "added":
+                current[key] = change
+            else:
+                current.pop(key, None)
         added += [current[k] for k in sorted(current)]
     return added
 

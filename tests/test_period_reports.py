@@ -169,3 +169,19 @@ def test_the_cli_writes_period_reports_and_prints_the_literature_table(
         result = runner.invoke(app, ["export", "--format", fmt, "--out", str(tmp_path / fmt)])
         assert result.exit_code == 0, result.output
         assert (tmp_path / fmt / f"claims.{fmt}").is_file()
+
+
+def test_claims_added_and_dropped_again_within_the_period_are_not_new(tmp_path: Path) -> None:
+    engine = storage.connect(f"sqlite:///{tmp_path / 'audit.db'}")
+    storage.upgrade(engine)
+    web = demoweb.generate(n_sites=3, seed=5)
+    store_demo_run(engine, web, AUGUST, pages_per_site=2)
+    store_demo_run(engine, web, datetime(2026, 10, 5, tzinfo=UTC), pages_per_site=6)
+    with storage.sessions(engine)() as session:
+        added_in_october = period_report(session, parse_period("2026-Q4"), "seed").period
+    latest = store_demo_run(engine, web, NOVEMBER, pages_per_site=2)  # back to two pages
+    with storage.sessions(engine)() as session:
+        report = period_report(session, parse_period("2026-Q4"), "seed")
+    assert added_in_october is not None and added_in_october.new_claims
+    assert [r.run_id for r in report.runs] == [latest]
+    assert report.period is not None and report.period.new_claims == []
