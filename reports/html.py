@@ -79,7 +79,7 @@ def _context(report: Report) -> dict[str, Any]:
         "grades_by_country": charts.grades_by_country(country_grades),
         "conditions_by_tier": charts.conditions_by_tier(tier_totals),
     }
-    if report.period:
+    if report.period and len(report.period.trend) > 1:  # one point is not a trend
         figures["grade_trend"] = charts.grade_trend(report.period.trend)
     return {
         "report": report,
