@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 # pip's constraints file pins every package to a set known to work together (see README).
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo test lint typecheck clean chromium
+.PHONY: demo test lint typecheck clean system-deps
+
+# What the reports need from Debian: Pango/HarfBuzz and fonts for WeasyPrint (PDF), poppler's
+# pdftoppm/pdftotext and headless Chromium for the report tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+	fonts-dejavu-core poppler-utils chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +26,17 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/clinic-audit demo
 
-# The JavaScript tests drive the system's Chromium (never a downloaded browser).
-chromium:
-	@test -x /usr/bin/chromium || apt-get install -y -q chromium || \
-		echo "warning: no /usr/bin/chromium; the JavaScript tests will be skipped"
+# Installs only what is missing (quiet, idempotent); needs root on Debian, else says what to do.
+system-deps:
+	@command -v dpkg >/dev/null || { echo "not Debian: install $(SYSTEM_PACKAGES) yourself"; exit 0; }; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing" $$missing; \
+		apt-get install -y -q $$missing >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; \
+	fi
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -21,7 +21,7 @@ import storage
 from crawler import read_seeds
 from flows import stages
 from flows.stages import CrawlOptions
-from reports import RunReport, write_run_report, write_tables
+from reports import run_report, write_report_files, write_tables
 from storage import queries
 
 
@@ -56,24 +56,13 @@ def report_task(db_url: str, run_id: int, rubric: str, out_dir: str) -> str:
     return str(write_report(_engine(db_url), run_id, rubric, Path(out_dir)))
 
 
-def write_report(engine: Engine, run_id: int, rubric: str, out_dir: Path) -> Path:
-    """Render the HTML report of a stored run into ``out_dir``."""
+def write_report(
+    engine: Engine, run_id: int, rubric: str, out_dir: Path, formats: tuple[str, ...] = ("html",)
+) -> Path:
+    """Render the report of a stored run into ``out_dir``; return the first file written."""
     with storage.sessions(engine)() as session:
-        run = queries.run_info(session, run_id)
-        if run is None:
-            raise LookupError(f"no run {run_id} in the database")
-        report = RunReport(
-            run_id=run.id,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
-            seeds_source=run.seeds_source,
-            rubric=rubric,
-            kb_hash=run.kb_hash,
-            sites=queries.site_rows(session, run_id, rubric),
-            claims=queries.claim_rows(session, run_id),
-            changes=queries.change_rows(session, run_id),
-        )
-    return write_run_report(report, out_dir)
+        report = run_report(session, run_id, rubric)
+    return write_report_files(report, out_dir, formats)[0]
 
 
 @flow(name="clinic-audit-run")

@@ -324,18 +324,59 @@ def score(
 @app.command()
 def report(
     run_id: RunOption = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="Report a period (2026, 2026-Q4 or 2026-11): per site, its latest finished "
+            "run inside the period, compared with the previous period.",
+            show_default=False,
+        ),
+    ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(help="Only sites in this country (ISO code, e.g. CO).", show_default=False),
+    ] = None,
+    output_format: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="html or pdf; repeat for both (default html)."),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            help="Print a table instead of writing files: literature (the audit beside the "
+            "published surveys).",
+            show_default=False,
+        ),
+    ] = None,
     rubric: Rubric = "seed",
     out: Annotated[
-        Path | None, typer.Option(help="Folder to write into (default var/reports/run-ID).")
+        Path | None,
+        typer.Option(help="Folder to write into (default var/reports/run-ID or .../PERIOD)."),
     ] = None,
 ) -> None:
-    """Write the HTML report of a run and print the path of every file written."""
-    from flows.audit import write_report
+    """Write the report of a run or a period (HTML, PDF, SHA-256 manifest); print each path."""
+    from flows import reporting
+    from reports import REPORT_FORMATS, NothingToReport, PeriodError
 
+    formats = tuple(output_format or ["html"])
+    if set(formats) - set(REPORT_FORMATS):
+        raise fail(f"unknown format {', '.join(formats)}: use html or pdf")
+    if table not in (None, "literature"):
+        raise fail(f"unknown table {table!r}: use literature")
+    if period is not None and run_id is not None:
+        raise fail("give --run or --period, not both")
     engine = open_database()
-    run_id = resolve_run(engine, run_id)
-    path = write_report(engine, run_id, rubric, out or storage.home() / "reports" / f"run-{run_id}")
-    typer.echo(path)
+    if period is None:
+        run_id = resolve_run(engine, run_id)
+    try:
+        loaded = reporting.load_report(engine, run_id, period, rubric, jurisdiction)
+    except (PeriodError, NothingToReport) as exc:
+        raise fail(str(exc)) from None
+    if table == "literature":
+        reporting.print_literature(loaded)
+        return
+    for path in reporting.write(loaded, out, formats):
+        typer.echo(path)
 
 
 @app.command()
@@ -392,6 +433,22 @@ def evidence(
     else:
         sys.stdout.buffer.write(found.copy.body if decoded else found.copy.raw)
         sys.stdout.flush()
+
+
+@app.command()
+def browse(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8001,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open a browser tab.")] = False,
+) -> None:
+    """Open the SQLite database read-only in Datasette, with canned queries for common questions."""
+    from flows import reporting
+
+    open_database()
+    try:
+        code = reporting.browse(storage.database_url(), port, open_browser)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(code)
 
 
 @app.command()

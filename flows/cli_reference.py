@@ -22,6 +22,7 @@ COMMANDS = [
     ["score"],
     ["report"],
     ["export"],
+    ["browse"],
     ["db"],
     ["db", "upgrade"],
 ]

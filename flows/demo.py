@@ -10,6 +10,7 @@ import json
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from rich.table import Table
@@ -97,6 +98,35 @@ def run_demo(sites: int, seed: int, port: int, fast: bool) -> None:
         summary = run_flow(str(seeds_file), "seed", options)
     elapsed = time.monotonic() - started
     print_demo_summary(web, summary, elapsed)
+    write_demo_outputs()
+
+
+def write_demo_outputs() -> None:
+    """The quarter's report as HTML and PDF, and every table as CSV and Parquet."""
+    from reports import NothingToReport, period_report, write_report_files, write_tables
+    from reports.period import quarter_of
+    from storage.queries import export_frames
+
+    engine = storage.connect()
+    quarter = quarter_of(datetime.now(UTC))
+    out = storage.home() / "reports" / quarter.label
+    try:
+        with storage.sessions(engine)() as session:
+            report = period_report(session, quarter, "seed")
+    except NothingToReport as exc:  # the run failed: its own summary said why
+        console.print(f"[yellow]no period report: {exc}")
+        return
+    started = time.monotonic()
+    paths = write_report_files(report, out, ("html", "pdf"))
+    took = time.monotonic() - started
+    console.print(f"Report {quarter.label} (HTML, PDF, manifest) written in {took:.1f}s:")
+    for path in paths:
+        console.print(f"  {path}")
+    frames = export_frames(engine)
+    for fmt in ("csv", "parquet"):
+        folder = storage.home() / "exports" / fmt
+        write_tables(frames, folder, fmt)
+        console.print(f"Exports ({fmt}): {folder}")
 
 
 def print_demo_summary(web: demoweb.DemoWeb, summary: dict[str, object], elapsed: float) -> None:

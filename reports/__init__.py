@@ -1,7 +1,22 @@
-"""Stage 4: the run report (HTML) and the analysts' exports (CSV, Parquet)."""
+"""Stage 4: the reports (HTML, PDF) of a run or a period, and the analysts' exports."""
 
+from reports.assemble import NothingToReport, Report, period_report, run_report
 from reports.export import FORMATS, write_tables
-from reports.html import RunReport, render_run_report, safe_href, write_run_report
+from reports.html import REPORT_FORMATS, render_report, safe_href, write_report_files
+from reports.period import Period, PeriodError, parse_period
 
-__all__ = ["FORMATS", "RunReport", "render_run_report", "safe_href", "write_run_report",
-           "write_tables"]
+__all__ = [
+    "FORMATS",
+    "REPORT_FORMATS",
+    "NothingToReport",
+    "Period",
+    "PeriodError",
+    "Report",
+    "parse_period",
+    "period_report",
+    "render_report",
+    "run_report",
+    "safe_href",
+    "write_report_files",
+    "write_tables",
+]

@@ -1,14 +1,14 @@
-"""The run report: one self-contained HTML file per run.
+"""The HTML report (and its PDF twin): one self-contained file per run or per period.
 
 Every string that came from a crawled page is untrusted. Jinja2's autoescaping is on for the
-whole template, and links are only made from http(s) URLs, so a page cannot inject markup,
-script or a ``javascript:`` link into the report.
+whole template, links are only made from http(s) URLs, and the page's Content Security Policy
+allows no script at all, so a page cannot inject markup, script or a ``javascript:`` link.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+import hashlib
+from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,24 +16,14 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from score import ClaimRecord, SiteClaims, aggregate_site
-from storage.queries import ChangeRow, ClaimRow, SiteRow
+from reports import charts
+from reports.assemble import Report
+from score import KnowledgeError, Rubric, load_rubric
+from storage.queries import ChangeRow, ClaimRow
 
-GRADES = ("A", "B", "C", "D", "F")
-
-
-@dataclass(frozen=True)
-class RunReport:
-    run_id: int
-    started_at: datetime | None
-    finished_at: datetime | None
-    seeds_source: str
-    rubric: str
-    kb_hash: str | None
-    sites: list[SiteRow]
-    claims: list[ClaimRow]
-    extra: dict[str, Any] = field(default_factory=dict)
-    changes: list[ChangeRow] = field(default_factory=list)
+RISKIEST = 10  # sites in the "riskiest sites" section
+TOP_REASONS = 3
+REPORT_FORMATS = ("html", "pdf")
 
 
 def safe_href(url: str) -> str | None:
@@ -49,45 +39,121 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["safe_href"] = safe_href
+    env.filters["when"] = when
     return env
 
 
-def render_run_report(report: RunReport) -> str:
-    """The report as an HTML string."""
-    by_site: dict[int, list[ClaimRecord]] = {}
-    for c in report.claims:
-        by_site.setdefault(c.site_id, []).append(
-            ClaimRecord(c.kind, c.value, c.url, c.quote, c.stance, c.tier)
-        )
-    site_claims: dict[int, SiteClaims] = {
-        site.site_id: aggregate_site(by_site.get(site.site_id, [])) for site in report.sites
-    }
-    changes: dict[int, list[ChangeRow]] = {}
+def when(moment: datetime | None) -> str:
+    """A stored time as ``2026-11-21 10:45:27 UTC`` (stored times are UTC, aware or not)."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "?"
+
+
+def _pages_of(claims: list[ClaimRow]) -> dict[int, list[tuple[ClaimRow, list[ClaimRow]]]]:
+    """site id -> [(first claim of a page, every claim of that page)] in page order."""
+    pages: dict[int, dict[str, list[ClaimRow]]] = defaultdict(dict)
+    for claim in claims:
+        pages[claim.site_id].setdefault(claim.url, []).append(claim)
+    return {site: [(rows[0], rows) for rows in by_url.values()] for site, by_url in pages.items()}
+
+
+def _context(report: Report) -> dict[str, Any]:
+    site_claims = report.site_claims()
+    changes: dict[int, list[ChangeRow]] = defaultdict(list)
     for change in report.changes:
-        changes.setdefault(change.site_id, []).append(change)
-    clinics = [s for s in report.sites if s.is_clinic]
-    grades = Counter(s.grade for s in clinics)
-    claimed = Counter(
-        slug
+        changes[change.site_id].append(change)
+    clinics = report.clinics
+    claimed: Counter[tuple[str, str]] = Counter(
+        (condition.tier or "unknown", slug)
         for site in clinics
         for slug, condition in site_claims[site.site_id].conditions.items()
         if condition.stance == "claimed"
     )
-    return _environment().get_template("run-report.html").render(
-        report=report,
-        clinics=clinics,
-        others=[s for s in report.sites if s.is_clinic is False],
-        unscored=[s for s in report.sites if s.is_clinic is None],
-        grade_counts=[(g, grades.get(g, 0)) for g in GRADES],
-        top_conditions=claimed.most_common(15),
-        site_claims=site_claims,
-        changes=changes,
-    )
+    by_tier: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (tier, slug), count in sorted(claimed.items(), key=lambda item: (-item[1], item[0])):
+        by_tier[tier].append((slug, count))
+    country_grades: dict[str, Counter[str]] = defaultdict(Counter)
+    for site in clinics:
+        country_grades[site.country or "?"][site.grade or "?"] += 1
+    tier_totals = {tier: sum(n for _, n in rows) for tier, rows in by_tier.items()}
+    figures = {
+        "grades_by_country": charts.grades_by_country(country_grades),
+        "conditions_by_tier": charts.conditions_by_tier(tier_totals),
+    }
+    if report.period and len(report.period.trend) > 1:  # one point is not a trend
+        figures["grade_trend"] = charts.grade_trend(report.period.trend)
+    return {
+        "report": report,
+        "clinics": clinics,
+        "others": [s for s in report.sites if s.is_clinic is False],
+        "unscored": [s for s in report.sites if s.is_clinic is None],
+        "grade_counts": list(report.grade_counts().items()),
+        "countries": Counter(s.country or "?" for s in report.sites).most_common(),
+        "riskiest": [
+            (site, sorted(_findings(site.reasons), key=lambda r: -int(r["points"]))[:TOP_REASONS])
+            for site in clinics[:RISKIEST]
+        ],
+        "conditions_by_tier": [(t, by_tier[t]) for t in ("unproven", "preliminary", "supported",
+                                                         "unknown") if t in by_tier],
+        "site_claims": site_claims,
+        "site_pages": _pages_of(report.claims),
+        "changes": changes,
+        "names": {s.site_id: s.name or s.seed_url for s in report.sites},
+        "charts": figures,
+        "rubric": _rubric(report.rubric),
+    }
 
 
-def write_run_report(report: RunReport, out_dir: Path) -> Path:
-    """Write ``run-<id>.html`` into ``out_dir`` and return its path."""
+def _rubric(name: str) -> Rubric | None:
+    """The rubric for the appendix; None if it cannot be loaded here (a moved rubric file)."""
+    try:
+        return load_rubric(name)
+    except KnowledgeError:
+        return None
+
+
+def _findings(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons that say something about the site (not the rubric's starting points)."""
+    return [r for r in reasons if r.get("rule") != "base"]
+
+
+def render_report(report: Report) -> str:
+    """The report as an HTML string."""
+    return _environment().get_template("report.html").render(**_context(report))
+
+
+def report_stem(report: Report) -> str:
+    """The file name (without suffix) of a report: ``run-7`` or ``report-2026-Q4-CO``."""
+    if report.period is None:
+        return f"run-{report.runs[0].run_id}"
+    return "report-" + report.period.label + (f"-{report.jurisdiction}" if report.jurisdiction
+                                              else "")
+
+
+def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] = ("html",)
+                       ) -> list[Path]:
+    """Write the report in each of ``formats`` and a SHA-256 manifest; return every path.
+
+    The manifest (``<stem>.sha256``, the format ``sha256sum -c`` checks) lists every file
+    written, so a regulator can verify the copy they received.
+    """
+    unknown = set(formats) - set(REPORT_FORMATS)
+    if unknown:
+        raise ValueError(f"unknown report format {sorted(unknown)}: use html or pdf")
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"run-{report.run_id}.html"
-    path.write_text(render_run_report(report), encoding="utf-8")
-    return path
+    stem = report_stem(report)
+    html = render_report(report)
+    written = []
+    if "html" in formats:
+        path = out_dir / f"{stem}.html"
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    if "pdf" in formats:
+        from reports.pdf import write_pdf
+
+        written.append(write_pdf(html, out_dir / f"{stem}.pdf"))
+    manifest = out_dir / f"{stem}.sha256"
+    manifest.write_text(
+        "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in written),
+        encoding="utf-8",
+    )
+    return [*written, manifest]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -46,6 +48,10 @@ class ClaimRow:
     tier: str | None
     quote: str
     url: str
+    # Where the archived copy of the page is, so a reader can check the quote against it.
+    fetched_at: datetime | None = None
+    warc_file: str | None = None
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,18 @@ class ChangeRow:
     value: str
     quote: str
     url: str | None
+    run_id: int = 0
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    status: str
+    seeds_source: str
+    kb_name: str | None
+    kb_hash: str | None
 
 
 def latest_run_id(session: Session) -> int | None:
@@ -96,15 +114,16 @@ def site_rows(session: Session, run_id: int, rubric: str) -> list[SiteRow]:
 
 
 def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
+    """Every claim of a run with the page it was read from and that page's archived copy."""
     query = (
-        select(Claim, Page.url)
+        select(Claim, Page.url, Page.fetched_at, Page.warc_file, Page.sha256)
         .join(Page, Claim.page_id == Page.id)
         .where(Claim.run_id == run_id)
         .order_by(Claim.site_id, Page.id, Claim.id)
     )
     return [
-        ClaimRow(c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url)
-        for c, url in session.execute(query)
+        ClaimRow(c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url, fetched, warc, digest)
+        for c, url, fetched, warc, digest in session.execute(query)
     ]
 
 
@@ -116,13 +135,63 @@ def change_rows(session: Session, run_id: int) -> list[ChangeRow]:
         .order_by(ClaimChange.site_id, ClaimChange.change, ClaimChange.kind, ClaimChange.value)
     )
     return [
-        ChangeRow(c.site_id, c.previous_run_id, c.change, c.kind, c.value, c.quote, c.url)
+        ChangeRow(
+            c.site_id, c.previous_run_id, c.change, c.kind, c.value, c.quote, c.url, c.run_id
+        )
         for c in session.scalars(query)
     ]
 
 
-def run_info(session: Session, run_id: int) -> CrawlRun | None:
-    return session.get(CrawlRun, run_id)
+def run_info(session: Session, run_id: int) -> RunInfo | None:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        return None
+    return RunInfo(
+        run.id,
+        run.started_at,
+        run.finished_at,
+        run.status,
+        run.seeds_source,
+        run.kb_name,
+        run.kb_hash,
+    )
+
+
+def finished_runs(session: Session) -> list[RunInfo]:
+    """Every finished run, oldest first."""
+    ids = session.scalars(
+        select(CrawlRun.id).where(CrawlRun.status == "finished").order_by(CrawlRun.id)
+    )
+    return [info for info in (run_info(session, i) for i in ids) if info is not None]
+
+
+def site_runs(session: Session, run_ids: list[int]) -> dict[int, int]:
+    """site id -> the latest of ``run_ids`` that crawled it."""
+    if not run_ids:
+        return {}
+    query = (
+        select(SiteCrawl.site_id, func.max(SiteCrawl.run_id))
+        .where(SiteCrawl.run_id.in_(run_ids))
+        .group_by(SiteCrawl.site_id)
+    )
+    return {site_id: run_id for site_id, run_id in session.execute(query)}
+
+
+def site_rows_of(session: Session, chosen: Mapping[int, int], rubric: str) -> list[SiteRow]:
+    """Site rows for ``chosen`` (site id -> run id), riskiest site first."""
+    rows: list[SiteRow] = []
+    for run_id in sorted(set(chosen.values())):
+        rows += [s for s in site_rows(session, run_id, rubric) if chosen[s.site_id] == run_id]
+    return sorted(rows, key=lambda r: (-(r.risk_score or -1), r.seed_url))
+
+
+def claim_rows_of(session: Session, chosen: Mapping[int, int]) -> list[ClaimRow]:
+    """Claims of ``chosen`` (site id -> run id), each site's from its run."""
+    rows: list[ClaimRow] = []
+    for run_id in sorted(set(chosen.values())):
+        rows += [c for c in claim_rows(session, run_id) if chosen.get(c.site_id) == run_id]
+    return rows
+
 
 
 def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.DataFrame]:

@@ -32,15 +32,32 @@ class CrawlRun(Base):
 
     __tablename__ = "crawl_runs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
-    seeds_source: Mapped[str] = mapped_column(Text)
-    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    kb_name: Mapped[str | None] = mapped_column(String(64))
-    kb_hash: Mapped[str | None] = mapped_column(String(64))
-    summary: Mapped[dict[str, Any] | None]
+    id: Mapped[int] = mapped_column(
+        primary_key=True, doc="Run id; names the run everywhere (`--run ID`)."
+    )
+    started_at: Mapped[datetime] = mapped_column(
+        default=utcnow, doc="When the run started (UTC); decides which report period it belongs to."
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(
+        doc="When the run ended (UTC); empty while running."
+    )
+    status: Mapped[str] = mapped_column(
+        String(16), default="running",
+        doc="running, crawled (crawl only), finished or failed; period reports use finished runs.",
+    )
+    seeds_source: Mapped[str] = mapped_column(Text, doc="Path of the seed file the run read.")
+    settings: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, doc="The run's options (rubric, crawl politeness and caps) as JSON."
+    )
+    kb_name: Mapped[str | None] = mapped_column(
+        String(64), doc="Name of the evidence knowledge base the run was scored with."
+    )
+    kb_hash: Mapped[str | None] = mapped_column(
+        String(64), doc="SHA-256 over the rubric and knowledge files used to score the run."
+    )
+    summary: Mapped[dict[str, Any] | None] = mapped_column(
+        doc="Counts of the run's stages (pages, claims, grades) as JSON."
+    )
 
 
 class Site(Base):
@@ -48,14 +65,22 @@ class Site(Base):
 
     __tablename__ = "sites"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seed_url: Mapped[str] = mapped_column(String(2048), unique=True)
-    host: Mapped[str] = mapped_column(String(255), index=True)
-    name: Mapped[str | None] = mapped_column(String(255))
-    country: Mapped[str | None] = mapped_column(String(2))
-    #: Render the site's pages in a browser (its content only appears after scripts run).
-    render_js: Mapped[bool | None]
-    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True, doc="Site id.")
+    seed_url: Mapped[str] = mapped_column(
+        String(2048), unique=True,
+        doc="The seed URL researchers gave; a site's identity across runs.",
+    )
+    host: Mapped[str] = mapped_column(String(255), index=True, doc="Host name of the seed URL.")
+    name: Mapped[str | None] = mapped_column(String(255), doc="Name from the seed file (if given).")
+    country: Mapped[str | None] = mapped_column(
+        String(2), doc="ISO 3166 country code from the seed file (if given)."
+    )
+    render_js: Mapped[bool | None] = mapped_column(
+        doc="Render the site's pages in a browser (content only appears after scripts run)."
+    )
+    first_seen_at: Mapped[datetime] = mapped_column(
+        default=utcnow, doc="When a run first listed the site (UTC)."
+    )
 
 
 class SiteCrawl(Base):
@@ -63,11 +88,17 @@ class SiteCrawl(Base):
 
     __tablename__ = "site_crawls"
 
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    pages: Mapped[int] = mapped_column(default=0)
-    errors: Mapped[list[Any]] = mapped_column(default=list)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id"), primary_key=True, doc="The run."
+    )
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True, doc="The site.")
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending", doc="pending, ok, partial or failed."
+    )
+    pages: Mapped[int] = mapped_column(default=0, doc="Pages fetched and archived.")
+    errors: Mapped[list[Any]] = mapped_column(
+        default=list, doc="Fetch problems as JSON: [{url, reason}]."
+    )
 
 
 class Page(Base):
@@ -80,28 +111,55 @@ class Page(Base):
     __tablename__ = "pages"
     __table_args__ = (UniqueConstraint("run_id", "url", name="uq_pages_run_url"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    url: Mapped[str] = mapped_column(String(2048))
-    status: Mapped[int]
-    content_type: Mapped[str | None] = mapped_column(String(255))
-    depth: Mapped[int] = mapped_column(default=0)
-    fetched_at: Mapped[datetime]
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    warc_file: Mapped[str] = mapped_column(String(1024))
-    warc_offset: Mapped[int]
-    #: The server's IP address the page came from (also the record's WARC-IP-Address).
-    ip_address: Mapped[str | None] = mapped_column(String(64))
-    #: When the page was unchanged since the site's previous run, this run's revisit record;
-    #: ``warc_file``/``warc_offset`` then point at the earlier record that holds the bytes.
-    revisit_file: Mapped[str | None] = mapped_column(String(1024))
-    revisit_offset: Mapped[int | None]
-    title: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str | None] = mapped_column(String(8))
-    is_clinic: Mapped[bool | None]
-    extracted_at: Mapped[datetime | None]
+    id: Mapped[int] = mapped_column(primary_key=True, doc="Page id.")
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id"), index=True, doc="The run that fetched the page."
+    )
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id"), index=True, doc="The site the page belongs to."
+    )
+    url: Mapped[str] = mapped_column(String(2048), doc="The URL fetched (after redirects).")
+    status: Mapped[int] = mapped_column(doc="HTTP status code.")
+    content_type: Mapped[str | None] = mapped_column(String(255), doc="The Content-Type header.")
+    depth: Mapped[int] = mapped_column(
+        default=0, doc="Link depth from the seed page (0 = the seed)."
+    )
+    fetched_at: Mapped[datetime] = mapped_column(doc="When the page was fetched (UTC).")
+    size: Mapped[int] = mapped_column(doc="Body size in bytes.")
+    sha256: Mapped[str] = mapped_column(
+        String(64),
+        doc="SHA-256 of the payload as received (before Content-Encoding is undone); "
+        "checks the WARC copy.",
+    )
+    warc_file: Mapped[str] = mapped_column(
+        String(1024), doc="WARC file holding the archived copy, relative to the archive folder."
+    )
+    warc_offset: Mapped[int] = mapped_column(
+        doc="Byte offset of the response record in the WARC file."
+    )
+    ip_address: Mapped[str | None] = mapped_column(
+        String(64), doc="The server's IP address (also the record's WARC-IP-Address)."
+    )
+    revisit_file: Mapped[str | None] = mapped_column(
+        String(1024),
+        doc="When the page was unchanged since the site's previous run: this run's revisit "
+        "record (warc_file/warc_offset then point at the earlier record holding the bytes).",
+    )
+    revisit_offset: Mapped[int | None] = mapped_column(
+        doc="Byte offset of the revisit record in revisit_file."
+    )
+    title: Mapped[str | None] = mapped_column(
+        Text, doc="The page's title (scraped text, untrusted)."
+    )
+    language: Mapped[str | None] = mapped_column(
+        String(8), doc="Language the extractor detected (en, es, ...)."
+    )
+    is_clinic: Mapped[bool | None] = mapped_column(
+        doc="Whether the page reads as a clinic selling treatment."
+    )
+    extracted_at: Mapped[datetime | None] = mapped_column(
+        doc="When claims were last extracted from the page (UTC)."
+    )
 
 
 class Claim(Base):
@@ -117,16 +175,28 @@ class Claim(Base):
         Index("ix_claims_run_site", "run_id", "site_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"))
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))
-    value: Mapped[str] = mapped_column(String(64))
-    stance: Mapped[str | None] = mapped_column(String(16))
-    tier: Mapped[str | None] = mapped_column(String(16))
-    quote: Mapped[str] = mapped_column(Text, default="")
-    cue: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(primary_key=True, doc="Claim id.")
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), doc="The run.")
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), doc="The site.")
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), doc="The page the claim was read from."
+    )
+    kind: Mapped[str] = mapped_column(
+        String(16), doc="condition, cell_source, origin, regulator or flag."
+    )
+    value: Mapped[str] = mapped_column(
+        String(64), doc="Vocabulary slug (condition, cell source, ...) or flag name."
+    )
+    stance: Mapped[str | None] = mapped_column(
+        String(16), doc="Conditions only: claimed, disclaimed or mentioned on this page."
+    )
+    tier: Mapped[str | None] = mapped_column(
+        String(16), doc="Conditions only: evidence tier (supported, preliminary, unproven)."
+    )
+    quote: Mapped[str] = mapped_column(
+        Text, default="", doc="The sentence the claim was read from (scraped text, untrusted)."
+    )
+    cue: Mapped[str | None] = mapped_column(Text, doc="The words that decided the stance or flag.")
 
 
 class SiteScore(Base):
@@ -137,16 +207,26 @@ class SiteScore(Base):
         UniqueConstraint("run_id", "site_id", "rubric", name="uq_site_scores_run_site_rubric"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    rubric: Mapped[str] = mapped_column(String(32))
-    kb_hash: Mapped[str] = mapped_column(String(64))
-    is_clinic: Mapped[bool]
-    risk_score: Mapped[int]
-    grade: Mapped[str] = mapped_column(String(1))
-    reasons: Mapped[list[Any]] = mapped_column(default=list)
-    scored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True, doc="Score id.")
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True, doc="The run.")
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), doc="The site.")
+    rubric: Mapped[str] = mapped_column(
+        String(32), doc="Rubric name (seed, strict or a file's name)."
+    )
+    kb_hash: Mapped[str] = mapped_column(
+        String(64), doc="SHA-256 of the rubric and knowledge files used."
+    )
+    is_clinic: Mapped[bool] = mapped_column(
+        doc="Whether the site is graded as a clinic (others get no grade)."
+    )
+    risk_score: Mapped[int] = mapped_column(doc="Risk points 0–100 (higher is riskier).")
+    grade: Mapped[str] = mapped_column(String(1), doc="A (best) to F (worst).")
+    reasons: Mapped[list[Any]] = mapped_column(
+        default=list, doc="Every rule that fired, with points and evidence quotes, as JSON."
+    )
+    scored_at: Mapped[datetime] = mapped_column(
+        default=utcnow, doc="When the site was scored (UTC)."
+    )
 
 
 class SiteFlag(Base):
@@ -157,13 +237,15 @@ class SiteFlag(Base):
         UniqueConstraint("run_id", "site_id", "flag", name="uq_site_flags_run_site_flag"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    flag: Mapped[str] = mapped_column(String(32))
-    value: Mapped[bool]
-    quote: Mapped[str | None] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(String(2048))
+    id: Mapped[int] = mapped_column(primary_key=True, doc="Flag id.")
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True, doc="The run.")
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), doc="The site.")
+    flag: Mapped[str] = mapped_column(String(32), doc="Flag name (testimonials, guarantee, ...).")
+    value: Mapped[bool] = mapped_column(doc="Whether any page of the site sets the flag.")
+    quote: Mapped[str | None] = mapped_column(
+        Text, doc="The quote behind the flag (scraped text, untrusted)."
+    )
+    url: Mapped[str | None] = mapped_column(String(2048), doc="The page the quote is from.")
 
 
 class ClaimChange(Base):
@@ -179,12 +261,20 @@ class ClaimChange(Base):
         UniqueConstraint("run_id", "site_id", "kind", "value", name="uq_claim_changes_run_site"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    previous_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"))
-    change: Mapped[str] = mapped_column(String(8))  # added | removed
-    kind: Mapped[str] = mapped_column(String(16))
-    value: Mapped[str] = mapped_column(String(64))
-    quote: Mapped[str] = mapped_column(Text, default="")
-    url: Mapped[str | None] = mapped_column(String(2048))
+    id: Mapped[int] = mapped_column(primary_key=True, doc="Change id.")
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id"), index=True, doc="The run in which the change was seen."
+    )
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), doc="The site.")
+    previous_run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id"), doc="The site's previous run with claims, compared against."
+    )
+    change: Mapped[str] = mapped_column(String(8), doc="added or removed.")  # added | removed
+    kind: Mapped[str] = mapped_column(
+        String(16), doc="condition (claimed only), cell_source or regulator."
+    )
+    value: Mapped[str] = mapped_column(String(64), doc="Vocabulary slug.")
+    quote: Mapped[str] = mapped_column(
+        Text, default="", doc="Quote from the run that has the claim (scraped text, untrusted)."
+    )
+    url: Mapped[str | None] = mapped_column(String(2048), doc="Page of that quote.")

@@ -29,3 +29,10 @@ def test_speed_benchmark_compares_with_trafilatura() -> None:
     assert out.startswith("20 pages, ")
     assert "trafilatura.extract" in out and "extract_document" in out
     assert "ratio (extract_document / trafilatura.extract)" in out
+
+
+def test_report_benchmark_times_html_and_pdf_against_the_export() -> None:
+    out = _run("benchmarks/report.py", "--sites", "2", "--pages-per-site", "2")
+    assert "baseline: export every table, CSV" in out
+    assert "period report: HTML" in out and "period report: PDF (WeasyPrint)" in out
+    assert "x the CSV export" in out

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from flows.cli import app
 
 runner = CliRunner()
-COMMANDS = ["demo", "run", "crawl", "extract", "score", "report", "export", "evidence", "db"]
+COMMANDS = ["demo", "run", "crawl", "extract", "score", "report", "export", "evidence", "browse",
+            "db"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reports import RunReport, render_run_report, safe_href
-from storage.queries import ClaimRow, SiteRow
+from reports import Report, render_report, safe_href
+from storage.queries import ClaimRow, RunInfo, SiteRow
 
 PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">{{ 7*7 }}'
 
@@ -18,8 +18,8 @@ def test_scraped_strings_are_escaped_and_javascript_links_are_not_links() -> Non
     claims = [ClaimRow(1, "condition", "autism", "claimed", "unproven", PAYLOAD,
                        "javascript:alert(4)"),
               ClaimRow(1, "flag", "testimonials", None, None, PAYLOAD, "https://c.test/t")]
-    report = RunReport(1, datetime.now(UTC), None, PAYLOAD, "seed", "abc", [site], claims)
-    html = render_run_report(report)
+    run = RunInfo(1, datetime.now(UTC), None, "finished", PAYLOAD, PAYLOAD, "abc")
+    html = render_report(Report("run 1", [run], "seed", [site], claims))
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html

@@ -37,12 +37,14 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
-    assert storage.current_revision(engine) == head
+    assert storage.current_revision(engine) == head == "0004"
     names = set(inspect(engine).get_table_names())
     assert {"crawl_runs", "sites", "pages", "claims", "site_scores", "site_flags",
             "claim_changes"} <= names
     columns = {c["name"] for c in inspect(engine).get_columns("pages")}
     assert {"ip_address", "revisit_file", "revisit_offset"} <= columns
+    assert {"latest_site_scores", "claims_by_condition_tier", "sites_per_country"} <= set(
+        inspect(engine).get_view_names())
 
 
 def write_everything(session, run_id: int) -> None:  # type: ignore[no-untyped-def]

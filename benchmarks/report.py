@@ -1,0 +1,90 @@
+"""Report speed: the period report (HTML, PDF) for N demo sites, against the CSV export.
+
+Builds a database of N demo-web sites without crawling (pages rendered by demoweb, read by the
+real extractor, stored and scored through the real stages: ``tests/report_data.py``), then
+times, in the same run:
+
+- baseline: ``export_frames`` + CSV of every table (what ``clinic-audit export`` does);
+- the period report's data assembly (``period_report``), its HTML, and its PDF (WeasyPrint).
+
+Usage::
+
+    .venv/bin/python benchmarks/report.py                 # 1,000 sites, HTML and PDF
+    .venv/bin/python benchmarks/report.py --sites 24      # the demo web's size
+    .venv/bin/python benchmarks/report.py --no-pdf        # skip the (slow) PDF
+
+It prints seconds for each step and the ratio of each to the CSV export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the store-without-crawling helper lives with the tests
+
+import demoweb  # noqa: E402
+import storage  # noqa: E402
+from reports import parse_period, period_report, render_report, write_tables  # noqa: E402
+from reports.pdf import write_pdf  # noqa: E402
+from storage.queries import export_frames  # noqa: E402
+from tests.report_data import store_demo_run  # noqa: E402
+
+
+def timed(label: str, baseline: float | None = None) -> _Timer:
+    return _Timer(label, baseline)
+
+
+class _Timer:
+    def __init__(self, label: str, baseline: float | None) -> None:
+        self.label, self.baseline, self.seconds = label, baseline, 0.0
+
+    def __enter__(self) -> _Timer:
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.started
+        ratio = f"  ({self.seconds / self.baseline:.1f}x the CSV export)" if self.baseline else ""
+        print(f"{self.label:<34} {self.seconds:8.2f} s{ratio}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=1000)
+    parser.add_argument("--pages-per-site", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-pdf", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="report-bench-") as folder:
+        out = Path(folder)
+        engine = storage.connect(f"sqlite:///{out / 'bench.db'}")
+        storage.upgrade(engine)
+        web = demoweb.generate(n_sites=args.sites, seed=args.seed)
+        with timed(f"store {args.sites} sites (no crawl)"):
+            store_demo_run(engine, web, datetime(2026, 8, 3, tzinfo=UTC),
+                           pages_per_site=max(1, args.pages_per_site // 2))
+            store_demo_run(engine, web, datetime(2026, 11, 2, tzinfo=UTC),
+                           pages_per_site=args.pages_per_site)
+        with timed("baseline: export every table, CSV") as export:
+            write_tables(export_frames(engine), out / "csv", "csv")
+        with timed("period report: assemble", export.seconds), \
+                storage.sessions(engine)() as session:
+            report = period_report(session, parse_period("2026-Q4"), "seed")
+        with timed("period report: HTML", export.seconds):
+            html = render_report(report)
+        print(f"{'':<34} {len(html) / 1e6:8.1f} MB, {len(report.claims)} claims")
+        if not args.no_pdf:
+            with timed("period report: PDF (WeasyPrint)", export.seconds):
+                write_pdf(html, out / "report.pdf")
+            print(f"{'':<34} {(out / 'report.pdf').stat().st_size / 1e6:8.1f} MB")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

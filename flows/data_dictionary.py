@@ -1,0 +1,91 @@
+"""Generate docs/data-dictionary.md from the ORM models, so the dictionary cannot drift.
+
+Table descriptions are the models' docstrings and column descriptions their ``doc=``; the
+views are those of the analyst-views migration. ``python -m flows.data_dictionary`` rewrites
+the file; a test fails when it is stale or a column has no description.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Column, Table
+from sqlalchemy.dialects import sqlite
+
+from storage.database import MIGRATIONS
+from storage.tables import Base
+
+DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
+VIEWS_MIGRATION = MIGRATIONS / "versions" / "0004_analyst_views.py"
+
+
+def _type(column: Column[Any]) -> str:
+    return str(column.type.compile(dialect=sqlite.dialect())).lower()
+
+
+def _key(column: Column[Any]) -> str:
+    parts = []
+    if column.primary_key:
+        parts.append("primary key")
+    parts += [f"→ {fk.target_fullname}" for fk in column.foreign_keys]
+    if column.unique:
+        parts.append("unique")
+    return ", ".join(parts)
+
+
+def _views() -> dict[str, str]:
+    spec = importlib.util.spec_from_file_location("analyst_views", VIEWS_MIGRATION)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.VIEWS)
+
+
+def render() -> str:
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from the models in `storage/tables.py` by `python -m flows.data_dictionary`;",
+        "do not edit by hand. Exports (`clinic-audit export`) carry the same columns, with",
+        "`site_id` replaced by the site's URL. Times are UTC. Scraped text is untrusted.",
+    ]
+    for mapper in sorted(Base.registry.mappers, key=lambda m: _table(m).name):
+        table = _table(mapper)
+        doc = " ".join(inspect.cleandoc(mapper.class_.__doc__ or "").split())
+        lines += ["", f"## `{table.name}`", "", doc, "",
+                  "| column | type | null | key | meaning |", "|---|---|---|---|---|"]
+        for column in table.columns:
+            attribute = mapper.get_property_by_column(column)
+            lines.append(
+                f"| `{column.name}` | {_type(column)} | {'yes' if column.nullable else 'no'} | "
+                f"{_key(column)} | {attribute.doc or ''} |"
+            )
+    lines += ["", "## Views", "",
+              "Created by migration 0004 on SQLite and PostgreSQL alike; query them like tables.",
+              ""]
+    for name, query in _views().items():
+        lines += [f"### `{name}`", "", "```sql", inspect.cleandoc(query), "```", ""]
+    return "\n".join(lines)
+
+
+def undocumented() -> list[str]:
+    """``table.column`` of every column without a description."""
+    return [
+        f"{_table(mapper).name}.{column.name}"
+        for mapper in Base.registry.mappers
+        for column in _table(mapper).columns
+        if not mapper.get_property_by_column(column).doc
+    ]
+
+
+def _table(mapper: Any) -> Table:
+    return cast(Table, mapper.local_table)
+
+
+if __name__ == "__main__":
+    DICTIONARY.write_text(render(), encoding="utf-8")
+    print(DICTIONARY, file=sys.stderr)

@@ -1,0 +1,201 @@
+"""What a report shows, read from the database: one run's, or one period's.
+
+Both reports are the same :class:`Report`, rendered by the same templates; a period report
+adds what changed since the previous period and the trend across periods. A period uses, per
+site, the latest finished run that started inside it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from reports.period import Period
+from score import ClaimRecord, SiteClaims, aggregate_site
+from storage import queries
+from storage.queries import ChangeRow, ClaimRow, RunInfo, SiteRow
+
+GRADES = ("A", "B", "C", "D", "F")
+TREND_PERIODS = 6  # periods shown in the trend chart, this one included
+
+
+class NothingToReport(LookupError):
+    """The run or period holds no audited site."""
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """This period against the previous one."""
+
+    label: str
+    previous_label: str
+    previous_sites: int
+    previous_grades: dict[str, int]
+    new_sites: int
+    dropped_sites: int
+    worse: int  # sites whose grade got worse
+    better: int
+    new_claims: list[ChangeRow]  # net additions since the previous period's run of each site
+    trend: list[tuple[str, dict[str, int]]]  # (period, grade counts) of audited periods
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows; scraped strings in it are untrusted."""
+
+    title: str
+    runs: list[RunInfo]
+    rubric: str
+    sites: list[SiteRow]
+    claims: list[ClaimRow]
+    changes: list[ChangeRow] = field(default_factory=list)
+    jurisdiction: str | None = None
+    period: PeriodComparison | None = None
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def kb_versions(self) -> list[str]:
+        return sorted({f"{r.kb_name or '?'} {(r.kb_hash or '')[:12]}" for r in self.runs})
+
+    @property
+    def clinics(self) -> list[SiteRow]:
+        return [s for s in self.sites if s.is_clinic]
+
+    def grade_counts(self) -> dict[str, int]:
+        return grade_counts(self.sites)
+
+    def site_claims(self) -> dict[int, SiteClaims]:
+        """site id -> what the site says over all its pages (stances decided per site)."""
+        records: dict[int, list[ClaimRecord]] = defaultdict(list)
+        for c in self.claims:
+            record = ClaimRecord(c.kind, c.value, c.url, c.quote, c.stance, c.tier)
+            records[c.site_id].append(record)
+        return {site.site_id: aggregate_site(records[site.site_id]) for site in self.sites}
+
+
+def grade_counts(sites: list[SiteRow]) -> dict[str, int]:
+    found = Counter(s.grade for s in sites if s.is_clinic)
+    return {g: found.get(g, 0) for g in GRADES}
+
+
+def run_report(session: Session, run_id: int, rubric: str) -> Report:
+    """The report of one stored run."""
+    run = queries.run_info(session, run_id)
+    if run is None:
+        raise NothingToReport(f"no run {run_id} in the database")
+    return Report(
+        title=f"run {run_id}",
+        runs=[run],
+        rubric=rubric,
+        sites=queries.site_rows(session, run_id, rubric),
+        claims=queries.claim_rows(session, run_id),
+        changes=queries.change_rows(session, run_id),
+    )
+
+
+def _in_jurisdiction(sites: list[SiteRow], jurisdiction: str | None) -> set[int]:
+    return {s.site_id for s in sites if jurisdiction is None or s.country == jurisdiction}
+
+
+def period_report(
+    session: Session, period: Period, rubric: str, jurisdiction: str | None = None
+) -> Report:
+    """The report of ``period`` (optionally only sites in one country), with the comparison."""
+    runs = queries.finished_runs(session)
+    chosen = _chosen(session, runs, period)
+    if not chosen:
+        raise NothingToReport(f"no finished run started in {period.label}")
+    sites = queries.site_rows_of(session, chosen, rubric)
+    keep = _in_jurisdiction(sites, jurisdiction)
+    if not keep:
+        raise NothingToReport(f"no site in {jurisdiction} was audited in {period.label}")
+    previous = period.previous()
+    before = _chosen(session, runs, previous)
+    before_sites = queries.site_rows_of(session, before, rubric)
+    before_kept = _in_jurisdiction(before_sites, jurisdiction)
+    before_sites = [s for s in before_sites if s.site_id in before_kept]
+    before_grade = {s.site_id: s.grade for s in before_sites if s.is_clinic}
+    now_grade = {s.site_id: s.grade for s in sites if s.is_clinic and s.site_id in keep}
+    common = before_grade.keys() & now_grade.keys()
+    comparison = PeriodComparison(
+        label=period.label,
+        previous_label=previous.label,
+        previous_sites=len(before_sites),
+        previous_grades=grade_counts(before_sites),
+        new_sites=len(keep - {s.site_id for s in before_sites}),
+        dropped_sites=len({s.site_id for s in before_sites} - keep),
+        worse=sum(1 for s in common if (now_grade[s] or "") > (before_grade[s] or "")),
+        better=sum(1 for s in common if (now_grade[s] or "") < (before_grade[s] or "")),
+        new_claims=_new_claims(session, runs, before, chosen, keep),
+        trend=_trend(session, runs, period, rubric, jurisdiction),
+    )
+    return Report(
+        title=period.label + (f" — {jurisdiction}" if jurisdiction else ""),
+        runs=[r for r in runs if r.run_id in set(chosen.values())],
+        rubric=rubric,
+        sites=[s for s in sites if s.site_id in keep],
+        claims=[c for c in queries.claim_rows_of(session, chosen) if c.site_id in keep],
+        changes=comparison.new_claims,
+        jurisdiction=jurisdiction,
+        period=comparison,
+    )
+
+
+def _chosen(session: Session, runs: list[RunInfo], period: Period) -> dict[int, int]:
+    inside = [r.run_id for r in runs if r.started_at and period.contains(r.started_at)]
+    return queries.site_runs(session, inside)
+
+
+def _new_claims(
+    session: Session,
+    runs: list[RunInfo],
+    before: dict[int, int],
+    now: dict[int, int],
+    keep: set[int],
+) -> list[ChangeRow]:
+    """Claims each site added after its previous-period run and still had in this period.
+
+    Folds the change records of every run in between, so a claim added and removed again
+    within the period does not count. Sites first audited this period have no change records.
+    """
+    windows = [(before[s], now[s]) for s in now if s in keep and s in before]
+    needed = {r.run_id for r in runs if any(lo < r.run_id <= hi for lo, hi in windows)}
+    by_site: dict[int, list[ChangeRow]] = defaultdict(list)  # in run order
+    for run_id in sorted(needed):
+        for change in queries.change_rows(session, run_id):
+            by_site[change.site_id].append(change)
+    added: list[ChangeRow] = []
+    for site_id, run_id in sorted(now.items()):
+        if site_id not in keep or site_id not in before:
+            continue
+        current: dict[tuple[str, str], ChangeRow] = {}
+        for change in by_site[site_id]:
+            if not before[site_id] < change.run_id <= run_id:
+                continue
+            key = (change.kind, change.value)
+            if change.change == "added":
+                current[key] = change
+            else:
+                current.pop(key, None)
+        added += [current[k] for k in sorted(current)]
+    return added
+
+
+def _trend(
+    session: Session, runs: list[RunInfo], period: Period, rubric: str, jurisdiction: str | None
+) -> list[tuple[str, dict[str, int]]]:
+    periods = [period]
+    for _ in range(TREND_PERIODS - 1):
+        periods.insert(0, periods[0].previous())
+    trend = []
+    for p in periods:
+        chosen = _chosen(session, runs, p)
+        if not chosen:  # nothing audited then: a gap, not a period of zero clinics
+            continue
+        sites = queries.site_rows_of(session, chosen, rubric)
+        kept = _in_jurisdiction(sites, jurisdiction)
+        trend.append((p.label, grade_counts([s for s in sites if s.site_id in kept])))
+    return trend
