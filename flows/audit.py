@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from functools import cache
 from importlib.metadata import version
@@ -27,6 +29,7 @@ from prefect.concurrency.sync import concurrency
 from prefect.context import TaskRunContext
 from prefect.exceptions import ObjectNotFound
 from prefect.futures import PrefectFuture
+from prefect.settings import PREFECT_API_URL
 from prefect.tasks import exponential_backoff
 from sqlalchemy import Engine
 
@@ -75,8 +78,25 @@ _BATCH_TASK: dict[str, Any] = {
 def crawl_task(
     db_url: str, run_id: int, run_key: str, batch: int, site_ids: list[int], options: CrawlOptions
 ) -> dict[str, int]:
-    with concurrency(CRAWL_LIMIT, occupy=1, lease_duration=CRAWL_SLOT_LEASE_SECONDS):
+    with _crawl_slots(), _crawl_slot_of_server():
         return stages.crawl(_engine(db_url), run_id, options, site_ids)
+
+
+@cache
+def _crawl_slots() -> threading.BoundedSemaphore:
+    """This process's crawls at once (``CLINIC_AUDIT_CRAWL_CONCURRENCY``, default 2)."""
+    return threading.BoundedSemaphore(int(os.environ.get("CLINIC_AUDIT_CRAWL_CONCURRENCY", "2")))
+
+
+def _crawl_slot_of_server() -> AbstractContextManager[None]:
+    """A slot of the server-wide crawl limit, shared by every worker of a Prefect server.
+
+    Only with a server of our own (``PREFECT_API_URL``): the temporary one Prefect starts
+    otherwise runs no lease service, so the slots of a killed run would never come back.
+    """
+    if not PREFECT_API_URL.value():
+        return nullcontext()
+    return concurrency(CRAWL_LIMIT, occupy=1, lease_duration=CRAWL_SLOT_LEASE_SECONDS)
 
 
 @task(
@@ -139,6 +159,8 @@ def ensure_crawl_limit(limit: int) -> None:
 
     Without the limit (an old server, no permission), crawls still run, just unthrottled.
     """
+    if not PREFECT_API_URL.value():
+        return
     try:
         with get_client(sync_client=True) as client:
             try:
