@@ -244,7 +244,8 @@ def audit_flow(
         batches = stages.site_batches(engine, run_id, batch_size)
         summary["sites"] = sum(len(b) for b in batches)
         ensure_crawl_limit(crawl_concurrency)
-        summary.update(_run_batches(db_url, run_id, batches[shard::shards], rubric, options))
+        mine = [(index, ids) for index, ids in enumerate(batches) if index % shards == shard]
+        summary.update(_run_batches(db_url, run_id, mine, rubric, options))
         statuses = stages.crawl_statuses(engine, run_id)
         summary["pending_sites"] = statuses["pending"]
         if summary["failed_batches"]:
@@ -267,14 +268,18 @@ def audit_flow(
 
 
 def _run_batches(
-    db_url: str, run_id: int, batches: list[list[int]], rubric: str, options: CrawlOptions
+    db_url: str,
+    run_id: int,
+    batches: list[tuple[int, list[int]]],
+    rubric: str,
+    options: CrawlOptions,
 ) -> dict[str, Any]:
-    """Submit crawl → extract → score per batch; wait; add up the counts of each stage."""
+    """Submit crawl → extract → score per (index, site ids) batch; add up each stage's counts."""
     key = _run_key(_engine(db_url), db_url, run_id)
     # The stage enforces the crawl's own deadline; Prefect's is the backstop above it.
     crawl = crawl_task.with_options(timeout_seconds=options.timeout + 120)
     chains = []
-    for index, site_ids in enumerate(batches):
+    for index, site_ids in batches:
         crawled = crawl.submit(db_url, run_id, key, index, site_ids, options)
         extracted = extract_task.submit(
             db_url, run_id, key, index, site_ids, wait_for=[crawled], return_state=False

@@ -93,3 +93,28 @@ def check_each_site_once(engine: Engine, run_id: int, n_sites: int) -> None:
             select(func.count(func.distinct(Page.url))).where(Page.run_id == run_id)
         )
         assert pages == urls and pages >= n_sites
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process started under ``pid``, however it detached (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def kill_tree(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process and all its descendants, as a machine failure would."""
+    for pid in [process.pid, *descendants(process.pid)]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    process.wait(timeout=30)
