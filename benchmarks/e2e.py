@@ -5,7 +5,9 @@ same sites:
 
 - baseline: ``clinic-audit crawl --fast`` (the bare Scrapy crawl into WARC and the pages table);
 - audit: ``clinic-audit run --fast`` (crawl, extract, score, tables, report: the Prefect flow
-  in batches).
+  in batches, its tasks on threads of one process);
+- with ``--dask 2``, also the audit on a local Dask cluster of 2 processes (the ``dask`` extra:
+  extraction and scoring on both cores), and its speed-up over the threaded audit.
 
 It prints wall time, pages/s, peak RSS (the sum over the command and every process it starts,
 sampled every 0.2 s), the database size, the audit/crawl time ratio, and how each figure grows
@@ -16,6 +18,7 @@ Usage::
 
     .venv/bin/python benchmarks/e2e.py                      # 100 and 1,000 sites (~6 min)
     .venv/bin/python benchmarks/e2e.py --sizes 20 --no-baseline
+    .venv/bin/python benchmarks/e2e.py --sizes 200 --dask 2     # threads against Dask
     .venv/bin/python benchmarks/e2e.py --db-url postgresql+psycopg://postgres@127.0.0.1/bench
 """
 
@@ -114,7 +117,9 @@ def stored_pages(db_url: str) -> int:
     return count
 
 
-def measure(command: str, n_sites: int, batch_size: int, db_url: str | None) -> Figures:
+def measure(
+    command: str, n_sites: int, batch_size: int, db_url: str | None, dask_workers: int = 0
+) -> Figures:
     """One command over a fresh demo web of ``n_sites`` into a fresh database."""
     web = demoweb.generate(n_sites=n_sites, seed=7)
     with tempfile.TemporaryDirectory(prefix="e2e-") as tmp, demoweb.serve(web) as server:
@@ -131,7 +136,7 @@ def measure(command: str, n_sites: int, batch_size: int, db_url: str | None) -> 
         seeds.write_text(demoweb.seeds_csv(web, server.port))
         args = [CLI, command, str(seeds), "--fast"]
         if command == "run":
-            args += ["--batch-size", str(batch_size)]
+            args += ["--batch-size", str(batch_size), "--dask-workers", str(dask_workers)]
         seconds, rss = timed(args, env)
         figures = Figures(seconds, stored_pages(url), rss, database_mb(url))
         if db_url:  # a shared server database: leave it empty for the next size
@@ -152,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--db-url", help="an empty PostgreSQL database (default: SQLite)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare crawl")
+    parser.add_argument("--dask", type=int, default=0, metavar="WORKERS",
+                        help="also time the audit on a Dask cluster of WORKERS processes")
     args = parser.parse_args(argv)
     rows: dict[int, Figures] = {}
     print(f"{'sites':>6} {'command':8} {'wall s':>8} {'pages':>7} {'pages/s':>8} "
@@ -167,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n:>6} {'audit':8} {audit.seconds:8.1f} {audit.pages:7} "
               f"{audit.pages_per_second:8.1f} {audit.peak_rss_mb:12.0f} {audit.db_mb:7.1f}{ratio}",
               flush=True)
+        if args.dask:
+            dask = measure("run", n, args.batch_size, args.db_url, args.dask)
+            print(f"{n:>6} {f'dask x{args.dask}':8} {dask.seconds:8.1f} {dask.pages:7} "
+                  f"{dask.pages_per_second:8.1f} {dask.peak_rss_mb:12.0f} {dask.db_mb:7.1f}"
+                  f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}", flush=True)
     if len(rows) > 1:
         small, large = min(rows), max(rows)
         a, b = rows[small], rows[large]

@@ -154,6 +154,24 @@ def write_report(engine: Engine, run_id: int, rubric: str, out_dir: Path) -> Pat
     return write_run_report(report, out_dir)
 
 
+def dask_task_runner(workers: int) -> Any:
+    """A Dask task runner of ``workers`` processes (the ``dask`` extra), for parallel extraction.
+
+    Extraction and scoring are CPU-bound Python: threads share one core, processes do not.
+    """
+    # Dask's INFO lines (nanny, scheduler) would drown the progress display.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError:
+        raise RuntimeError(
+            "Dask workers need the dask extra: pip install -c constraints.txt -e '.[dask]'"
+        ) from None
+    return DaskTaskRunner(
+        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
+    )
+
+
 def ensure_crawl_limit(limit: int) -> None:
     """Create the global crawl limit if the server has none; keep an operator's own setting.
 

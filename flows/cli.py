@@ -140,6 +140,13 @@ def run(
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
     batch_size: BatchSize = 50,
+    dask_workers: Annotated[
+        int,
+        typer.Option(
+            help="Run the tasks on a local Dask cluster of this many processes (the dask "
+            "extra), so extraction and scoring use every core. 0: threads in this process.",
+        ),
+    ] = 0,
     resume: Annotated[
         int | None,
         typer.Option(
@@ -163,7 +170,7 @@ def run(
         console.print(f"Resuming run {resume} in {storage.database_url()}")
     options = crawl_options(fast, max_pages, max_depth)
     summary = run_flow(
-        str(seeds_file) if seeds_file else None, rubric, options, batch_size, resume
+        str(seeds_file) if seeds_file else None, rubric, options, batch_size, resume, dask_workers
     )
     print_summary(summary)
 
@@ -174,16 +181,23 @@ def run_flow(
     options: Any,
     batch_size: int = 50,
     resume: int | None = None,
+    dask_workers: int = 0,
 ) -> dict[str, Any]:
     # Our own progress display says what happens; Prefect's INFO lines would only repeat it.
     # Set before Prefect is first imported: it reads its settings once, at import.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.audit import IncompleteRun, audit_flow
+    from flows.audit import IncompleteRun, audit_flow, dask_task_runner
     from flows.stages import CrawlFailed
 
+    flow_function = audit_flow
+    if dask_workers:
+        try:
+            flow_function = audit_flow.with_options(task_runner=dask_task_runner(dask_workers))
+        except RuntimeError as exc:
+            raise fail(str(exc)) from None
     try:
         with showing_progress():
-            return audit_flow(
+            return flow_function(
                 seeds_file,
                 storage.database_url(),
                 rubric,

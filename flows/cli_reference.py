@@ -22,6 +22,9 @@ COMMANDS = [
     ["score"],
     ["report"],
     ["export"],
+    ["serve"],
+    ["deploy"],
+    ["dispatch"],
     ["db"],
     ["db", "upgrade"],
 ]

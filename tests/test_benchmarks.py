@@ -29,3 +29,14 @@ def test_speed_benchmark_compares_with_trafilatura() -> None:
     assert out.startswith("20 pages, ")
     assert "trafilatura.extract" in out and "extract_document" in out
     assert "ratio (extract_document / trafilatura.extract)" in out
+
+
+def test_end_to_end_benchmark_prints_its_figures() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/e2e.py", "--sizes", "3", "--no-baseline"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    header, row = done.stdout.splitlines()[:2]
+    assert "pages/s" in header and "peak RSS MB" in header and "DB MB" in header
+    assert row.split()[:2] == ["3", "audit"]
