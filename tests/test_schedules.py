@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
 from prefect.testing.utilities import prefect_test_harness
@@ -53,3 +57,22 @@ def test_serve_needs_a_cron(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["serve", str(tmp_path / "seeds.csv")])
     assert result.exit_code == 2 and "--cron" in result.output
+
+
+def test_prefect_yaml_deploys_the_pool_and_the_monthly_schedule(api_url: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PREFECT_API_URL": api_url, "PWD": str(root)}
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="clinic-audit", type="process"))
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("prefect")), "--no-prompt", "deploy", "--all"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _schedules("monthly") == ["0 3 1 * *"]
+    with get_client(sync_client=True) as client:
+        pool = client.read_deployment_by_name("clinic-audit-run/pool")
+    assert pool.work_pool_name == "clinic-audit" and pool.entrypoint == "flows/audit.py:audit_flow"
+    assert pool.pull_steps == [
+        {"prefect.deployments.steps.set_working_directory": {"directory": str(root)}}
+    ]
