@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP_INSTALL) -e ".[test]"
+	$(PIP_INSTALL) -e ".[test,dask]"
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed

@@ -135,7 +135,9 @@ def clinic_round(folder: Path, seeds_file: Path, server_pid: int) -> tuple[Phase
     seeds, _ = read_seeds(seeds_file)
     run_id = stages.prepare_run(engine, seeds, str(seeds_file), {"benchmark": True})
     options = CrawlOptions(fast=True, allow_loopback=True, resolve=RESOLVE)
-    job_file, _ = stages.write_crawl_job(engine, run_id, options)
+    written = stages.write_crawl_job(engine, run_id, options)
+    assert written is not None, "the benchmark's run has sites to crawl"
+    job_file, _ = written
     phase = run_measured("clinic-audit", [sys.executable, "-m", "crawler", str(job_file)],
                          server_pid, "page")
     with storage.sessions(engine)() as session:

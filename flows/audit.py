@@ -1,20 +1,36 @@
-"""The audit as a Prefect 3 flow: crawl → extract → score → tables → report.
+"""The audit as a Prefect 3 flow: batches of sites go crawl → extract → score; then tables, report.
 
-Tasks take only small, serialisable parameters (ids, URLs, options) and return small
-summaries; page bodies never pass through Prefect. Without a Prefect server configured, Prefect
-runs the flow against a temporary local one, so nothing has to be set up first.
+The run's sites are cut into batches (``batch_size``, the same cut every time); each batch is
+one Prefect task per stage, so 1,000 sites make 60 tasks, not 15,000. Tasks take only small,
+serialisable parameters (ids, URLs, options) and return small counts; page bodies never pass
+through Prefect. The database, not Prefect's results, says what is done: a crawl task fetches
+only its sites still ``pending``, extraction only pages not yet extracted, scoring upserts. So a
+retried task, a resumed run (``resume=RUN_ID``) or a second worker taking over a killed one's
+share (``shard``/``shards``) never duplicates a row. Without a Prefect server configured,
+Prefect runs the flow against a temporary local one, so nothing has to be set up first.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.client.orchestration import get_client
+from prefect.concurrency.sync import concurrency
+from prefect.context import TaskRunContext
+from prefect.exceptions import ObjectNotFound
+from prefect.futures import PrefectFuture
+from prefect.settings import PREFECT_API_URL
+from prefect.tasks import exponential_backoff
 from sqlalchemy import Engine
 
 import storage
@@ -24,25 +40,87 @@ from flows.stages import CrawlOptions
 from reports import run_report, write_report_files, write_tables
 from storage import queries
 
+#: Prefect global concurrency limit every crawl task takes a slot of, across all workers.
+CRAWL_LIMIT = "clinic-audit-crawl"
+#: A killed worker's slot is freed when its lease runs out; short, so others are not held up.
+CRAWL_SLOT_LEASE_SECONDS = 60
+#: Ceiling for one batch's extraction or scoring (a batch of 50 sites takes seconds).
+STAGE_TIMEOUT_SECONDS = 3600
+#: Part of every cache key: a new release recomputes instead of reusing older results.
+CODE_VERSION = version("clinic-audit")
+
+
+class IncompleteRun(RuntimeError):
+    """Some batches failed after their retries; the run can be resumed."""
+
 
 @cache
 def _engine(db_url: str) -> Engine:
     return storage.connect(db_url)
 
 
-@task(name="crawl")
-def crawl_task(db_url: str, run_id: int, options: CrawlOptions) -> dict[str, int]:
-    return stages.crawl(_engine(db_url), run_id, options)
+def batch_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    """(run, batch, stage, code version): a finished step of the same run is not run again."""
+    stage = context.task.name
+    return f"clinic-audit:{parameters['run_key']}:{parameters['batch']}:{stage}:{CODE_VERSION}"
 
 
-@task(name="extract", retries=1)
-def extract_task(db_url: str, run_id: int) -> dict[str, int]:
-    return stages.extract(_engine(db_url), run_id)
+_BATCH_TASK: dict[str, Any] = {
+    "cache_key_fn": batch_cache_key,
+    "persist_result": True,
+    "retries": 2,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=5),
+    "retry_jitter_factor": 0.5,
+}
 
 
-@task(name="score", retries=1)
-def score_task(db_url: str, run_id: int, rubric: str) -> dict[str, int]:
-    return dict(stages.score(_engine(db_url), run_id, rubric))
+@task(name="crawl", task_run_name="crawl-{batch}", **_BATCH_TASK)
+def crawl_task(
+    db_url: str, run_id: int, run_key: str, batch: int, site_ids: list[int], options: CrawlOptions
+) -> dict[str, int]:
+    with _crawl_slots(), _crawl_slot_of_server():
+        return stages.crawl(_engine(db_url), run_id, options, site_ids)
+
+
+@cache
+def _crawl_slots() -> threading.BoundedSemaphore:
+    """This process's crawls at once (``CLINIC_AUDIT_CRAWL_CONCURRENCY``, default 2)."""
+    return threading.BoundedSemaphore(int(os.environ.get("CLINIC_AUDIT_CRAWL_CONCURRENCY", "2")))
+
+
+def _crawl_slot_of_server() -> AbstractContextManager[None]:
+    """A slot of the server-wide crawl limit, shared by every worker of a Prefect server.
+
+    Only with a server of our own (``PREFECT_API_URL``): the temporary one Prefect starts
+    otherwise runs no lease service, so the slots of a killed run would never come back.
+    """
+    if not PREFECT_API_URL.value():
+        return nullcontext()
+    return concurrency(CRAWL_LIMIT, occupy=1, lease_duration=CRAWL_SLOT_LEASE_SECONDS)
+
+
+@task(
+    name="extract",
+    task_run_name="extract-{batch}",
+    timeout_seconds=STAGE_TIMEOUT_SECONDS,
+    **_BATCH_TASK,
+)
+def extract_task(
+    db_url: str, run_id: int, run_key: str, batch: int, site_ids: list[int]
+) -> dict[str, int]:
+    return stages.extract(_engine(db_url), run_id, site_ids, only_new=True)
+
+
+@task(
+    name="score",
+    task_run_name="score-{batch}",
+    timeout_seconds=STAGE_TIMEOUT_SECONDS,
+    **_BATCH_TASK,
+)
+def score_task(
+    db_url: str, run_id: int, run_key: str, batch: int, site_ids: list[int], rubric: str
+) -> dict[str, int]:
+    return dict(stages.score(_engine(db_url), run_id, rubric, site_ids=site_ids))
 
 
 @task(name="tables")
@@ -65,37 +143,126 @@ def write_report(
     return write_report_files(report, out_dir, formats)[0]
 
 
+def dask_task_runner(workers: int) -> Any:
+    """A Dask task runner of ``workers`` processes (the ``dask`` extra), for parallel extraction.
+
+    Extraction and scoring are CPU-bound Python: threads share one core, processes do not.
+    """
+    # Dask's INFO lines (nanny, scheduler) would drown the progress display.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError:
+        raise RuntimeError(
+            "Dask workers need the dask extra: pip install -c constraints.txt -e '.[dask]'"
+        ) from None
+    return DaskTaskRunner(
+        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
+    )
+
+
+def ensure_crawl_limit(limit: int) -> None:
+    """Create the global crawl limit if the server has none; keep an operator's own setting.
+
+    Without the limit (an old server, no permission), crawls still run, just unthrottled.
+    """
+    if not PREFECT_API_URL.value():
+        return
+    try:
+        with get_client(sync_client=True) as client:
+            try:
+                client.read_global_concurrency_limit_by_name(CRAWL_LIMIT)
+            except ObjectNotFound:
+                client.upsert_global_concurrency_limit_by_name(CRAWL_LIMIT, limit)
+    except Exception as exc:  # the limit is a courtesy to the crawled hosts, not a must
+        get_run_logger().warning("crawls run without a global limit: %s", exc)
+
+
+def _open_run(
+    engine: Engine, seeds_file: str | None, rubric: str, options: CrawlOptions, resume: int | None
+) -> int:
+    if resume is not None:
+        return stages.reopen_run(engine, resume).id
+    if seeds_file is None:
+        raise ValueError("give a seed file, or the id of a run to resume")
+    seeds, problems = read_seeds(seeds_file)
+    return stages.prepare_run(
+        engine,
+        seeds,
+        os.path.abspath(seeds_file),
+        {"rubric": rubric, "crawl": asdict(options), "skipped_seed_rows": len(problems)},
+    )
+
+
+def _run_key(engine: Engine, db_url: str, run_id: int) -> str:
+    """Names the run across databases: run 1 of one database is not run 1 of another."""
+    with storage.sessions(engine)() as session:
+        run = queries.run_info(session, run_id)
+        started = run.started_at.isoformat() if run else ""
+    return hashlib.sha256(f"{db_url}|{run_id}|{started}".encode()).hexdigest()[:16]
+
+
+def _add(total: dict[str, int], future: PrefectFuture[dict[str, int]]) -> bool:
+    """Add a finished batch task's counts; False if the task failed (after its retries)."""
+    future.wait()
+    if not future.state.is_completed():
+        return False
+    for name, count in future.result().items():
+        total[name] = total.get(name, 0) + count
+    return True
+
+
 @flow(name="clinic-audit-run")
 def audit_flow(
-    seeds_file: str,
+    seeds_file: str | None = None,
     db_url: str | None = None,
     rubric: str = "seed",
     options: CrawlOptions | None = None,
+    batch_size: int = 50,
+    resume: int | None = None,
+    shard: int = 0,
+    shards: int = 1,
+    crawl_concurrency: int = 2,
 ) -> dict[str, Any]:
-    """Audit every site of a seed file; return the run's summary (ids, counts, paths).
+    """Audit every site of a seed file (or finish a stored run); return the run's summary.
 
     Args:
         seeds_file: CSV with a ``url`` column (``name``, ``country`` optional).
         db_url: SQLAlchemy URL; default ``CLINIC_AUDIT_DB_URL`` or the SQLite file.
         rubric: scoring rubric name or YAML path.
         options: crawl options (politeness, caps, loopback for the demo).
+        batch_size: sites per crawl process and per Prefect task.
+        resume: the id of a stored run to continue instead of starting one from ``seeds_file``.
+        shard: with ``shards``, this flow run takes the batches whose index is ``shard``
+            modulo ``shards``, so several flow runs (on several workers) share one run.
+        shards: how many flow runs share the run (1: this one does it all).
+        crawl_concurrency: slots of the global crawl limit, if the server has none yet.
+
+    Raises:
+        IncompleteRun: some batches failed after their retries (the rest is stored; resume).
     """
     options = options or CrawlOptions()
     db_url = db_url or storage.database_url()
     engine = _engine(db_url)
     storage.upgrade(engine)
-    seeds, problems = read_seeds(seeds_file)
-    run_id = stages.prepare_run(
-        engine,
-        seeds,
-        os.path.abspath(seeds_file),
-        {"rubric": rubric, "crawl": asdict(options), "skipped_seed_rows": len(problems)},
-    )
-    summary: dict[str, Any] = {"run_id": run_id, "sites": len(seeds)}
+    run_id = _open_run(engine, seeds_file, rubric, options, resume)
+    summary: dict[str, Any] = {"run_id": run_id}
     try:
-        summary["crawl"] = crawl_task(db_url, run_id, options)
-        summary["extract"] = extract_task(db_url, run_id)
-        summary["grades"] = score_task(db_url, run_id, rubric)
+        batches = stages.site_batches(engine, run_id, batch_size)
+        summary["sites"] = sum(len(b) for b in batches)
+        ensure_crawl_limit(crawl_concurrency)
+        mine = [(index, ids) for index, ids in enumerate(batches) if index % shards == shard]
+        summary.update(_run_batches(db_url, run_id, mine, rubric, options))
+        statuses = stages.crawl_statuses(engine, run_id)
+        summary["pending_sites"] = statuses["pending"]
+        if summary["failed_batches"]:
+            raise IncompleteRun(
+                f"{summary['failed_batches']} batches of run {run_id} failed; the rest is "
+                f"stored: run again with --resume {run_id}"
+            )
+        if statuses["pending"]:  # other shards still at work: the last one writes the report
+            stages.close_run(engine, run_id, "running", summary)
+            return summary
         out = storage.home() / "reports" / f"run-{run_id}"
         summary["tables"] = tables_task(db_url, run_id, str(out / "tables"))
         summary["report"] = report_task(db_url, run_id, rubric, str(out))
@@ -103,12 +270,62 @@ def audit_flow(
         stages.close_run(engine, run_id, "failed", summary)
         raise
     stages.close_run(engine, run_id, "finished", summary)
+    _publish(summary)
+    return summary
+
+
+def _run_batches(
+    db_url: str,
+    run_id: int,
+    batches: list[tuple[int, list[int]]],
+    rubric: str,
+    options: CrawlOptions,
+) -> dict[str, Any]:
+    """Submit crawl → extract → score per (index, site ids) batch; add up each stage's counts."""
+    key = _run_key(_engine(db_url), db_url, run_id)
+    # The stage enforces the crawl's own deadline; Prefect's is the backstop above it.
+    crawl = crawl_task.with_options(timeout_seconds=options.timeout + 120)
+    chains = []
+    for index, site_ids in batches:
+        crawled = crawl.submit(db_url, run_id, key, index, site_ids, options)
+        extracted = extract_task.submit(
+            db_url, run_id, key, index, site_ids, wait_for=[crawled], return_state=False
+        )
+        scored = score_task.submit(
+            db_url, run_id, key, index, site_ids, rubric, wait_for=[extracted], return_state=False
+        )
+        chains.append((crawled, extracted, scored))
+    totals: dict[str, dict[str, int]] = {"crawl": {}, "extract": {}, "grades": {}}
+    failed = 0
+    for chain in chains:
+        done = [_add(totals[name], future) for name, future in zip(totals, chain, strict=True)]
+        failed += not all(done)
+    return {**totals, "batches": len(batches), "failed_batches": failed}
+
+
+def _publish(summary: dict[str, Any]) -> None:
+    """The run's markdown and table artifacts in the Prefect UI."""
+    run_id = summary["run_id"]
     create_markdown_artifact(
         key=f"clinic-audit-run-{run_id}",
         markdown=_artifact_markdown(summary),
         description=f"clinic-audit run {run_id}",
     )
-    return summary
+    crawl, extracted = summary.get("crawl", {}), summary.get("extract", {})
+    figures = {
+        "sites": summary["sites"],
+        "batches": summary["batches"],
+        "pages": crawl.get("pages", 0),
+        "fetch errors": crawl.get("errors", 0),
+        "claims": extracted.get("claims", 0),
+        "pages that failed extraction": extracted.get("failed", 0),
+        **{f"grade {g}": n for g, n in sorted(summary.get("grades", {}).items())},
+    }
+    create_table_artifact(
+        key=f"clinic-audit-run-{run_id}-figures",
+        table=[{"figure": name, "value": value} for name, value in figures.items()],
+        description=f"clinic-audit run {run_id}: grades, errors, figures",
+    )
 
 
 def _artifact_markdown(summary: dict[str, Any]) -> str:
@@ -117,7 +334,7 @@ def _artifact_markdown(summary: dict[str, Any]) -> str:
     crawl = summary.get("crawl", {})
     return (
         f"# clinic-audit run {summary['run_id']}\n\n"
-        f"{summary['sites']} sites, {crawl.get('pages', 0)} pages, "
-        f"{crawl.get('errors', 0)} fetch errors.\n\n| grade | sites |\n|---|---|\n{rows}\n\n"
+        f"{summary['sites']} sites in {summary['batches']} batches, {crawl.get('pages', 0)} "
+        f"pages, {crawl.get('errors', 0)} fetch errors.\n\n| grade | sites |\n|---|---|\n{rows}\n\n"
         f"Report: `{summary.get('report', '')}`\n"
     )

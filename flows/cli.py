@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -133,37 +133,88 @@ def crawl_options(fast: bool, max_pages: int, max_depth: int, render_js: bool = 
     )
 
 
+BatchSize = Annotated[int, typer.Option(help="Sites per crawl process and per Prefect task.")]
+
+
 @app.command()
 def run(
-    seeds_file: SeedsFile,
+    seeds_file: Annotated[
+        Path | None,
+        typer.Argument(help="CSV with a url column (name, country optional).", show_default=False),
+    ] = None,
     rubric: Rubric = "seed",
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
     render_js: RenderJs = False,
+    batch_size: BatchSize = 50,
+    dask_workers: Annotated[
+        int,
+        typer.Option(
+            help="Run the tasks on a local Dask cluster of this many processes (the dask "
+            "extra), so extraction and scoring use every core. 0: threads in this process.",
+        ),
+    ] = 0,
+    resume: Annotated[
+        int | None,
+        typer.Option(
+            "--resume",
+            help="Finish the stored run RUN_ID (killed, failed): sites already crawled are "
+            "not fetched again, nothing is stored twice.",
+            metavar="RUN_ID",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Audit every site of SEEDS_FILE: crawl, extract, score, write tables and the report."""
-    count = checked_seeds(seeds_file)
-    open_database(upgrade=True)
-    console.print(f"Auditing {count} sites from {seeds_file} into {storage.database_url()}")
+    if (seeds_file is None) == (resume is None):
+        raise fail("give a SEEDS_FILE to start a run, or --resume RUN_ID to finish one")
+    engine = open_database(upgrade=True)
+    if seeds_file is not None:
+        count = checked_seeds(seeds_file)
+        console.print(f"Auditing {count} sites from {seeds_file} into {storage.database_url()}")
+    else:
+        resume = resolve_run(engine, resume)
+        console.print(f"Resuming run {resume} in {storage.database_url()}")
+    options = crawl_options(fast, max_pages, max_depth, render_js)
     summary = run_flow(
-        str(seeds_file), rubric, crawl_options(fast, max_pages, max_depth, render_js)
+        str(seeds_file) if seeds_file else None, rubric, options, batch_size, resume, dask_workers
     )
     print_summary(summary)
 
 
-def run_flow(seeds_file: str, rubric: str, options: Any) -> dict[str, Any]:
+def run_flow(
+    seeds_file: str | None,
+    rubric: str,
+    options: Any,
+    batch_size: int = 50,
+    resume: int | None = None,
+    dask_workers: int = 0,
+) -> dict[str, Any]:
     # Our own progress display says what happens; Prefect's INFO lines would only repeat it.
     # Set before Prefect is first imported: it reads its settings once, at import.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.audit import audit_flow
+    from flows.audit import IncompleteRun, audit_flow, dask_task_runner
     from flows.stages import CrawlFailed
 
+    flow_function = audit_flow
+    if dask_workers:
+        try:
+            flow_function = audit_flow.with_options(task_runner=dask_task_runner(dask_workers))
+        except RuntimeError as exc:
+            raise fail(str(exc)) from None
     try:
         with showing_progress():
-            return audit_flow(seeds_file, storage.database_url(), rubric, options)
-    except CrawlFailed as exc:
-        raise fail(f"the crawl failed: {exc}", 1) from None
+            return flow_function(
+                seeds_file,
+                storage.database_url(),
+                rubric,
+                options,
+                batch_size=batch_size,
+                resume=resume,
+            )
+    except (CrawlFailed, IncompleteRun) as exc:
+        raise fail(f"the run failed: {exc}", 1) from None
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -465,6 +516,120 @@ def demo(
 
     open_database(upgrade=True)
     demo_run.run_demo(sites=sites, seed=seed, port=port, fast=fast)
+
+
+Cron = Annotated[
+    str | None,
+    typer.Option(help='Cron schedule, e.g. "0 3 1 * *" (03:00 on the 1st of each month).'),
+]
+DeploymentName = Annotated[str, typer.Option("--name", help="Name of the deployment.")]
+
+
+@app.command()
+def serve(
+    seeds_file: SeedsFile,
+    cron: Annotated[
+        str, typer.Option(help='Cron schedule, e.g. "0 3 1 * *" (03:00 on the 1st of each month).')
+    ],
+    name: DeploymentName = "scheduled",
+    rubric: Rubric = "seed",
+    fast: Fast = False,
+    max_pages: MaxPages = 200,
+    max_depth: MaxDepth = 4,
+    batch_size: BatchSize = 50,
+) -> None:
+    """Audit SEEDS_FILE on a cron schedule: a served Prefect deployment, run by this process.
+
+    Runs until stopped (Ctrl-C). Needs a Prefect server that outlives the process
+    (PREFECT_API_URL, e.g. from `prefect server start`), or the schedule dies with it.
+    """
+    from flows import deploy
+
+    checked_seeds(seeds_file)
+    open_database(upgrade=True)
+    parameters = deploy.flow_parameters(
+        rubric, crawl_options(fast, max_pages, max_depth), batch_size
+    )
+    deploy.serve(name, cron, seeds_file, parameters)
+
+
+@app.command("deploy")
+def deploy_command(
+    pool: Annotated[str, typer.Option(help="Prefect work pool whose workers run the flow.")],
+    name: DeploymentName = "pool",
+    cron: Cron = None,
+    seeds_file: Annotated[
+        Path | None,
+        typer.Option("--seeds", help="Seed file scheduled runs audit (with --cron)."),
+    ] = None,
+    rubric: Rubric = "seed",
+    fast: Fast = False,
+    max_pages: MaxPages = 200,
+    max_depth: MaxDepth = 4,
+    batch_size: BatchSize = 50,
+) -> None:
+    """Register the audit flow of this checkout as a deployment of a work pool.
+
+    Workers (`prefect worker start --pool POOL`) load the flow from this checkout's path, so
+    every machine needs the project at the same path. Start runs with `clinic-audit dispatch`.
+    """
+    from flows import deploy
+
+    if cron and seeds_file is None:
+        raise fail("a scheduled deployment needs --seeds FILE (the sites each run audits)")
+    more = {"seeds_file": str(seeds_file.resolve())} if seeds_file else {}
+    parameters = deploy.flow_parameters(
+        rubric, crawl_options(fast, max_pages, max_depth), batch_size, **more
+    )
+    deployment_id = deploy.deploy(name, pool, cron, parameters)
+    console.print(f"Deployment clinic-audit-run/{name} ({deployment_id}) on work pool {pool}")
+
+
+@app.command()
+def dispatch(
+    seeds_file: Annotated[
+        Path | None,
+        typer.Argument(help="CSV with a url column (name, country optional).", show_default=False),
+    ] = None,
+    deployment: Annotated[
+        str, typer.Option(help="Deployment to run, as FLOW/NAME.")
+    ] = "clinic-audit-run/pool",
+    shards: Annotated[
+        int, typer.Option(min=1, help="Flow runs sharing the run (one per worker, typically).")
+    ] = 2,
+    resume: Annotated[
+        int | None,
+        typer.Option("--resume", metavar="RUN_ID", help="Hand out what is left of a stored run."),
+    ] = None,
+    rubric: Rubric = "seed",
+    fast: Fast = False,
+    max_pages: MaxPages = 200,
+    max_depth: MaxDepth = 4,
+    batch_size: BatchSize = 50,
+) -> None:
+    """Start a run on a work pool: SHARDS flow runs, each auditing its share of the batches.
+
+    Prints the run id, then the flow run ids. Workers must use the same database
+    (CLINIC_AUDIT_DB_URL) and the same CLINIC_AUDIT_HOME (WARC archive) as this command.
+    """
+    from flows import deploy, stages
+
+    if (seeds_file is None) == (resume is None):
+        raise fail("give a SEEDS_FILE to start a run, or --resume RUN_ID to finish one")
+    engine = open_database(upgrade=True)
+    options = crawl_options(fast, max_pages, max_depth)
+    if seeds_file is not None:
+        checked_seeds(seeds_file)
+        seeds, _ = read_seeds(seeds_file)
+        settings = {"rubric": rubric, "crawl": asdict(options), "dispatched": deployment}
+        run_id = stages.prepare_run(engine, seeds, str(seeds_file.resolve()), settings)
+    else:
+        run_id = resolve_run(engine, resume)
+    parameters = deploy.flow_parameters(rubric, options, batch_size)
+    flow_runs = deploy.dispatch(deployment, run_id, shards, parameters)
+    typer.echo(run_id)
+    for flow_run in flow_runs:
+        typer.echo(flow_run)
 
 
 @db_app.command("upgrade")

@@ -23,6 +23,9 @@ COMMANDS = [
     ["report"],
     ["export"],
     ["browse"],
+    ["serve"],
+    ["deploy"],
+    ["dispatch"],
     ["db"],
     ["db", "upgrade"],
 ]

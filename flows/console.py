@@ -41,7 +41,13 @@ class RichReporter:
         self.progress.stop()
 
     def start(self, stage: str, total: int | None) -> None:
-        self.tasks[stage] = self.progress.add_task(stage, total=total, detail="")
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(stage, total=total, detail="")
+            return
+        # A batched run starts each stage once per batch: one row per stage, totals add up.
+        task = self.progress.tasks[self.tasks[stage]]
+        more = None if total is None else (task.total or 0) + total
+        self.progress.update(self.tasks[stage], total=more, detail="")
 
     def advance(self, stage: str, detail: str = "") -> None:
         self.progress.update(self.tasks[stage], advance=1, detail=detail)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,17 +90,39 @@ def prepare_run(engine: Engine, seeds: list[Seed], source: str, settings: dict[s
         return run.id
 
 
-def run_sites(session: Session, run_id: int) -> list[Site]:
+def run_sites(
+    session: Session, run_id: int, site_ids: Collection[int] | None = None, pending: bool = False
+) -> list[Site]:
+    """The sites of a run (only ``site_ids`` if given; only uncrawled ones if ``pending``)."""
     query = select(Site).join(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(Site.id)
+    if site_ids is not None:
+        query = query.where(Site.id.in_(list(site_ids)))
+    if pending:
+        query = query.where(SiteCrawl.status == "pending")
     return list(session.scalars(query))
 
 
-def write_crawl_job(engine: Engine, run_id: int, options: CrawlOptions) -> tuple[Path, CrawlJob]:
-    """Write the job file of the run's crawl (under the run's folder); return it and the job."""
+def write_crawl_job(
+    engine: Engine, run_id: int, options: CrawlOptions, site_ids: Collection[int] | None = None
+) -> tuple[Path, CrawlJob] | None:
+    """Write the job file of the run's crawl (or of one batch) under the run's folder.
+
+    With ``site_ids`` (a batch), only those sites are crawled, and only those still pending: a
+    site whose crawl already finished in this run (ok, partial or failed) is not fetched again,
+    which is what lets a killed or retried run resume. Returns None when nothing is left.
+    """
     with storage.sessions(engine)() as session:
-        sites = [JobSite(s.id, s.seed_url, bool(s.render_js)) for s in run_sites(session, run_id)]
+        pending = site_ids is not None
+        sites = [
+            JobSite(s.id, s.seed_url, bool(s.render_js))
+            for s in run_sites(session, run_id, site_ids, pending)
+        ]
+    if not sites:
+        return None
     run_dir = storage.home() / "runs" / f"run-{run_id}"
     run_dir.mkdir(parents=True, exist_ok=True)
+    # One job file and log per batch, so concurrent batches of one run never share them.
+    label = "crawl" if site_ids is None else f"crawl-{sites[0].site_id}"
     job = CrawlJob(
         run_id=run_id,
         db_url=engine.url.render_as_string(hide_password=False),
@@ -110,25 +133,30 @@ def write_crawl_job(engine: Engine, run_id: int, options: CrawlOptions) -> tuple
         max_depth=options.max_depth,
         allow_loopback=options.allow_loopback,
         resolve=list(options.resolve),
-        log_file=str(run_dir / "crawl.log"),
+        log_file=str(run_dir / f"{label}.log"),
         resume=options.resume,
         download_timeout=options.download_timeout,
         render_js=options.render_js,
         user_agent=options.user_agent or USER_AGENT,
     )
-    job_file = run_dir / "crawl-job.json"
+    job_file = run_dir / f"{label}-job.json"
     job.write(job_file)
     return job_file, job
 
 
-def crawl(engine: Engine, run_id: int, options: CrawlOptions) -> dict[str, int]:
-    """Crawl every site of the run in a Scrapy subprocess; return page and error counts."""
-    job_file, job = write_crawl_job(engine, run_id, options)
-    run_dir = job_file.parent
+def crawl(
+    engine: Engine, run_id: int, options: CrawlOptions, site_ids: Collection[int] | None = None
+) -> dict[str, int]:
+    """Crawl the run's sites (or the pending ones of a batch, see :func:`write_crawl_job`) in a
+    Scrapy subprocess; return page and error counts."""
+    written = write_crawl_job(engine, run_id, options, site_ids)
+    if written is None:
+        return {"pages": 0, "errors": 0}
+    job_file, job = written
     counts: Counter[str] = Counter()
     show = reporter()
     show.start("crawl", None)
-    stderr_path = run_dir / "crawl.stderr"
+    stderr_path = job_file.with_name(job_file.name.replace("-job.json", ".stderr"))
     with (
         stderr_path.open("w") as stderr,
         subprocess.Popen(
@@ -193,13 +221,25 @@ def claims_of(doc: DocumentExtraction) -> list[dict[str, Any]]:
     return rows
 
 
-def extract(engine: Engine, run_id: int) -> dict[str, int]:
-    """Extract claims from every archived page of the run (again, if already done)."""
+def extract(
+    engine: Engine, run_id: int, site_ids: Collection[int] | None = None, only_new: bool = False
+) -> dict[str, int]:
+    """Extract claims from the archived pages of the run (again, if already done).
+
+    Args:
+        engine: The database.
+        run_id: The stored run.
+        site_ids: Only the pages of these sites (a batch); default every site.
+        only_new: Skip pages extracted before (a resumed run picks up where it stopped).
+    """
     factory = storage.sessions(engine)
+    query = select(Page.id).where(Page.run_id == run_id).order_by(Page.id)
+    if site_ids is not None:
+        query = query.where(Page.site_id.in_(list(site_ids)))
+    if only_new:
+        query = query.where(Page.extracted_at.is_(None))
     with factory() as session:
-        page_ids = list(
-            session.scalars(select(Page.id).where(Page.run_id == run_id).order_by(Page.id))
-        )
+        page_ids = list(session.scalars(query))
     show = reporter()
     show.start("extract", len(page_ids))
     counts: Counter[str] = Counter()
@@ -243,7 +283,11 @@ def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]
 
 
 def score(
-    engine: Engine, run_id: int, rubric_name: str = "seed", kb: str | Path | None = None
+    engine: Engine,
+    run_id: int,
+    rubric_name: str = "seed",
+    kb: str | Path | None = None,
+    site_ids: Collection[int] | None = None,
 ) -> Counter[str]:
     """Grade every site of the run under ``rubric_name`` and record its claim changes.
 
@@ -252,6 +296,7 @@ def score(
         run_id: The stored run to (re)score; earlier scores under the same rubric are replaced.
         rubric_name: A shipped rubric (``seed``, ``strict``) or a rubric YAML file.
         kb: An evidence file to use instead of the shipped ``evidence.yaml``.
+        site_ids: Only these sites of the run (a batch); default every site.
 
     Returns:
         The count of each grade (and of sites that are not clinics).
@@ -263,7 +308,7 @@ def score(
         if run is None:
             raise LookupError(f"no run {run_id}")
         run.kb_name, run.kb_hash = rubric.kb_name, rubric.kb_hash
-        for site in run_sites(session, run_id):
+        for site in run_sites(session, run_id, site_ids):
             claims = site_claims(session, run_id, site.id)
             grades[_score_site(session, run_id, site, claims, rubric) or "not a clinic"] += 1
             _record_changes(session, run_id, site.id, claims)
@@ -346,6 +391,36 @@ def _score_site(
         flags=flags,
     )
     return assessment.grade if assessment.is_clinic else None
+
+
+def site_batches(engine: Engine, run_id: int, size: int) -> list[list[int]]:
+    """The run's site ids in id order, cut into batches of ``size`` (the same cut every time)."""
+    if size < 1:
+        raise ValueError(f"a batch holds at least one site, not {size}")
+    with storage.sessions(engine)() as session:
+        ids = [site.id for site in run_sites(session, run_id)]
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def crawl_statuses(engine: Engine, run_id: int) -> Counter[str]:
+    """How many of the run's sites are pending, ok, partial or failed."""
+    with storage.sessions(engine)() as session:
+        rows = session.execute(
+            select(SiteCrawl.status, func.count())
+            .where(SiteCrawl.run_id == run_id)
+            .group_by(SiteCrawl.status)
+        ).all()
+    return Counter({status: count for status, count in rows})
+
+
+def reopen_run(engine: Engine, run_id: int) -> CrawlRun:
+    """Mark a stored run as running again (to resume it) and return it."""
+    with storage.sessions(engine).begin() as session:
+        run = session.get(CrawlRun, run_id)
+        if run is None:
+            raise LookupError(f"no run {run_id} in the database")
+        run.status, run.finished_at = "running", None
+        return run
 
 
 def close_run(engine: Engine, run_id: int, status: str, summary: dict[str, Any]) -> None:

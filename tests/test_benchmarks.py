@@ -36,3 +36,14 @@ def test_report_benchmark_times_html_and_pdf_against_the_export() -> None:
     assert "baseline: export every table, CSV" in out
     assert "period report: HTML" in out and "period report: PDF (WeasyPrint)" in out
     assert "x the CSV export" in out
+
+
+def test_end_to_end_benchmark_prints_its_figures() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/e2e.py", "--sizes", "3", "--no-baseline"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    header, row = done.stdout.splitlines()[:2]
+    assert "pages/s" in header and "peak RSS MB" in header and "DB MB" in header
+    assert row.split()[:2] == ["3", "audit"]

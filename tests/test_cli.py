@@ -12,7 +12,7 @@ from flows.cli import app
 
 runner = CliRunner()
 COMMANDS = ["demo", "run", "crawl", "extract", "score", "report", "export", "evidence", "browse",
-            "db"]
+            "serve", "deploy", "dispatch", "db"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -106,3 +106,13 @@ def test_extract_table_shows_quotes_the_cue_behind_each_stance_and_mentions(
     assert "we do not treat" in result.output  # the cue that disclaimed autism
     assert "[red]here[/red]" in result.output  # scraped text printed literally
     assert "states_cell_count: 50 million cells" in result.output
+
+
+def test_run_needs_seeds_or_a_run_to_resume(home: Path) -> None:
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2 and "--resume RUN_ID" in result.output
+
+
+def test_resuming_a_run_that_does_not_exist_exits_2(home: Path) -> None:
+    result = runner.invoke(app, ["run", "--resume", "42"])
+    assert result.exit_code == 2 and "no run 42" in result.output

@@ -42,8 +42,10 @@ def test_a_killed_crawl_resumes_without_refetching_or_losing_pages(home: Path) -
     engine = database()
     with serve({"clinica.test": site}) as web:
         run_id = stages.prepare_run(engine, [Seed(web.url("clinica.test"))], "test", {})
-        job_file, _ = stages.write_crawl_job(
+        written = stages.write_crawl_job(
             engine, run_id, CrawlOptions(fast=True, allow_loopback=True, resolve=RESOLVE))
+        assert written is not None
+        job_file, _ = written
         with subprocess.Popen([sys.executable, "-m", "crawler", str(job_file)],
                               stdout=subprocess.PIPE, text=True) as crawler:
             assert crawler.stdout is not None
@@ -105,8 +107,10 @@ def test_sigterm_stops_gracefully_with_status_3_and_resume_finishes(home: Path) 
     engine = database()
     with serve({"clinica.test": site}) as web:
         run_id = stages.prepare_run(engine, [Seed(web.url("clinica.test"))], "test", {})
-        job_file, _ = stages.write_crawl_job(
+        written = stages.write_crawl_job(
             engine, run_id, CrawlOptions(fast=True, allow_loopback=True, resolve=RESOLVE))
+        assert written is not None
+        job_file, _ = written
         with subprocess.Popen([sys.executable, "-m", "crawler", str(job_file)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) as crawler:

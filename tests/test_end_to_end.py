@@ -79,3 +79,23 @@ def test_flow_end_to_end_on_postgresql(prefect: None, home: Path, tmp_path: Path
                                        postgres_url: str) -> None:
     summary = audit_demo_web(tmp_path, postgres_url)
     check_run(summary, postgres_url)
+
+
+def test_resuming_a_finished_run_redoes_nothing(prefect: None, home: Path, tmp_path: Path) -> None:
+    db_url = storage.database_url()
+    summary = audit_demo_web(tmp_path, db_url)
+    engine = storage.connect(db_url)
+    pages = select(Page.url, Page.fetched_at, Page.extracted_at).order_by(Page.id)
+    with storage.sessions(engine)() as session:
+        fetched = session.execute(pages).all()
+    before = row_counts(engine)
+    again = audit_flow(db_url=db_url, options=summary_options(), resume=summary["run_id"])
+    # Every batch step was done: cached or skipped, no page fetched or extracted again.
+    assert again["crawl"] == summary["crawl"] and again["extract"] == summary["extract"]
+    assert row_counts(engine) == before
+    with storage.sessions(engine)() as session:
+        assert session.execute(pages).all() == fetched
+
+
+def summary_options() -> CrawlOptions:
+    return CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",))
