@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -54,11 +53,13 @@ def test_a_killed_run_resumes_without_duplicates_or_losses(
         kept = fetched_pages(engine, 1, done)
         assert kept, "the crawled sites' pages were committed before the kill"
 
-        resumed = subprocess.run(
-            [CLI, "run", "--resume", "1", "--fast", "--batch-size", "3"],
-            env=env, capture_output=True, text=True, timeout=150,
-        )
-        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        resume_log = tmp_path / "resume.log"
+        resumed = start([CLI, "run", "--resume", "1", "--fast", "--batch-size", "3"], env,
+                        resume_log)
+        try:  # on a timeout, kill the group: the run's temporary Prefect server must go too
+            assert resumed.wait(timeout=150) == 0, resume_log.read_text()[-3000:]
+        finally:
+            kill_group(resumed)
     check_each_site_once(engine, 1, N_SITES)
     # The sites crawled before the kill were not fetched again: the same rows, untouched.
     assert fetched_pages(engine, 1, done) == kept
