@@ -198,7 +198,7 @@ def _run_key(engine: Engine, db_url: str, run_id: int) -> str:
     """Names the run across databases: run 1 of one database is not run 1 of another."""
     with storage.sessions(engine)() as session:
         run = queries.run_info(session, run_id)
-        started = run.started_at.isoformat() if run else ""
+        started = run.started_at.isoformat() if run and run.started_at else ""
     return hashlib.sha256(f"{db_url}|{run_id}|{started}".encode()).hexdigest()[:16]
 
 
