@@ -13,6 +13,7 @@ Prefect runs the flow against a temporary local one, so nothing has to be set up
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from contextlib import AbstractContextManager, nullcontext
@@ -58,6 +59,22 @@ class IncompleteRun(RuntimeError):
 def _engine(db_url: str) -> Engine:
     return storage.connect(db_url)
 
+
+
+class _ThreadTimeoutNotice(logging.Filter):
+    """Drops Prefect's notice that a timeout cannot interrupt a task in a worker thread.
+
+    Our tasks run in threads by design and know it: a crawl's real deadline is enforced on its
+    subprocess by the stage, and Prefect's timeout is only the backstop after it; printed once
+    per batch, the notice would bury the progress display.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "running in a worker thread" not in str(record.msg)
+
+
+for _name in ("prefect.task_runs", "prefect.engine"):
+    logging.getLogger(_name).addFilter(_ThreadTimeoutNotice())
 
 def batch_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     """(run, batch, stage, code version): a finished step of the same run is not run again."""
