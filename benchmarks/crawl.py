@@ -31,6 +31,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+import demoweb
 import storage
 from crawler import read_seeds
 from flows import stages
@@ -84,19 +85,6 @@ def run_measured(name: str, argv: list[str], server_pid: int, count_event: str |
         raise SystemExit(f"{name} exited with {process.returncode}")
     return Phase(name, pages, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
                  process_cpu(server_pid) - server_before)
-
-
-def start_server(sites: int, folder: Path) -> tuple[subprocess.Popen[str], Path]:
-    seeds = folder / "seeds.csv"
-    server = subprocess.Popen(
-        [sys.executable, "-u", "-m", "demoweb", "--sites", str(sites), "--port", "0",
-         "--seeds-out", str(seeds)],
-        stdout=subprocess.PIPE, text=True)
-    assert server.stdout is not None
-    for line in server.stdout:  # the server prints its seed file once it listens
-        if line.startswith("seeds:"):
-            return server, seeds
-    raise SystemExit("the demo web server did not start")
 
 
 def bare_spider(urls_file: str) -> None:
@@ -164,8 +152,8 @@ def main() -> int:
     bare: list[Phase] = []
     with tempfile.TemporaryDirectory(prefix="clinic-audit-bench-") as tmp:
         folder = Path(tmp)
-        server, seeds_file = start_server(args.sites, folder)
-        try:
+        seeds_file = folder / "seeds.csv"
+        with demoweb.serve_in_process(args.sites, seeds_file) as server:
             for number in range(args.rounds):
                 phase, urls = clinic_round(folder / f"round-{number}", seeds_file, server.pid)
                 clinic.append(phase)
@@ -174,9 +162,6 @@ def main() -> int:
                 bare.append(run_measured("bare scrapy", [sys.executable, __file__, "--bare",
                                                          str(urls_file)], server.pid, None))
             warc_mb = sum(f.stat().st_size for f in folder.rglob("*.warc.gz")) / 2**20
-        finally:
-            server.terminate()
-            server.wait()
     print(f"demo web: {args.sites} sites, {len(urls)} pages stored per crawl, "
           f"WARC {warc_mb / args.rounds:.1f} MB per crawl; machine load {os.getloadavg()[0]:.1f}")
     for phase in clinic + bare:

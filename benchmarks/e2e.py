@@ -1,7 +1,7 @@
 """End-to-end audit benchmark: demo webs of 100 and 1,000 sites, politeness off, full audit.
 
-For each size it serves a fresh demo web on 127.0.0.1 and times, in the same run and on the
-same sites:
+For each size it serves a fresh demo web on 127.0.0.1 (from a process of its own) and times,
+in the same run and on the same sites:
 
 - baseline: ``clinic-audit crawl --fast`` (the bare Scrapy crawl into WARC and the pages table);
 - audit: ``clinic-audit run --fast`` (crawl, extract, score, tables, report: the Prefect flow
@@ -121,27 +121,32 @@ def measure(
     command: str, n_sites: int, batch_size: int, db_url: str | None, dask_workers: int = 0
 ) -> Figures:
     """One command over a fresh demo web of ``n_sites`` into a fresh database."""
-    web = demoweb.generate(n_sites=n_sites, seed=7)
-    with tempfile.TemporaryDirectory(prefix="e2e-") as tmp, demoweb.serve(web) as server:
-        home = Path(tmp) / "var"
-        url = db_url or f"sqlite:///{home / 'audit.db'}"
-        env = {
-            **os.environ,
-            "CLINIC_AUDIT_HOME": str(home),
-            "CLINIC_AUDIT_DB_URL": url,
-            "CLINIC_AUDIT_ALLOW_LOOPBACK": "1",
-            "CLINIC_AUDIT_RESOLVE": "*.test=127.0.0.1",
-        }
+    with tempfile.TemporaryDirectory(prefix="e2e-") as tmp:
         seeds = Path(tmp) / "seeds.csv"
-        seeds.write_text(demoweb.seeds_csv(web, server.port))
-        args = [CLI, command, str(seeds), "--fast"]
-        if command == "run":
-            args += ["--batch-size", str(batch_size), "--dask-workers", str(dask_workers)]
-        seconds, rss = timed(args, env)
-        figures = Figures(seconds, stored_pages(url), rss, database_mb(url))
-        if db_url:  # a shared server database: leave it empty for the next size
-            _drop_tables(db_url)
-        return figures
+        with demoweb.serve_in_process(n_sites, seeds, seed=7):
+            return _measure_in(Path(tmp), seeds, command, batch_size, db_url, dask_workers)
+
+
+def _measure_in(
+    tmp: Path, seeds: Path, command: str, batch_size: int, db_url: str | None, dask_workers: int
+) -> Figures:
+    home = tmp / "var"
+    url = db_url or f"sqlite:///{home / 'audit.db'}"
+    env = {
+        **os.environ,
+        "CLINIC_AUDIT_HOME": str(home),
+        "CLINIC_AUDIT_DB_URL": url,
+        "CLINIC_AUDIT_ALLOW_LOOPBACK": "1",
+        "CLINIC_AUDIT_RESOLVE": "*.test=127.0.0.1",
+    }
+    args = [CLI, command, str(seeds), "--fast"]
+    if command == "run":
+        args += ["--batch-size", str(batch_size), "--dask-workers", str(dask_workers)]
+    seconds, rss = timed(args, env)
+    figures = Figures(seconds, stored_pages(url), rss, database_mb(url))
+    if db_url:  # a shared server database: leave it empty for the next size
+        _drop_tables(db_url)
+    return figures
 
 
 def _drop_tables(db_url: str) -> None:

@@ -8,7 +8,7 @@ See docs/architecture.md ("The demo web").
 """
 
 from demoweb.model import DemoSite, DemoWeb, Page, SiteTruth, generate
-from demoweb.server import DemoServer, seeds_csv, serve
+from demoweb.server import DemoServer, seeds_csv, serve, serve_in_process
 
 __all__ = [
     "DemoServer",
@@ -19,4 +19,5 @@ __all__ = [
     "generate",
     "seeds_csv",
     "serve",
+    "serve_in_process",
 ]

@@ -5,8 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -107,3 +112,31 @@ class DemoServer:
 
 def serve(web: DemoWeb, port: int = 0) -> DemoServer:
     return DemoServer(web, port)
+
+
+@contextmanager
+def serve_in_process(
+    n_sites: int, seeds_out: Path, seed: int = 7
+) -> Iterator[subprocess.Popen[str]]:
+    """Serve a demo web of ``n_sites`` from a process of its own; its seed file is ``seeds_out``.
+
+    Benchmarks use this: a server thread in the measuring process would share its interpreter
+    lock with the measurement (and a real web does not run on the crawler's CPU budget either).
+    Yields the server process (for its CPU time); stops it on exit.
+    """
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "demoweb", "--sites", str(n_sites), "--seed", str(seed),
+         "--port", "0", "--seeds-out", str(seeds_out)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:  # the server prints its seed file once it listens
+            if line.startswith("seeds:"):
+                break
+        else:
+            raise RuntimeError("the demo web server exited before it listened")
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

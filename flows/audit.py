@@ -23,7 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
@@ -36,7 +36,7 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import read_seeds
-from flows import stages
+from flows import restarts, stages
 from flows.stages import CrawlOptions
 from reports import run_report, write_report_files, write_tables
 from storage import queries
@@ -178,10 +178,15 @@ def dask_task_runner(workers: int) -> Any:
     )
 
 
-def ensure_crawl_limit(limit: int) -> None:
-    """Create the global crawl limit if the server has none; keep an operator's own setting.
+def prepare_server(crawl_limit: int) -> None:
+    """What a run on a Prefect server of our own needs there; nothing on a temporary server.
 
-    Without the limit (an old server, no permission), crawls still run, just unthrottled.
+    - the global crawl limit, unless the operator set their own;
+    - for a deployment's run, the automation that requeues it if its worker dies
+      (:mod:`flows.restarts`).
+
+    Without them (an old server, no permission) the run still goes on, unthrottled or without
+    automatic restarts.
     """
     if not PREFECT_API_URL.value():
         return
@@ -190,9 +195,11 @@ def ensure_crawl_limit(limit: int) -> None:
             try:
                 client.read_global_concurrency_limit_by_name(CRAWL_LIMIT)
             except ObjectNotFound:
-                client.upsert_global_concurrency_limit_by_name(CRAWL_LIMIT, limit)
-    except Exception as exc:  # the limit is a courtesy to the crawled hosts, not a must
-        get_run_logger().warning("crawls run without a global limit: %s", exc)
+                client.upsert_global_concurrency_limit_by_name(CRAWL_LIMIT, crawl_limit)
+        if runtime.deployment.id is not None:
+            restarts.ensure_restart_automation(audit_flow.name, restarts.heartbeat_seconds())
+    except Exception as exc:  # both are safeguards, not the audit
+        get_run_logger().warning("could not set up the crawl limit or restarts: %s", exc)
 
 
 def _open_run(
@@ -258,6 +265,8 @@ def audit_flow(
     Raises:
         IncompleteRun: some batches failed after their retries (the rest is stored; resume).
     """
+    if runtime.deployment.id is not None:  # requeued after its worker died: not for ever
+        restarts.check_attempt(runtime.flow_run.run_count)
     options = options or CrawlOptions()
     db_url = db_url or storage.database_url()
     engine = _engine(db_url)
@@ -267,7 +276,7 @@ def audit_flow(
     try:
         batches = stages.site_batches(engine, run_id, batch_size)
         summary["sites"] = sum(len(b) for b in batches)
-        ensure_crawl_limit(crawl_concurrency)
+        prepare_server(crawl_concurrency)
         mine = [(index, ids) for index, ids in enumerate(batches) if index % shards == shard]
         summary.update(_run_batches(db_url, run_id, mine, rubric, options))
         statuses = stages.crawl_statuses(engine, run_id)

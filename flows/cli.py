@@ -567,11 +567,21 @@ def deploy_command(
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
     batch_size: BatchSize = 50,
+    heartbeat: Annotated[
+        int,
+        typer.Option(
+            min=30,
+            help="Seconds between a run's heartbeats. A run silent for 3 heartbeats lost its "
+            "worker and is queued again for another.",
+        ),
+    ] = 60,
 ) -> None:
     """Register the audit flow of this checkout as a deployment of a work pool.
 
     Workers (`prefect worker start --pool POOL`) load the flow from this checkout's path, so
     every machine needs the project at the same path. Start runs with `clinic-audit dispatch`.
+    A run whose worker dies (no heartbeat for 3 intervals) is run again by another worker; it
+    resumes where the dead one stopped.
     """
     from flows import deploy
 
@@ -581,7 +591,7 @@ def deploy_command(
     parameters = deploy.flow_parameters(
         rubric, crawl_options(fast, max_pages, max_depth), batch_size, **more
     )
-    deployment_id = deploy.deploy(name, pool, cron, parameters)
+    deployment_id = deploy.deploy(name, pool, cron, parameters, heartbeat)
     console.print(f"Deployment clinic-audit-run/{name} ({deployment_id}) on work pool {pool}")
 
 

@@ -3,7 +3,8 @@
 A *served* deployment runs in the ``clinic-audit serve`` process itself; a *work-pool*
 deployment is run by ``prefect worker start --pool POOL`` processes, on as many machines as the
 pool has workers. ``dispatch`` prepares a run in the database and hands its batches to the pool
-as ``shards`` flow runs; each worker process takes one and they share the run's sites.
+as ``shards`` flow runs; each worker process takes one and they share the run's sites. A shard
+whose worker dies is put back in the pool's queue by the server (:mod:`flows.restarts`).
 """
 
 from __future__ import annotations
@@ -38,14 +39,21 @@ def serve(name: str, cron: str, seeds_file: Path, parameters: dict[str, Any]) ->
     )
 
 
-def deploy(name: str, pool: str, cron: str | None, parameters: dict[str, Any]) -> str:
-    """Register a work-pool deployment of the flow from this checkout; return its id."""
+def deploy(
+    name: str, pool: str, cron: str | None, parameters: dict[str, Any], heartbeat: int
+) -> str:
+    """Register a work-pool deployment of the flow from this checkout; return its id.
+
+    Its runs send a heartbeat every ``heartbeat`` seconds, so a run whose worker dies is
+    noticed and run again by another worker (:mod:`flows.restarts`).
+    """
     source = audit_flow.from_source(source=str(SOURCE_ROOT), entrypoint=ENTRYPOINT)
     deployment_id = source.deploy(  # type: ignore[union-attr]
         name=name,
         work_pool_name=pool,
         cron=cron,
         parameters=parameters,
+        job_variables={"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(heartbeat)}},
         build=False,
         push=False,
         print_next_steps=False,

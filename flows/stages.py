@@ -51,6 +51,9 @@ from storage.writes import (
     upsert_site,
 )
 
+#: Pages read and extracted before one short write transaction stores their claims.
+EXTRACT_CHUNK = 50
+
 
 class CrawlFailed(RuntimeError):
     """The crawler process itself failed (not one site: those are recorded per site)."""
@@ -244,42 +247,53 @@ def extract(
     show.start("extract", len(page_ids))
     counts: Counter[str] = Counter()
     root = archive_root()
-    for start in range(0, len(page_ids), 100):
+    for start in range(0, len(page_ids), EXTRACT_CHUNK):
+        chunk = page_ids[start : start + EXTRACT_CHUNK]
+        # Read and extract with no transaction open, then write the chunk in one short one:
+        # on SQLite a write transaction locks the whole file, and the crawler processes of
+        # the next batches commit their pages into it meanwhile.
+        with factory() as session:
+            pages = list(session.scalars(select(Page).where(Page.id.in_(chunk))))
+        docs = []
+        for page in pages:
+            docs.append((page.id, _extract_page(root, page, counts)))
+            show.advance("extract", urlsplit(page.url).netloc)
         with factory.begin() as session:
-            pages = session.scalars(select(Page).where(Page.id.in_(page_ids[start : start + 100])))
-            for page in pages:
-                counts["claims"] += _extract_page(session, root, page, counts)
-                show.advance("extract", urlsplit(page.url).netloc)
+            stored = {p.id: p for p in session.scalars(select(Page).where(Page.id.in_(chunk)))}
+            for page_id, doc in docs:
+                if doc is not None:
+                    counts["claims"] += replace_page_claims(
+                        session,
+                        stored[page_id],
+                        claims_of(doc),
+                        language=doc.language,
+                        is_clinic=doc.is_clinic,
+                        title=doc.title,
+                    )
     show.finish("extract")
     return dict(counts)
 
 
-def _extract_page(session: Session, root: Path, page: Page, counts: Counter[str]) -> int:
+def _extract_page(root: Path, page: Page, counts: Counter[str]) -> DocumentExtraction | None:
+    """What the archived copy of ``page`` says; None if it is not read (counted in ``counts``)."""
     # Extraction reads HTML and PDF; anything else is archived but not parsed.
     if media_type(page.content_type) not in READABLE_TYPES:
         counts["skipped"] += 1
-        return 0
+        return None
     try:
         response = read_response(root, page.warc_file, page.warc_offset)
     except (OSError, LookupError, ValueError) as exc:
         counts["unreadable"] += 1
         reporter().note(f"cannot read the archived copy of {page.url}: {exc}")
-        return 0
+        return None
     try:
         doc = extract_document(readable_html(response.body, page.content_type), page.url)
     except Exception as exc:  # one unparseable page must not sink the run: note it, go on
         counts["failed"] += 1
         reporter().note(f"cannot extract {page.url}: {type(exc).__name__}: {exc}")
-        return 0
+        return None
     counts["pages"] += 1
-    return replace_page_claims(
-        session,
-        page,
-        claims_of(doc),
-        language=doc.language,
-        is_clinic=doc.is_clinic,
-        title=doc.title,
-    )
+    return doc
 
 
 def score(

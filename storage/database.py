@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
@@ -81,6 +79,11 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply the Alembic migrations up to ``revision`` (idempotent)."""
+    # Alembic is imported here, not at the top: every crawler process imports this module
+    # and never migrates, and Alembic costs it a third of a second at start-up.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -155,11 +155,10 @@ def replace_page_claims(
 ) -> int:
     """Replace everything extracted from ``page`` with ``claims``; return how many were stored."""
     session.execute(delete(Claim).where(Claim.page_id == page.id))
-    rows = [
-        Claim(run_id=page.run_id, site_id=page.site_id, page_id=page.id, **claim)
-        for claim in claims
-    ]
-    session.add_all(rows)
+    owner = {"run_id": page.run_id, "site_id": page.site_id, "page_id": page.id}
+    rows = [{**owner, **claim} for claim in claims]
+    if rows:  # one executemany, not an ORM object per claim: extraction's hottest write
+        session.execute(insert(Claim), rows)
     page.language = language
     page.is_clinic = is_clinic
     page.title = title

@@ -76,3 +76,31 @@ def test_prefect_yaml_deploys_the_pool_and_the_monthly_schedule(api_url: str) ->
     assert pool.pull_steps == [
         {"prefect.deployments.steps.set_working_directory": {"directory": str(root)}}
     ]
+    # Heartbeats on, so a run whose worker dies is noticed and run again (flows/restarts.py).
+    assert pool.job_variables["env"] == {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "60"}
+
+
+def test_the_restart_automation_is_created_once_and_follows_the_heartbeat(api_url: str) -> None:
+    from prefect.automations import Automation
+
+    from flows import restarts
+
+    assert restarts.ensure_restart_automation("clinic-audit-run", 60) is True
+    assert restarts.ensure_restart_automation("clinic-audit-run", 60) is False
+    created = Automation.read(name=restarts.AUTOMATION_NAME)
+    assert created.trigger.within.total_seconds() == 180  # type: ignore[union-attr]
+    assert restarts.ensure_restart_automation("clinic-audit-run", 30) is True
+    updated = Automation.read(name=restarts.AUTOMATION_NAME)
+    assert updated.id == created.id and updated.trigger.within.total_seconds() == 90  # type: ignore[union-attr]
+    action = updated.actions[0]
+    assert (action.type, action.state.value, action.name) == (  # type: ignore[union-attr]
+        "change-flow-run-state", "SCHEDULED", "AwaitingRetry"
+    )
+
+
+def test_a_run_requeued_too_often_refuses_to_start() -> None:
+    from flows import restarts
+
+    restarts.check_attempt(restarts.MAX_ATTEMPTS)  # the last allowed attempt runs
+    with pytest.raises(restarts.TooManyAttempts, match="worker died"):
+        restarts.check_attempt(restarts.MAX_ATTEMPTS + 1)
