@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,7 @@ from sqlalchemy import func, select, text
 
 import demoweb
 import storage
+from flows import BATCH_SIZE
 from storage import Page
 
 CLI = str(Path(sys.executable).with_name("clinic-audit"))
@@ -45,6 +47,7 @@ CLI = str(Path(sys.executable).with_name("clinic-audit"))
 @dataclass(frozen=True)
 class Figures:
     seconds: float
+    cpu_seconds: float  # the command and every process it started, user + system
     pages: int
     peak_rss_mb: float
     db_mb: float
@@ -52,6 +55,12 @@ class Figures:
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
+
+    def line(self, sites: int, label: str, extra: str = "") -> str:
+        """One row of the table :func:`main` prints (cores: CPU seconds per wall second)."""
+        return (f"{sites:>6} {label:8} {self.seconds:8.1f} {self.cpu_seconds:7.1f} "
+                f"{self.cpu_seconds / self.seconds:5.2f} {self.pages:7} "
+                f"{self.pages_per_second:8.1f} {self.peak_rss_mb:12.0f} {self.db_mb:7.1f}{extra}")
 
 
 def tree_rss_kb(pid: int) -> int:
@@ -78,8 +87,13 @@ def tree_rss_kb(pid: int) -> int:
     return sum(rss.get(proc, 0) for proc in tree)
 
 
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run a command; return its wall time (s) and its process tree's peak RSS (MB)."""
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Run a command; return its wall time (s), CPU time (s) and process tree's peak RSS (MB).
+
+    The CPU time counts every process of the tree that its parent waited for (crawlers, the
+    temporary Prefect server), from this process's children's resource usage.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -90,7 +104,9 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     if process.returncode != 0:
         assert process.stderr is not None
         sys.exit(f"{' '.join(args)} failed:\n{process.stderr.read().decode()[-3000:]}")
-    return seconds, peak / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, cpu, peak / 1024
 
 
 def database_mb(db_url: str) -> float:
@@ -142,8 +158,8 @@ def _measure_in(
     args = [CLI, command, str(seeds), "--fast"]
     if command == "run":
         args += ["--batch-size", str(batch_size), "--dask-workers", str(dask_workers)]
-    seconds, rss = timed(args, env)
-    figures = Figures(seconds, stored_pages(url), rss, database_mb(url))
+    seconds, cpu, rss = timed(args, env)
+    figures = Figures(seconds, cpu, stored_pages(url), rss, database_mb(url))
     if db_url:  # a shared server database: leave it empty for the next size
         _drop_tables(db_url)
     return figures
@@ -159,31 +175,27 @@ def _drop_tables(db_url: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     parser.add_argument("--db-url", help="an empty PostgreSQL database (default: SQLite)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare crawl")
     parser.add_argument("--dask", type=int, default=0, metavar="WORKERS",
                         help="also time the audit on a Dask cluster of WORKERS processes")
     args = parser.parse_args(argv)
     rows: dict[int, Figures] = {}
-    print(f"{'sites':>6} {'command':8} {'wall s':>8} {'pages':>7} {'pages/s':>8} "
-          f"{'peak RSS MB':>12} {'DB MB':>7} {'audit/crawl':>12}")
+    print(f"{'sites':>6} {'command':8} {'wall s':>8} {'CPU s':>7} {'cores':>5} {'pages':>7} "
+          f"{'pages/s':>8} {'peak RSS MB':>12} {'DB MB':>7} {'audit/crawl':>12}")
     for n in args.sizes:
         crawl = None if args.no_baseline else measure("crawl", n, args.batch_size, args.db_url)
         if crawl:
-            print(f"{n:>6} {'crawl':8} {crawl.seconds:8.1f} {crawl.pages:7} "
-                  f"{crawl.pages_per_second:8.1f} {crawl.peak_rss_mb:12.0f} {crawl.db_mb:7.1f}",
-                  flush=True)
+            print(crawl.line(n, "crawl"), flush=True)
         audit = rows[n] = measure("run", n, args.batch_size, args.db_url)
         ratio = f"{audit.seconds / crawl.seconds:12.2f}" if crawl else ""
-        print(f"{n:>6} {'audit':8} {audit.seconds:8.1f} {audit.pages:7} "
-              f"{audit.pages_per_second:8.1f} {audit.peak_rss_mb:12.0f} {audit.db_mb:7.1f}{ratio}",
-              flush=True)
+        print(audit.line(n, "audit", ratio), flush=True)
         if args.dask:
             dask = measure("run", n, args.batch_size, args.db_url, args.dask)
-            print(f"{n:>6} {f'dask x{args.dask}':8} {dask.seconds:8.1f} {dask.pages:7} "
-                  f"{dask.pages_per_second:8.1f} {dask.peak_rss_mb:12.0f} {dask.db_mb:7.1f}"
-                  f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}", flush=True)
+            print(dask.line(n, f"dask x{args.dask}",
+                            f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}"),
+                  flush=True)
     if len(rows) > 1:
         small, large = min(rows), max(rows)
         a, b = rows[small], rows[large]

@@ -1,7 +1,7 @@
 """The audit as a Prefect 3 flow: batches of sites go crawl → extract → score; then tables, report.
 
 The run's sites are cut into batches (``batch_size``, the same cut every time); each batch is
-one Prefect task per stage, so 1,000 sites make 60 tasks, not 15,000. Tasks take only small,
+one Prefect task per stage, so 1,000 sites make 30 tasks, not 15,000. Tasks take only small,
 serialisable parameters (ids, URLs, options) and return small counts; page bodies never pass
 through Prefect. The database, not Prefect's results, says what is done: a crawl task fetches
 only its sites still ``pending``, extraction only pages not yet extracted, scoring upserts. So a
@@ -36,7 +36,7 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import read_seeds
-from flows import restarts, stages
+from flows import BATCH_SIZE, restarts, stages
 from flows.stages import CrawlOptions
 from reports import run_report, write_report_files, write_tables
 from storage import queries
@@ -242,7 +242,7 @@ def audit_flow(
     db_url: str | None = None,
     rubric: str = "seed",
     options: CrawlOptions | None = None,
-    batch_size: int = 50,
+    batch_size: int = BATCH_SIZE,
     resume: int | None = None,
     shard: int = 0,
     shards: int = 1,

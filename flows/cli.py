@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import SeedFileError, read_seeds
-from flows import progress
+from flows import BATCH_SIZE, progress
 from flows.console import RichReporter, console
 
 app = typer.Typer(
@@ -147,7 +147,7 @@ def run(
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
     render_js: RenderJs = False,
-    batch_size: BatchSize = 50,
+    batch_size: BatchSize = BATCH_SIZE,
     dask_workers: Annotated[
         int,
         typer.Option(
@@ -187,7 +187,7 @@ def run_flow(
     seeds_file: str | None,
     rubric: str,
     options: Any,
-    batch_size: int = 50,
+    batch_size: int = BATCH_SIZE,
     resume: int | None = None,
     dask_workers: int = 0,
 ) -> dict[str, Any]:
@@ -536,7 +536,7 @@ def serve(
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
-    batch_size: BatchSize = 50,
+    batch_size: BatchSize = BATCH_SIZE,
 ) -> None:
     """Audit SEEDS_FILE on a cron schedule: a served Prefect deployment, run by this process.
 
@@ -566,7 +566,7 @@ def deploy_command(
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
-    batch_size: BatchSize = 50,
+    batch_size: BatchSize = BATCH_SIZE,
     heartbeat: Annotated[
         int,
         typer.Option(
@@ -615,7 +615,7 @@ def dispatch(
     fast: Fast = False,
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
-    batch_size: BatchSize = 50,
+    batch_size: BatchSize = BATCH_SIZE,
 ) -> None:
     """Start a run on a work pool: SHARDS flow runs, each auditing its share of the batches.
 
