@@ -15,6 +15,7 @@ from typing import Any
 
 import flows
 from flows.audit import audit_flow
+from flows.restarts import ensure_restart_automation
 from flows.stages import CrawlOptions
 
 #: The checkout this module runs from: workers load the flow from here (same path everywhere).
@@ -58,6 +59,8 @@ def deploy(
         push=False,
         print_next_steps=False,
     )
+    # Now, before any run: two shards starting at once would otherwise both create it.
+    ensure_restart_automation(audit_flow.name, heartbeat)
     return str(deployment_id)
 
 

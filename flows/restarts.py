@@ -4,9 +4,9 @@ A killed worker (a machine lost, ``kill -9``, an evicted container) cannot repor
 its flow run would stay "Running" for ever. Prefect's answer is heartbeats: every flow run
 emits ``prefect.flow-run.heartbeat`` events (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` seconds
 apart), and a proactive automation on the server notices when they stop (Prefect's "detect
-zombie flows" recipe). Ours does not only mark such a run crashed: it sets it back to
-``Scheduled`` (named ``AwaitingRetry``), so the next free worker of the pool runs it again with
-the same parameters. The audit flow resumes from the database (sites done are not fetched
+zombie flows" recipe; ours also watches from the moment the run is Pending or Running).
+Ours does not only mark such a run crashed: it sets it back to ``Scheduled`` (named
+``AwaitingRetry``), so the next free worker of the pool runs it again with the same parameters. The audit flow resumes from the database (sites done are not fetched
 again), so the rerun does only what the dead worker left.
 """
 
@@ -27,8 +27,17 @@ MISSED_HEARTBEATS = 3
 #: Attempts of one flow run (its first run and the reruns after dead workers) before giving
 #: up: a run that kills every worker it lands on (out of memory, say) must not loop for ever.
 MAX_ATTEMPTS = 3
+#: Events after which a live run must send a heartbeat in time. The server itself emits the
+#: state changes, so a run killed before its first heartbeat got out is caught too (seen: a
+#: worker killed seconds after its run started), as is one whose worker died while Pending.
+_STARTS_WATCH = {
+    "prefect.flow-run.Pending",
+    "prefect.flow-run.Running",
+    "prefect.flow-run.heartbeat",
+}
 #: Every event that shows the flow run is alive or has ended.
 _ALIVE_OR_ENDED = {
+    "prefect.flow-run.Running",
     "prefect.flow-run.heartbeat",
     "prefect.flow-run.Completed",
     "prefect.flow-run.Failed",
@@ -52,12 +61,13 @@ def restart_automation(flow_name: str, heartbeat: int) -> Automation:
     return Automation(
         name=AUTOMATION_NAME,
         description=(
-            f"A run of the flow {flow_name!r} that sent no heartbeat for {silence} s lost its "
-            "worker: set it back to Scheduled so another worker runs it again (it resumes)."
+            f"A run of the flow {flow_name!r} that sent no heartbeat for {silence} s after it "
+            "started lost its worker: set it back to Scheduled so another worker runs it "
+            "again (it resumes)."
         ),
         trigger=EventTrigger(
             posture=Posture.Proactive,
-            after={"prefect.flow-run.heartbeat"},
+            after=_STARTS_WATCH,
             expect=_ALIVE_OR_ENDED,
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             match_related=ResourceSpecification(
