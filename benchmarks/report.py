@@ -19,6 +19,7 @@ It prints seconds for each step and the ratio of each to the CSV export.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -32,8 +33,17 @@ import demoweb  # noqa: E402
 import storage  # noqa: E402
 from reports import parse_period, period_report, render_report, write_tables  # noqa: E402
 from reports.pdf import write_pdf  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
 from storage.queries import export_frames  # noqa: E402
 from tests.report_data import store_demo_run  # noqa: E402
+
+
+def peak_rss() -> str:
+    """Peak resident memory of this process and of its largest child (Linux: ru_maxrss in KB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return f"{'peak RSS':<34} {own:8.0f} MB (this process), {child:.0f} MB (largest child)"
 
 
 def timed(label: str, baseline: float | None = None) -> _Timer:
@@ -82,7 +92,9 @@ def main() -> None:
         if not args.no_pdf:
             with timed("period report: PDF (WeasyPrint)", export.seconds):
                 write_pdf(html, out / "report.pdf")
-            print(f"{'':<34} {(out / 'report.pdf').stat().st_size / 1e6:8.1f} MB")
+            pages = len(PdfReader(out / "report.pdf").pages)
+            print(f"{'':<34} {(out / 'report.pdf').stat().st_size / 1e6:8.1f} MB, {pages} pages")
+        print(peak_rss())
         engine.dispose()
 
 
