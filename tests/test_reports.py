@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bs4 import BeautifulSoup, Tag
+
 from reports import Report, render_report, safe_href
 from storage.queries import ClaimRow, RunInfo, SiteRow
 
@@ -32,3 +34,64 @@ def test_safe_href() -> None:
     assert safe_href("http://a.test/") == "http://a.test/"
     for bad in ("javascript:alert(1)", "data:text/html,x", "vbscript:x", "//a.test"):
         assert safe_href(bad) is None
+
+
+QUOTE = "We treat autism and ALS with stem cells, as the stories of our patients show."
+
+
+def five_page_site() -> Report:
+    """A clinic whose menu sentence is on five pages; one claim of it on two of them only."""
+    pages = [(f"https://c.test/p{i}", f"run-1/part-{i}.warc.gz", f"{i:064x}") for i in range(5)]
+    claims = []
+    for i, (url, warc, digest) in enumerate(pages):
+        fetched = datetime(2026, 11, 2, 10, i, tzinfo=UTC)
+        for kind, value, stance, tier in (("condition", "autism", "claimed", "unproven"),
+                                          ("condition", "als", "claimed", "unproven")):
+            claims.append(ClaimRow(1, kind, value, stance, tier, QUOTE, url, fetched, warc, digest))
+        if i in (1, 3):
+            claims.append(ClaimRow(1, "flag", "testimonials", None, None, QUOTE, url, fetched,
+                                   warc, digest))
+    evidence = [{"quote": QUOTE, "url": url} for url, _, _ in pages] * 2  # as the scorer repeats
+    reasons = [
+        {"rule": "base", "points": 30, "description": "every clinic starts here", "evidence": []},
+        {"rule": "unproven-claims", "points": 16, "description": "offers unproven treatments",
+         "detail": "autism, als", "evidence": evidence},
+        {"rule": "regulator-outside-its-country", "points": 6, "description": "names a regulator",
+         "evidence": [{"quote": "Approved by COFEPRIS.", "url": "https://c.test/about"}]},
+    ]
+    site = SiteRow(1, "https://c.test/", "Repeating Clinic", "CO", "ok", 5, [], True, 52, "D",
+                   reasons)
+    run = RunInfo(1, datetime.now(UTC), None, "finished", "seeds.csv", "kb", "abc")
+    return Report("run 1", [run], "seed", [site], claims)
+
+
+def words(element: Tag) -> str:
+    return " ".join(element.get_text().split())
+
+
+def test_a_quote_on_five_pages_is_listed_once_with_every_page_and_its_archived_copy() -> None:
+    html = render_report(five_page_site())
+    dossier = BeautifulSoup(html, "html.parser").find("section", id="site-1")
+    assert dossier is not None
+    quotes = dossier.select("table.quotes tr[id]")
+    assert len(quotes) == 1  # not 5 pages x 3 claims = 12 rows
+    number, quote, claims, pages = quotes[0]("td")
+    assert [words(number), words(quote), words(pages)] == ["Q1", QUOTE, "P1, P2, P3, P4, P5"]
+    assert [words(line) for line in claims("div")] == [
+        "condition claimed, unproven: autism, als", "flag: testimonials (only P2, P4)"]
+    page_rows = dossier.select("table.pages tr[id]")
+    assert [row["id"] for row in page_rows] == [f"s1-p{i}" for i in range(1, 6)]
+    for i, row in enumerate(page_rows):
+        text = words(row)
+        assert f"https://c.test/p{i}" in text and f"run-1/part-{i}.warc.gz" in text
+        assert f"{i:064x}" in text and f"2026-11-02 10:0{i}:00 UTC" in text
+    reasons = {row("td")[1].code.get_text(): row for row in dossier.select("table.reasons tr")[1:]}
+    assert list(reasons) == ["base", "unproven-claims", "regulator-outside-its-country"]
+    assert [a["href"] for a in reasons["unproven-claims"]("a")] == ["#s1-q1"]  # ten quotes, one
+    assert reasons["unproven-claims"].get_text().count(QUOTE) == 1
+    # Evidence the claims do not hold is shown in full, with its page.
+    unlisted = reasons["regulator-outside-its-country"]
+    assert unlisted.blockquote and unlisted.blockquote.get_text() == "Approved by COFEPRIS."
+    # Once in the riskiest sites' top reason, once in the points, once in the quotes.
+    assert html.count(QUOTE) == 3
+    assert html.count('href="#site-1"') == 2  # riskiest sites and sites by risk link here
