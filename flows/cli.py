@@ -447,7 +447,8 @@ def export(
         int | None, typer.Option("--run", help="Only this run (default: every run).")
     ] = None,
 ) -> None:
-    """Export every table (sites, pages, claims, site_scores, ...) as CSV or Parquet files."""
+    """Export every table (sites, pages, claims, site_scores, ...) as CSV or Parquet files,
+    and update the folder's SHA-256 manifest."""
     from reports import FORMATS, write_tables
     from storage.queries import export_frames
 

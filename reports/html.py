@@ -60,7 +60,13 @@ def _environment() -> Environment:
     )
     env.filters["safe_href"] = safe_href
     env.filters["when"] = when
+    env.filters["numbered"] = numbered
     return env
+
+
+def numbered(numbers: list[int], prefix: str) -> str:
+    """``[1, 4]`` as ``P1, P4`` (with prefix ``P``): the dossier's page and quote references."""
+    return ", ".join(f"{prefix}{n}" for n in numbers)
 
 
 def when(moment: datetime | None) -> str:
