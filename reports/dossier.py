@@ -41,11 +41,11 @@ class QuoteClaim:
 
     @property
     def label(self) -> str:
-        """What kind of claim: ``condition claimed, unproven``, ``cell source``, ``flag``..."""
-        label = self.kind.replace("_", " ")
-        if self.stance:
-            label += f" {self.stance}"
-        return f"{label}, {self.tier}" if self.tier else label
+        """What kind of claim: a condition's stance and tier (``claimed, unproven``), else the
+        kind (``cell source``, ``regulator``, ``flag``...)."""
+        if self.kind == "condition":
+            return ", ".join(part for part in (self.stance, self.tier) if part) or "condition"
+        return self.kind.replace("_", " ")
 
 
 @dataclass
@@ -86,6 +86,11 @@ class Dossier:
     pages: list[DossierPage]
     quotes: list[DossierQuote]
     reasons: list[DossierReason]
+    by_text: dict[str, DossierQuote] = field(default_factory=dict, repr=False)
+
+    def quote(self, text: str | None) -> DossierQuote | None:
+        """The dossier's entry for a quote's ``text``, if a claim was read from it."""
+        return self.by_text.get(text or "")
 
 
 def build_dossier(claims: Iterable[ClaimRow], reasons: list[dict[str, Any]]) -> Dossier:
@@ -113,6 +118,7 @@ def build_dossier(claims: Iterable[ClaimRow], reasons: list[dict[str, Any]]) -> 
         list(pages.values()),
         list(quotes.values()),
         [_reason(r, quotes) for r in reasons],
+        quotes,
     )
 
 

@@ -73,18 +73,15 @@ def test_a_quote_on_five_pages_is_listed_once_with_every_page_and_its_archived_c
     html = render_report(five_page_site())
     dossier = BeautifulSoup(html, "html.parser").find("section", id="site-1")
     assert dossier is not None
-    quotes = dossier.select("table.quotes tr[id]")
-    assert len(quotes) == 1  # not 5 pages x 3 claims = 12 rows
-    number, quote, claims, pages = quotes[0]("td")
-    assert [words(number), words(quote), words(pages)] == ["Q1", QUOTE, "P1, P2, P3, P4, P5"]
-    assert words(claims) == (
-        "condition claimed, unproven: autism, als flag: testimonials (only P2, P4)")
-    page_rows = dossier.select("table.pages tr[id]")
-    assert [row["id"] for row in page_rows] == [f"s1-p{i}" for i in range(1, 6)]
-    for i, row in enumerate(page_rows):
-        text = words(row)
-        assert f"https://c.test/p{i}" in text and f"run-1/part-{i}.warc.gz" in text
-        assert f"{i:064x}" in text and f"2026-11-02 10:0{i}:00 UTC" in text
+    quotes = dossier.select('p[id^="s1-q"]')
+    assert [words(q) for q in quotes] == [  # one entry, not 5 pages x 3 claims = 15 rows
+        f"Q1 “{QUOTE}” — claimed, unproven: autism, als; flag: testimonials (only P2, P4)"
+        " — P1, P2, P3, P4, P5"]
+    pages = dossier.select('p[id^="s1-p"]')
+    assert [page["id"] for page in pages] == [f"s1-p{i}" for i in range(1, 6)]
+    for i, page in enumerate(pages):
+        assert words(page) == (f"P{i + 1} https://c.test/p{i} · 2026-11-02 10:0{i}:00 UTC · "
+                               f"run-1/part-{i}.warc.gz · {i:064x}")
     reasons = {row("td")[1].code.get_text(): row for row in dossier.select("table.reasons tr")[1:]}
     assert list(reasons) == ["base", "unproven-claims", "regulator-outside-its-country"]
     assert [a["href"] for a in reasons["unproven-claims"]("a")] == ["#s1-q1"]  # ten quotes, one
