@@ -22,10 +22,6 @@ from pathlib import Path
 
 from reports.pdf_assembly import Layout, assemble
 
-# A worker process lays out this many parts, then is replaced: Python keeps the memory a
-# layout grew to, and a fresh process starts small.
-PARTS_PER_WORKER = 4
-
 
 class PdfUnavailable(RuntimeError):
     """WeasyPrint or the system libraries it needs are missing."""
@@ -42,11 +38,8 @@ def _weasyprint() -> None:
 
 
 def render_part(html: str, path: Path) -> Layout:
-    """Lay out one part's ``html`` into ``path``; return where its pages, anchors and links are.
-
-    Links to an anchor in another part cannot be resolved here: they are taken out of the
-    part (WeasyPrint would drop them with an error) and handed to the assembly.
-    """
+    """Lay out one part's ``html`` into ``path``; return where its anchors, links and headings
+    are, which the part's PDF leaves to the assembly (``reports.pdf_assembly``)."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
@@ -54,10 +47,7 @@ def render_part(html: str, path: Path) -> Layout:
     # scraped URL is never fetched while printing.
     fetcher = URLFetcher(allowed_protocols=["data"])
     document = HTML(string=html, base_url=None, url_fetcher=fetcher).render()
-    layout = Layout.of(document.pages)
-    for page in document.pages:
-        page.links[:] = [link for link in page.links
-                         if link[0] != "internal" or link[1] in layout.anchors]
+    layout = Layout.take(document.pages)
     document.write_pdf(path)
     return layout
 
@@ -80,7 +70,8 @@ def write_pdf(parts: Iterable[str], path: Path, workers: int | None = None) -> P
                 max_workers=workers or os.cpu_count() or 1,
                 # spawn: the caller may run threads (Prefect), which do not survive a fork
                 mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=PARTS_PER_WORKER,
+                # No max_tasks_per_child: Python 3.11's pool can hang replacing a worker, and a
+                # worker's memory stays flat from one part to the next (measured).
             ) as pool:
         futures: list[tuple[Path, Future[Layout]]] = []
         for index, html in enumerate(parts):

@@ -1,8 +1,11 @@
 """One PDF from the report's parts, as if WeasyPrint had laid it out whole.
 
-Each part was laid out alone, so what crosses parts is done here, with pypdf: the pages are
-numbered "n / total" (a part cannot know the page it starts on), the links from the front
-matter to the dossiers are restored, and the headings' outline is rebuilt as one tree.
+Each part was laid out alone and written without its internal links, anchors and outline
+(``reports.pdf.render_part``): pypdf merges a part's named destinations one by one into a
+sorted list, which took minutes for a thousand sites' anchors. The assembly adds them once
+for the whole: the links (in a part or across parts, as from the overview tables to the
+dossiers) as link annotations to explicit pages, every anchor as a named destination, the
+headings as one outline tree, and the page numbers, "n / total", which no part could know.
 """
 
 from __future__ import annotations
@@ -13,14 +16,16 @@ from pathlib import Path
 from typing import Any, cast
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
     Fit,
+    FloatObject,
     IndirectObject,
     NameObject,
+    NumberObject,
+    TextStringObject,
     TreeObject,
 )
 
@@ -41,23 +46,25 @@ class Layout:
 
     pages: int
     anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
-    # Links to an anchor of another part: (page, (x1, y1, x2, y2), anchor name).
+    # Internal links: (page, (x1, y1, x2, y2), anchor name).
     links: list[tuple[int, tuple[float, float, float, float], str]] = field(default_factory=list)
     bookmarks: list[tuple[int, str, int, float, float]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, pages: Sequence[Any]) -> Layout:
-        """The layout of WeasyPrint's rendered ``pages`` (``Document.pages``)."""
+    def take(cls, pages: Sequence[Any]) -> Layout:
+        """Take the internal links, anchors and bookmarks out of WeasyPrint's rendered
+        ``pages`` (``Document.pages``), so the part's PDF is written without them."""
         layout = cls(len(pages))
         for index, page in enumerate(pages):
             for name, (x, y, *_) in page.anchors.items():
                 layout.anchors.setdefault(name, (index, x, y))
             layout.bookmarks += [(level, label, index, x, y)
                                  for level, label, (x, y), _ in page.bookmarks]
-        for index, page in enumerate(pages):
             layout.links += [(index, tuple(rect), target)
-                             for kind, target, rect, _ in page.links
-                             if kind == "internal" and target not in layout.anchors]
+                             for kind, target, rect, _ in page.links if kind == "internal"]
+            page.anchors.clear()
+            page.bookmarks.clear()
+            page.links[:] = [link for link in page.links if link[0] != "internal"]
         return layout
 
 
@@ -80,8 +87,9 @@ def assemble(parts: Sequence[tuple[Path, Layout]], path: Path) -> Path:
         writer.add_metadata({"/Title": metadata.title, "/Producer": PRODUCER})
     for start, (_, layout) in zip(first, parts, strict=True):
         for page, (x1, y1, x2, y2), target in layout.links:
-            if target in anchors:
+            if target in anchors:  # else WeasyPrint too would have dropped the link
                 _link(writer, start + page, (x1, y1, x2, y2), anchors[target])
+    _named_destinations(writer, anchors)
     _outline(writer, [(level, label, start + page, x, y)
                       for start, (_, layout) in zip(first, parts, strict=True)
                       for level, label, page, x, y in layout.bookmarks])
@@ -91,16 +99,34 @@ def assemble(parts: Sequence[tuple[Path, Layout]], path: Path) -> Path:
     return path
 
 
+def _destination(writer: PdfWriter, page: int, x: float, y: float) -> ArrayObject:
+    """``[page /XYZ left top 0]`` for a point in CSS px from the page's top left."""
+    height = float(writer.pages[page].mediabox.height)
+    return ArrayObject([writer.pages[page].indirect_reference, NameObject("/XYZ"),
+                        FloatObject(x * PX), FloatObject(height - y * PX), NumberObject(0)])
+
+
+def _named_destinations(writer: PdfWriter, anchors: dict[str, tuple[int, float, float]]) -> None:
+    """Every anchor as a named destination (``report.pdf#site-12``), in one sorted name tree."""
+    names = ArrayObject()
+    for name in sorted(anchors):
+        names += [TextStringObject(name), _destination(writer, *anchors[name])]
+    tree = writer._add_object(DictionaryObject({NameObject("/Names"): names}))
+    writer.root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): tree})
+
+
 def _link(writer: PdfWriter, page: int, rect: tuple[float, float, float, float],
           target: tuple[int, float, float]) -> None:
     height = float(writer.pages[page].mediabox.height)
     x1, y1, x2, y2 = rect
-    target_page, x, y = target
-    target_height = float(writer.pages[target_page].mediabox.height)
-    link = Link(rect=(x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX), border=[0, 0, 0],
-                target_page_index=target_page,
-                fit=Fit.xyz(left=x * PX, top=target_height - y * PX))
-    writer.add_annotation(page, link)
+    rect_pdf = (x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX)
+    writer.add_annotation(page, DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"),
+        NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): ArrayObject(FloatObject(v) for v in rect_pdf),
+        NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
+        NameObject("/Dest"): _destination(writer, *target),
+    }))
 
 
 def _outline(writer: PdfWriter, bookmarks: list[tuple[int, str, int, float, float]]) -> None:

@@ -66,6 +66,11 @@ def test_a_pdf_laid_out_in_parts_holds_every_dossier_numbered_linked_and_outline
     for target in targets:
         assert target >= first_dossier
         assert any(f"{name}\n" in texts[target] for name in names)
+    # Links inside a dossier (the points' quotes) work too, and every anchor can be opened by
+    # name (report.pdf#site-3).
+    assert any(annotation.get_object().get("/Dest")
+               for page in reader.pages[first_dossier:] for annotation in page.get("/Annots") or [])
+    assert {f"site-{site.site_id}" for site in report.sites} <= set(reader.named_destinations)
 
     outline = reader.outline
     top = outline[0]

@@ -82,13 +82,15 @@ def test_a_quote_on_five_pages_is_listed_once_with_every_page_and_its_archived_c
     for i, page in enumerate(pages):
         assert words(page) == (f"P{i + 1} https://c.test/p{i} · 2026-11-02 10:0{i}:00 UTC · "
                                f"run-1/part-{i}.warc.gz · {i:064x}")
-    reasons = {row("td")[1].code.get_text(): row for row in dossier.select("table.reasons tr")[1:]}
+    reasons = {entry.code.get_text(): entry
+               for entry in dossier.select("div.reasons p.entry") if entry.code}
     assert list(reasons) == ["base", "unproven-claims", "regulator-outside-its-country"]
-    assert [a["href"] for a in reasons["unproven-claims"]("a")] == ["#s1-q1"]  # ten quotes, one
-    assert reasons["unproven-claims"].get_text().count(QUOTE) == 1
+    assert words(reasons["unproven-claims"]) == (  # ten pieces of evidence, one quote
+        f"+16 unproven-claims offers unproven treatments: autism, als — “{QUOTE}” Q1")
+    assert [a["href"] for a in reasons["unproven-claims"]("a")] == ["#s1-q1"]
     # Evidence the claims do not hold is shown in full, with its page.
-    unlisted = reasons["regulator-outside-its-country"]
-    assert unlisted.blockquote and unlisted.blockquote.get_text() == "Approved by COFEPRIS."
+    assert words(reasons["regulator-outside-its-country"]).endswith(
+        "— “Approved by COFEPRIS.” https://c.test/about")
     # Once in the riskiest sites' top reason, once in the points, once in the quotes.
     assert html.count(QUOTE) == 3
     assert html.count('href="#site-1"') == 2  # riskiest sites and sites by risk link here
