@@ -36,7 +36,7 @@ FOOTER_BASELINE = 20.0  # pt from the bottom edge, inside the 15 mm margin
 # Advance widths (1/1000 em) of Helvetica, a standard PDF font no file needs to embed, for the
 # characters of a page number, so it can be right-aligned.
 HELVETICA_WIDTHS = {**dict.fromkeys("0123456789", 556), " ": 278, "/": 278}
-FONT = "/ClinicAuditPageNumber"
+FONT = "ClinicAuditPageNumber"  # the stamp's name for Helvetica in each page's resources
 PRODUCER = "clinic-audit (WeasyPrint, pypdf)"
 
 
@@ -66,10 +66,6 @@ class Layout:
             page.bookmarks.clear()
             page.links[:] = [link for link in page.links if link[0] != "internal"]
         return layout
-
-
-def page_label(number: int, total: int) -> str:
-    return f"{number} / {total}"
 
 
 def assemble(parts: Sequence[tuple[Path, Layout]], path: Path) -> Path:
@@ -111,7 +107,7 @@ def _named_destinations(writer: PdfWriter, anchors: dict[str, tuple[int, float, 
     names = ArrayObject()
     for name in sorted(anchors):
         names += [TextStringObject(name), _destination(writer, *anchors[name])]
-    tree = writer._add_object(DictionaryObject({NameObject("/Names"): names}))
+    tree = DictionaryObject({NameObject("/Names"): names})
     writer.root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): tree})
 
 
@@ -154,17 +150,18 @@ def _number_pages(writer: PdfWriter) -> None:
         NameObject("/Subtype"): NameObject("/Type1"),
         NameObject("/BaseFont"): NameObject("/Helvetica"),
     })
+    # A stream must be an indirect object, and pypdf has no public call that adds one.
     save = writer._add_object(_stream(b"q\n"))
     for number, page in enumerate(writer.pages, start=1):
-        label = page_label(number, total)
+        label = f"{number} / {total}"
         width = sum(HELVETICA_WIDTHS[c] for c in label) * FOOTER_SIZE / 1000
         x = float(page.mediabox.right) - FOOTER_RIGHT - width
         y = float(page.mediabox.bottom) + FOOTER_BASELINE
-        stamp = (f"\nQ\nBT /{FONT[1:]} {FOOTER_SIZE} Tf 0.4 0.4 0.47 rg "
+        stamp = (f"\nQ\nBT /{FONT} {FOOTER_SIZE} Tf 0.4 0.4 0.47 rg "
                  f"{x:.2f} {y:.2f} Td ({label}) Tj ET\n").encode("ascii")
         resources = cast(DictionaryObject, page[NameObject("/Resources")].get_object())
         fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
-        fonts[NameObject(FONT)] = font
+        fonts[NameObject(f"/{FONT}")] = font
         contents = page[NameObject("/Contents")]
         existing = contents.get_object()
         page[NameObject("/Contents")] = ArrayObject([
