@@ -5,7 +5,8 @@ real extractor, stored and scored through the real stages: ``tests/report_data.p
 times, in the same run:
 
 - baseline: ``export_frames`` + CSV of every table (what ``clinic-audit export`` does);
-- the period report's data assembly (``period_report``), its HTML, and its PDF (WeasyPrint).
+- the period report's data assembly (``period_report``), its HTML, and its PDF (WeasyPrint,
+  laid out in parts by a pool of processes, then assembled: ``reports.pdf``).
 
 Usage::
 
@@ -13,14 +14,19 @@ Usage::
     .venv/bin/python benchmarks/report.py --sites 24      # the demo web's size
     .venv/bin/python benchmarks/report.py --no-pdf        # skip the (slow) PDF
 
-It prints seconds for each step and the ratio of each to the CSV export.
+It prints seconds for each step and the ratio of each to the CSV export, the PDF's pages,
+and peak memory: of the PDF step (this process and its workers together, sampled from /proc)
+and of the whole run (``getrusage``: this process, and the largest worker).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,12 +34,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the store-without-crawling helper lives with the tests
 
+from pypdf import PdfReader  # noqa: E402
+
 import demoweb  # noqa: E402
 import storage  # noqa: E402
+from benchmarks.e2e import tree_rss_kb  # noqa: E402
 from reports import parse_period, period_report, render_report, write_tables  # noqa: E402
+from reports.html import render_parts  # noqa: E402
 from reports.pdf import write_pdf  # noqa: E402
 from storage.queries import export_frames  # noqa: E402
 from tests.report_data import store_demo_run  # noqa: E402
+
+
+def peak_rss() -> str:
+    """Peak resident memory of this process and of its largest child (Linux: ru_maxrss in KB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return (f"{'peak RSS, whole run':<34} {own:8.0f} MB (this process), "
+            f"{child:.0f} MB (largest worker)")
+
+
+class TreePeak:
+    """The peak RSS of this process and all its children together while the block runs."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._done = threading.Event()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(os.getpid()))
+
+    def __enter__(self) -> TreePeak:
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def timed(label: str, baseline: float | None = None) -> _Timer:
@@ -60,6 +99,7 @@ def main() -> None:
     parser.add_argument("--pages-per-site", type=int, default=6)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--workers", type=int, help="processes laying out the PDF (default: cores)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="report-bench-") as folder:
         out = Path(folder)
@@ -80,9 +120,15 @@ def main() -> None:
             html = render_report(report)
         print(f"{'':<34} {len(html) / 1e6:8.1f} MB, {len(report.claims)} claims")
         if not args.no_pdf:
-            with timed("period report: PDF (WeasyPrint)", export.seconds):
-                write_pdf(html, out / "report.pdf")
-            print(f"{'':<34} {(out / 'report.pdf').stat().st_size / 1e6:8.1f} MB")
+            parts = list(render_parts(report))
+            with TreePeak() as memory, timed("period report: PDF (WeasyPrint)", export.seconds):
+                write_pdf(parts, out / "report.pdf", args.workers)
+            pages = len(PdfReader(out / "report.pdf").pages)
+            print(f"{'':<34} {(out / 'report.pdf').stat().st_size / 1e6:8.1f} MB, {pages} pages, "
+                  f"{len(parts)} parts, {args.workers or os.cpu_count()} workers")
+            print(f"{'peak RSS, PDF step':<34} {memory.peak_kb / 1024:8.0f} MB "
+                  "(this process and its workers together)")
+        print(peak_rss())
         engine.dispose()
 
 

@@ -385,7 +385,11 @@ def report(
     ] = None,
     jurisdiction: Annotated[
         str | None,
-        typer.Option(help="Only sites in this country (ISO code, e.g. CO).", show_default=False),
+        typer.Option(
+            help="Only sites in this country (ISO code, e.g. CO); with --period, 'each' writes "
+            "one report per country audited.",
+            show_default=False,
+        ),
     ] = None,
     output_format: Annotated[
         list[str] | None,
@@ -416,18 +420,21 @@ def report(
         raise fail(f"unknown table {table!r}: use literature")
     if period is not None and run_id is not None:
         raise fail("give --run or --period, not both")
+    if jurisdiction == reporting.EACH_JURISDICTION and period is None:
+        raise fail("--jurisdiction each needs --period")
     engine = open_database()
     if period is None:
         run_id = resolve_run(engine, run_id)
     try:
-        loaded = reporting.load_report(engine, run_id, period, rubric, jurisdiction)
+        loaded = reporting.load_reports(engine, run_id, period, rubric, jurisdiction)
     except (PeriodError, NothingToReport) as exc:
         raise fail(str(exc)) from None
-    if table == "literature":
-        reporting.print_literature(loaded)
-        return
-    for path in reporting.write(loaded, out, formats):
-        typer.echo(path)
+    for one in loaded:
+        if table == "literature":
+            reporting.print_literature(one)
+            continue
+        for path in reporting.write(one, out, formats):
+            typer.echo(path)
 
 
 @app.command()
@@ -440,7 +447,8 @@ def export(
         int | None, typer.Option("--run", help="Only this run (default: every run).")
     ] = None,
 ) -> None:
-    """Export every table (sites, pages, claims, site_scores, ...) as CSV or Parquet files."""
+    """Export every table (sites, pages, claims, site_scores, ...) as CSV or Parquet files,
+    and update the folder's SHA-256 manifest."""
     from reports import FORMATS, write_tables
     from storage.queries import export_frames
 

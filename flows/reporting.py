@@ -22,21 +22,29 @@ from flows.console import console
 from reports import Report, parse_period, period_report, run_report, write_report_files
 from reports.literature import citations, literature_rows
 
+EACH_JURISDICTION = "each"
 
-def load_report(
+
+def load_reports(
     engine: Engine, run_id: int | None, period: str | None, rubric: str, jurisdiction: str | None
-) -> Report:
-    """The report of ``period`` if given, else of run ``run_id``.
+) -> list[Report]:
+    """The report of ``period`` if given, else of run ``run_id``; with ``jurisdiction`` "each",
+    one report per country audited in the period (sites of no known country are left out).
 
     Raises:
         reports.PeriodError: ``period`` is not a year, quarter or month.
         reports.NothingToReport: nothing was audited there.
     """
     with storage.sessions(engine)() as session:
-        if period is not None:
-            return period_report(session, parse_period(period), rubric, jurisdiction)
-        assert run_id is not None
-        return run_report(session, run_id, rubric)
+        if period is None:
+            assert run_id is not None
+            return [run_report(session, run_id, rubric)]
+        when = parse_period(period)
+        if jurisdiction != EACH_JURISDICTION:
+            return [period_report(session, when, rubric, jurisdiction)]
+        sites = period_report(session, when, rubric).sites
+        countries = sorted({s.country for s in sites if s.country})
+        return [period_report(session, when, rubric, country) for country in countries]
 
 
 def default_folder(report: Report) -> Path:

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from reports.manifest import update_manifest
+
 FORMATS = ("csv", "parquet")
 
 
 def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> list[Path]:
-    """Write each frame as ``<name>.<fmt>`` into ``out_dir``; return the paths written."""
+    """Write each frame as ``<name>.<fmt>`` into ``out_dir``, update the folder's SHA-256
+    manifest (``manifest.sha256``); return the paths written, the manifest last."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -22,4 +25,4 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> li
         else:
             frame.to_parquet(path, index=False)
         paths.append(path)
-    return paths
+    return [*paths, update_manifest(out_dir, paths)]

@@ -1,5 +1,9 @@
 """The HTML report (and its PDF twin): one self-contained file per run or per period.
 
+The template renders a :class:`Part` of the report: the whole of it for the HTML file, or the
+front matter, a run of dossiers, or the appendix for the PDF, which is laid out part by part
+(``reports.pdf``) so that a report of a thousand sites never sits in memory laid out at once.
+
 Every string that came from a crawled page is untrusted. Jinja2's autoescaping is on for the
 whole template, links are only made from http(s) URLs, and the page's Content Security Policy
 allows no script at all, so a page cannot inject markup, script or a ``javascript:`` link.
@@ -7,8 +11,9 @@ allows no script at all, so a page cannot inject markup, script or a ``javascrip
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,12 +23,27 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reports import charts
 from reports.assemble import Report
+from reports.dossier import Dossier, build_dossier
+from reports.manifest import update_manifest
 from score import KnowledgeError, Rubric, load_rubric
-from storage.queries import ChangeRow, ClaimRow
+from storage.queries import ChangeRow, ClaimRow, SiteRow
 
 RISKIEST = 10  # sites in the "riskiest sites" section
 TOP_REASONS = 3
 REPORT_FORMATS = ("html", "pdf")
+# Claims whose dossiers go into one PDF part: enough that parts are few (each embeds its own
+# fonts), few enough that a part's layout stays within a few hundred MB.
+CLAIMS_PER_PART = 2000
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one rendering of the template holds."""
+
+    front: bool  # title, summary, charts and the overview tables
+    sites: list[SiteRow]  # the dossiers, in report order
+    heading: bool  # the dossiers' heading (the part with the first dossier)
+    appendix: bool  # method and rubric
 
 
 def safe_href(url: str) -> str | None:
@@ -40,7 +60,13 @@ def _environment() -> Environment:
     )
     env.filters["safe_href"] = safe_href
     env.filters["when"] = when
+    env.filters["numbered"] = numbered
     return env
+
+
+def numbered(numbers: list[int], prefix: str) -> str:
+    """``[1, 4]`` as ``P1, P4`` (with prefix ``P``): the dossier's page and quote references."""
+    return ", ".join(f"{prefix}{n}" for n in numbers)
 
 
 def when(moment: datetime | None) -> str:
@@ -48,12 +74,11 @@ def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "?"
 
 
-def _pages_of(claims: list[ClaimRow]) -> dict[int, list[tuple[ClaimRow, list[ClaimRow]]]]:
-    """site id -> [(first claim of a page, every claim of that page)] in page order."""
-    pages: dict[int, dict[str, list[ClaimRow]]] = defaultdict(dict)
-    for claim in claims:
-        pages[claim.site_id].setdefault(claim.url, []).append(claim)
-    return {site: [(rows[0], rows) for rows in by_url.values()] for site, by_url in pages.items()}
+def _dossiers(report: Report) -> dict[int, Dossier]:
+    by_site: dict[int, list[ClaimRow]] = defaultdict(list)
+    for claim in report.claims:
+        by_site[claim.site_id].append(claim)
+    return {s.site_id: build_dossier(by_site[s.site_id], s.reasons) for s in report.sites}
 
 
 def _context(report: Report) -> dict[str, Any]:
@@ -95,7 +120,7 @@ def _context(report: Report) -> dict[str, Any]:
         "conditions_by_tier": [(t, by_tier[t]) for t in ("unproven", "preliminary", "supported",
                                                          "unknown") if t in by_tier],
         "site_claims": site_claims,
-        "site_pages": _pages_of(report.claims),
+        "dossiers": _dossiers(report),
         "changes": changes,
         "names": {s.site_id: s.name or s.seed_url for s in report.sites},
         "charts": figures,
@@ -118,7 +143,32 @@ def _findings(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def render_report(report: Report) -> str:
     """The report as an HTML string."""
-    return _environment().get_template("report.html").render(**_context(report))
+    whole = Part(front=True, sites=report.sites, heading=True, appendix=True)
+    return _environment().get_template("report.html").render(**_context(report), part=whole)
+
+
+def render_parts(report: Report, claims_per_part: int = CLAIMS_PER_PART) -> Iterator[str]:
+    """The report as a sequence of HTML documents, for a PDF laid out part by part.
+
+    The front matter comes first, then the dossiers in runs of about ``claims_per_part``
+    claims (a site is never split), the last run with the appendix.
+    """
+    template = _environment().get_template("report.html")
+    context = _context(report)
+    yield template.render(**context, part=Part(front=True, sites=[], heading=False, appendix=False))
+    claims = Counter(c.site_id for c in report.claims)
+    runs: list[list[SiteRow]] = [[]]
+    weight = 0
+    for site in report.sites:
+        if runs[-1] and weight + claims[site.site_id] > claims_per_part:
+            runs.append([])
+            weight = 0
+        runs[-1].append(site)
+        weight += claims[site.site_id]
+    for index, sites in enumerate(runs):
+        last = index == len(runs) - 1
+        part = Part(front=False, sites=sites, heading=index == 0, appendix=last)
+        yield template.render(**context, part=part)
 
 
 def report_stem(report: Report) -> str:
@@ -131,29 +181,24 @@ def report_stem(report: Report) -> str:
 
 def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] = ("html",)
                        ) -> list[Path]:
-    """Write the report in each of ``formats`` and a SHA-256 manifest; return every path.
+    """Write the report in each of ``formats`` and update the folder's manifest; return every path.
 
-    The manifest (``<stem>.sha256``, the format ``sha256sum -c`` checks) lists every file
-    written, so a regulator can verify the copy they received.
+    The manifest (``manifest.sha256``, the format ``sha256sum -c`` checks) lists every report
+    file written into ``out_dir``, by this command and earlier ones, so a regulator can verify
+    the whole folder they received.
     """
     unknown = set(formats) - set(REPORT_FORMATS)
     if unknown:
         raise ValueError(f"unknown report format {sorted(unknown)}: use html or pdf")
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = report_stem(report)
-    html = render_report(report)
     written = []
     if "html" in formats:
         path = out_dir / f"{stem}.html"
-        path.write_text(html, encoding="utf-8")
+        path.write_text(render_report(report), encoding="utf-8")
         written.append(path)
     if "pdf" in formats:
         from reports.pdf import write_pdf
 
-        written.append(write_pdf(html, out_dir / f"{stem}.pdf"))
-    manifest = out_dir / f"{stem}.sha256"
-    manifest.write_text(
-        "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in written),
-        encoding="utf-8",
-    )
-    return [*written, manifest]
+        written.append(write_pdf(render_parts(report), out_dir / f"{stem}.pdf"))
+    return [*written, update_manifest(out_dir, written)]

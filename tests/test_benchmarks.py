@@ -36,6 +36,7 @@ def test_report_benchmark_times_html_and_pdf_against_the_export() -> None:
     assert "baseline: export every table, CSV" in out
     assert "period report: HTML" in out and "period report: PDF (WeasyPrint)" in out
     assert "x the CSV export" in out
+    assert " pages, " in out and "peak RSS, PDF step" in out and "largest worker" in out
 
 
 def test_end_to_end_benchmark_prints_its_figures() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,7 +79,7 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     assert all(c.fetched_at is not None and c.sha256 and c.warc_file for c in report.claims)
 
     paths = write_report_files(report, tmp_path, ("html",))
-    assert [p.name for p in paths] == ["report-2026-Q4.html", "report-2026-Q4.sha256"]
+    assert [p.name for p in paths] == ["report-2026-Q4.html", "manifest.sha256"]
     html = paths[0].read_text()
     assert "New claims since 2026-Q3" in html and "not legal or medical advice" in html
     assert html.count("data:image/png;base64,") == 3  # three charts, embedded
@@ -154,7 +155,7 @@ def test_the_cli_writes_period_reports_and_prints_the_literature_table(
     result = runner.invoke(app, ["report", "--period", "2026-Q4", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "report-2026-Q4.html").is_file()
-    assert (tmp_path / "report-2026-Q4.sha256").is_file()
+    assert (tmp_path / "manifest.sha256").is_file()
     result = runner.invoke(app, ["report", "--period", "2026-Q4", "--table", "literature"])
     assert result.exit_code == 0, result.output
     assert "autologous bone marrow" in result.output and "45.3%" in result.output
@@ -185,3 +186,42 @@ def test_claims_added_and_dropped_again_within_the_period_are_not_new(tmp_path: 
     assert added_in_october is not None and added_in_october.new_claims
     assert [r.run_id for r in report.runs] == [latest]
     assert report.period is not None and report.period.new_claims == []
+
+
+def test_the_folder_manifest_lists_every_file_each_command_wrote_there(
+    home: Path, tmp_path: Path
+) -> None:
+    engine = storage.connect()
+    storage.upgrade(engine)
+    web = demoweb.generate(n_sites=4, seed=5)
+    store_demo_run(engine, web, NOVEMBER, pages_per_site=2)
+    out, exports = tmp_path / "2026-Q4", tmp_path / "exports"
+    out.mkdir()
+    (out / "notes.txt").write_text("the regulator's own notes")  # not ours: never listed
+    runner = CliRunner()
+
+    def written(*args: str) -> list[str]:
+        result = runner.invoke(app, [*args, "--out", str(out if args[0] == "report" else exports)])
+        assert result.exit_code == 0, result.output
+        return [Path(line).name for line in result.output.split()]
+
+    assert written("report", "--period", "2026-Q4") == ["report-2026-Q4.html", "manifest.sha256"]
+    written("report", "--period", "2026-Q4", "--format", "pdf")
+    each = written("report", "--period", "2026-Q4", "--jurisdiction", "each")
+    countries = sorted({site.country for site in web.sites if site.country})
+    assert [n for n in each if n.endswith(".html")] == [
+        f"report-2026-Q4-{country}.html" for country in countries]
+    written("report", "--period", "2026-Q4")  # rewritten: listed with its new digest
+    checked = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=out, check=True,
+                             capture_output=True, text=True).stdout
+    assert checked.splitlines() == [
+        f"{name}: OK" for name in sorted(["report-2026-Q4.html", "report-2026-Q4.pdf",
+                                          *(n for n in each if n.endswith(".html"))])]
+
+    written("export", "--format", "csv")
+    written("export", "--format", "parquet")
+    checked = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=exports, check=True,
+                             capture_output=True, text=True).stdout
+    assert "claims.csv: OK" in checked and "claims.parquet: OK" in checked
+    result = runner.invoke(app, ["report", "--jurisdiction", "each"])
+    assert result.exit_code == 2 and "needs --period" in result.output
