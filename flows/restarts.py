@@ -6,8 +6,9 @@ emits ``prefect.flow-run.heartbeat`` events (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 apart), and a proactive automation on the server notices when they stop (Prefect's "detect
 zombie flows" recipe; ours also watches from the moment the run is Pending or Running).
 Ours does not only mark such a run crashed: it sets it back to ``Scheduled`` (named
-``AwaitingRetry``), so the next free worker of the pool runs it again with the same parameters. The audit flow resumes from the database (sites done are not fetched
-again), so the rerun does only what the dead worker left.
+``AwaitingRetry``), so the next free worker of the pool runs it again with the same parameters.
+The audit flow resumes from the database (sites done are not fetched again), so the rerun does
+only what the dead worker left.
 """
 
 from __future__ import annotations
