@@ -9,7 +9,14 @@ Synonyms, cues and page-type hints are data (``score/knowledge/conditions.yaml``
 from extract.decode import READABLE_TYPES, decode_html, media_type, readable_html
 from extract.document import extract_document, extract_text
 from extract.knowledge import ConditionEntry, load_conditions
-from extract.models import FLAG_NAMES, STANCES, ConditionFinding, DocumentExtraction, Mention
+from extract.models import (
+    FLAG_NAMES,
+    STANCES,
+    ConditionFinding,
+    DocumentExtraction,
+    Mention,
+    PageCue,
+)
 
 __all__ = [
     "FLAG_NAMES",
@@ -19,6 +26,7 @@ __all__ = [
     "ConditionFinding",
     "DocumentExtraction",
     "Mention",
+    "PageCue",
     "decode_html",
     "extract_document",
     "extract_text",

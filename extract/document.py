@@ -19,6 +19,7 @@ from extract.models import (
     ConditionFinding,
     DocumentExtraction,
     Mention,
+    PageCue,
 )
 from extract.segment import Page, Sentence, html_to_page, split_sentences, text_to_page
 
@@ -133,14 +134,13 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
     offers = [text for kind, text in page.jsonld_texts if kind in lex.jsonld_offers]
     page.add_blocks(list(dict.fromkeys(offers)), "jsonld")
     doc = _prepare(page, lex)
-    is_clinic = _is_clinic(doc, url, lex)
     flags = dict.fromkeys(FLAG_NAMES, False)
     evidence: dict[str, str] = {}
 
     def mark(key: str, sentence: int) -> None:
         evidence.setdefault(key, doc.sentences[sentence].text[:MAX_QUOTE])
 
-    conditions = _conditions(doc, lex, is_clinic, flags, mark)
+    conditions = _conditions(doc, lex, flags, mark)
     entities: dict[str, set[str]] = {"cell_source": set(), "origin": set(), "regulator": set()}
     entity_hits = itertools.chain(
         lex.entity_matcher.finditer(doc.folded, doc.cased),
@@ -160,7 +160,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
             mark(value, index)
     mentions = []
     signals: set[str] = set()
-    for name, index, hit in _flag_hits(doc, lex, is_clinic):
+    for name, index, hit in _flag_hits(doc, lex):
         if name in flags:
             flags[name] = True
             mark(f"flag:{name}", index)
@@ -171,7 +171,6 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
     return DocumentExtraction(
         url=url,
         language=_language(doc.folded, lex),
-        is_clinic=is_clinic,
         title=page.title,
         conditions=conditions,
         cell_sources=sorted(entities["cell_source"]),
@@ -182,6 +181,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
         evidence=evidence,
         mentions=sorted(mentions, key=lambda m: (m.start, m.kind)),
         text="\n".join(b.text for b in page.blocks),
+        page_cues=_page_cues(doc, url, lex),
     )
 
 
@@ -206,7 +206,6 @@ def _norm_len(doc: _Doc, index: int) -> int:
 def _conditions(
     doc: _Doc,
     lex: Lexicon,
-    is_clinic: bool,
     flags: dict[str, bool],
     mark: Callable[[str, int], None],
 ) -> list[ConditionFinding]:
@@ -237,8 +236,6 @@ def _conditions(
             verdict = _verdict(doc, index, hit.start, named, bool(framing & _ANSWERED))
             if verdict is not None:
                 stance, cue_text, category = verdict.stance, verdict.text, verdict.category
-        if stance == "claimed" and not is_clinic:
-            stance, cue_text = "mentioned", None  # news, journals, regulators do not offer care
         if stance == "disclaimed" and category in ("negation", "heading"):
             flags["lists_exclusions"] = True
             mark("flag:lists_exclusions", index)
@@ -292,7 +289,7 @@ def _mention(doc: _Doc, kind: str, index: int, hit: Hit) -> Mention:
     return Mention(kind, sentence.text[start:end], sentence.start + start, sentence.start + end)
 
 
-def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, int, Hit]]:
+def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
     """Yield (flag, sentence index, hit) for every cue that sets a flag."""
     hits: list[tuple[str, Hit]] = []
     for hit in lex.flag_matcher.finditer(doc.folded, doc.cased):
@@ -307,8 +304,6 @@ def _flag_hits(doc: _Doc, lex: Lexicon, is_clinic: bool) -> Iterator[tuple[str, 
         if rule.negatable and _negated(doc, index, hit, lex):
             continue
         if rule.assertive:
-            if not is_clinic:
-                continue
             if any(c.category in _FLAG_BLOCKERS for c in doc.governing(index, hit)):
                 continue
             context = doc.contexts[doc.sentences[index].block]
@@ -328,23 +323,28 @@ def _negated(doc: _Doc, index: int, hit: Hit, lex: Lexicon) -> bool:
     )
 
 
-def _is_clinic(doc: _Doc, url: str | None, lex: Lexicon) -> bool:
-    """Is this the clinic's own (selling) page rather than news, research or a regulator?"""
-    score = {"clinic": 0, "nonclinic": 0}
-    seen: set[str] = set()
+def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
+    """What the page's wording says about its publisher: a seller, or news, research, a regulator.
+
+    Each distinct phrase counts once (a long article is not "more news"); the verdict over the
+    whole site is :func:`score.site_verdict`'s.
+    """
+    cues: dict[tuple[str, str], int] = {}
     for hit in lex.clinic_matcher.finditer(doc.folded, doc.cased):
         for value in hit.values:
             side, weight = value.split(":")
-            if (side, hit.text) not in seen:  # distinct cues: a long article is not "more news"
-                seen.add((side, hit.text))  # type: ignore[arg-type]
-                score[side] += int(weight)
-    types = doc.page.jsonld_types
-    score["clinic"] += lex.jsonld_weight * bool(types & lex.jsonld_clinic)
-    score["nonclinic"] += lex.jsonld_weight * bool(types & lex.jsonld_nonclinic)
+            key = ("seller" if side == "clinic" else "other", hit.text)
+            cues[key] = max(cues.get(key, 0), int(weight))
+    for kind in sorted(doc.page.jsonld_types & lex.jsonld_clinic):
+        cues[("seller", f"schema.org {kind}")] = lex.jsonld_weight
+    for kind in sorted(doc.page.jsonld_types & lex.jsonld_nonclinic):
+        cues[("other", f"schema.org {kind}")] = lex.jsonld_weight
     host = (urlsplit(url).hostname or "") if url else ""
-    if host and any(host.endswith(h) or h.strip(".") == host for h in lex.nonclinic_hosts):
-        return False  # a government, university or journal host never sells treatment
-    return score["clinic"] > score["nonclinic"]
+    for suffix in lex.nonclinic_hosts:
+        if host.endswith(suffix) or suffix.strip(".") == host:
+            # A government, university or journal host never sells treatment: decisive.
+            cues[("other", f"host {suffix}")] = lex.nonclinic_host_weight
+    return tuple(PageCue(side, phrase, w) for (side, phrase), w in cues.items())
 
 
 def _language(folded: str, lex: Lexicon) -> str:

@@ -75,6 +75,7 @@ class Lexicon:
     jsonld_offers: frozenset[str]
     jsonld_weight: int
     nonclinic_hosts: tuple[str, ...]
+    nonclinic_host_weight: int
     stopwords: dict[str, frozenset[str]]
 
 
@@ -190,6 +191,7 @@ def lexicon() -> Lexicon:
         jsonld_offers=frozenset(pg["jsonld_types"].get("offers", [])),
         jsonld_weight=int(pg.get("jsonld_weight", 3)),
         nonclinic_hosts=tuple(pg.get("nonclinic_hosts", [])),
+        nonclinic_host_weight=int(pg.get("nonclinic_host_weight", 100)),
         stopwords={lang: frozenset(words) for lang, words in pg["language"].items()},
     )
 

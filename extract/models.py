@@ -55,12 +55,31 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class PageCue:
+    """One piece of page-type evidence: a phrase that reads like a seller's own page or not.
+
+    ``side`` is ``"seller"`` (offers, calls to action, prices, first-person clinic talk) or
+    ``"other"`` (bylines, reported speech, journal apparatus, a regulator's letter); ``weight``
+    says how telling the phrase is. Whether a *site* sells treatment is decided from the cues of
+    all its pages, once, by :func:`score.site_verdict`.
+    """
+
+    side: str
+    phrase: str
+    weight: int
+
+
+@dataclass(frozen=True)
 class DocumentExtraction:
-    """Everything a page claims, with the evidence for each flag and entity."""
+    """Everything a page claims, with the evidence for each flag and entity.
+
+    Stances are the page's own: "claimed" means the page presents its treatment as helping the
+    condition. Whether that is a seller's claim or a news report of one is a site-level
+    question (:func:`score.site_verdict`); :meth:`to_contract` applies its answer.
+    """
 
     url: str | None
     language: str
-    is_clinic: bool
     title: str
     conditions: list[ConditionFinding] = field(default_factory=list)
     cell_sources: list[str] = field(default_factory=list)
@@ -75,23 +94,36 @@ class DocumentExtraction:
     # The page's visible text (title, meta description, then blocks, joined by newlines): the
     # text that ConditionFinding offsets point into.
     text: str = field(default="", repr=False)
+    # What the page's wording says about who publishes it (seller or not), for the site verdict.
+    page_cues: tuple[PageCue, ...] = ()
 
-    def to_contract(self, source: str | None) -> dict[str, Any]:
+    def stances(self, sells_treatment: bool) -> dict[str, str]:
+        """Each condition's stance once the verdict is known: a page of a site that sells no
+        treatment claims nothing, so its claims become mentions."""
+        return {
+            c.slug: c.stance if sells_treatment or c.stance != "claimed" else "mentioned"
+            for c in self.conditions
+        }
+
+    def to_contract(self, source: str | None, sells_treatment: bool) -> dict[str, Any]:
         """Return the ``clinic-audit extract --format jsonl`` object of DESIGN.md.
 
         Args:
             source: The input as the user named it (file name or URL), or ``None``.
+            sells_treatment: The verdict on the page's site (for a single file, on the page as
+                a one-page site); it is the contract's ``is_clinic``.
 
         Returns:
             A dict with the contract's keys in the contract's order.
         """
+        stances = self.stances(sells_treatment)
         return {
             "source": source,
             "url": self.url,
             "language": self.language,
-            "is_clinic": self.is_clinic,
+            "is_clinic": sells_treatment,
             "conditions": [
-                {"slug": c.slug, "tier": c.tier, "stance": c.stance, "quote": c.quote}
+                {"slug": c.slug, "tier": c.tier, "stance": stances[c.slug], "quote": c.quote}
                 for c in self.conditions
             ],
             "cell_sources": list(self.cell_sources),

@@ -60,7 +60,6 @@ def _engine(db_url: str) -> Engine:
     return storage.connect(db_url)
 
 
-
 class _ThreadTimeoutNotice(logging.Filter):
     """Drops Prefect's notice that a timeout cannot interrupt a task in a worker thread.
 
@@ -75,6 +74,7 @@ class _ThreadTimeoutNotice(logging.Filter):
 
 for _name in ("prefect.task_runs", "prefect.engine"):
     logging.getLogger(_name).addFilter(_ThreadTimeoutNotice())
+
 
 def batch_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     """(run, batch, stage, code version): a finished step of the same run is not run again."""

@@ -37,8 +37,11 @@ Fast = Annotated[
 ]
 RenderJs = Annotated[
     bool,
-    typer.Option("--render-js", help="Render every site's pages in the system Chromium "
-                 "(a seed file's render_js column asks it per site)."),
+    typer.Option(
+        "--render-js",
+        help="Render every site's pages in the system Chromium "
+        "(a seed file's render_js column asks it per site).",
+    ),
 ]
 MaxPages = Annotated[int, typer.Option(help="Pages fetched per site at most.")]
 MaxDepth = Annotated[int, typer.Option(help="Link depth from the seed page at most.")]
@@ -233,8 +236,10 @@ def print_summary(summary: dict[str, Any]) -> None:
 def crawl(
     seeds_file: Annotated[
         Path | None,
-        typer.Argument(help="CSV with a url column (name, country optional); not with --resume.",
-                       show_default=False),
+        typer.Argument(
+            help="CSV with a url column (name, country optional); not with --resume.",
+            show_default=False,
+        ),
     ] = None,
     fast: Fast = False,
     max_pages: MaxPages = 200,
@@ -242,8 +247,11 @@ def crawl(
     render_js: RenderJs = False,
     resume: Annotated[
         bool,
-        typer.Option("--resume", help="Continue an interrupted crawl (the latest unfinished run, "
-                     "or --run ID); pages already stored are not fetched again."),
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted crawl (the latest unfinished run, "
+            "or --run ID); pages already stored are not fetched again.",
+        ),
     ] = False,
     run_id: Annotated[
         int | None, typer.Option("--run", help="The run to resume.", show_default=False)
@@ -265,9 +273,7 @@ def crawl(
         checked_seeds(seeds_file)
         engine = open_database(upgrade=True)
         seeds, _ = read_seeds(seeds_file)
-        run_id = stages.prepare_run(
-            engine, seeds, str(seeds_file.resolve()), {"crawl_only": True}
-        )
+        run_id = stages.prepare_run(engine, seeds, str(seeds_file.resolve()), {"crawl_only": True})
     options = replace(crawl_options(fast, max_pages, max_depth, render_js), resume=resume)
     try:
         with showing_progress():
@@ -309,6 +315,7 @@ def extract(
 ) -> None:
     """Print the claims of single pages, or re-extract a stored run with --run."""
     from flows import single_pages, stages
+    from score import site_verdict
 
     if run_id is not None:
         engine = open_database()
@@ -331,10 +338,13 @@ def extract(
             console.print(f"[red]{source}: {exc}")
             failures += 1
             continue
+        # A single input is judged as a one-page site, by the same rule as a crawled site.
+        verdict = site_verdict([doc.page_cues])
         if output_format == "jsonl":
-            sys.stdout.write(json.dumps(doc.to_contract(source), ensure_ascii=False) + "\n")
+            contract = doc.to_contract(source, verdict.sells_treatment)
+            sys.stdout.write(json.dumps(contract, ensure_ascii=False) + "\n")
         else:
-            single_pages.print_table(doc, source)
+            single_pages.print_table(doc, source, verdict)
     if failures:
         raise typer.Exit(2)
 
@@ -466,8 +476,9 @@ def evidence(
     url: Annotated[str, typer.Argument(help="The page's URL, as stored (see the pages table).")],
     run_id: Annotated[
         int | None,
-        typer.Option("--run", help="Run id (default: the latest run that fetched URL).",
-                     show_default=False),
+        typer.Option(
+            "--run", help="Run id (default: the latest run that fetched URL).", show_default=False
+        ),
     ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Save the bytes to this file instead of printing them.")

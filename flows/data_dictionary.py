@@ -56,17 +56,28 @@ def render() -> str:
     for mapper in sorted(Base.registry.mappers, key=lambda m: _table(m).name):
         table = _table(mapper)
         doc = " ".join(inspect.cleandoc(mapper.class_.__doc__ or "").split())
-        lines += ["", f"## `{table.name}`", "", doc, "",
-                  "| column | type | null | key | meaning |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## `{table.name}`",
+            "",
+            doc,
+            "",
+            "| column | type | null | key | meaning |",
+            "|---|---|---|---|---|",
+        ]
         for column in table.columns:
             attribute = mapper.get_property_by_column(column)
             lines.append(
                 f"| `{column.name}` | {_type(column)} | {'yes' if column.nullable else 'no'} | "
                 f"{_key(column)} | {attribute.doc or ''} |"
             )
-    lines += ["", "## Views", "",
-              "Created by migration 0004 on SQLite and PostgreSQL alike; query them like tables.",
-              ""]
+    lines += [
+        "",
+        "## Views",
+        "",
+        "Created by migration 0004 on SQLite and PostgreSQL alike; query them like tables.",
+        "",
+    ]
     for name, query in _views().items():
         lines += [f"### `{name}`", "", "```sql", inspect.cleandoc(query), "```", ""]
     return "\n".join(lines)

@@ -82,4 +82,3 @@ def dispatch(deployment: str, run_id: int, shards: int, parameters: dict[str, An
         )
         flow_runs.append(str(flow_run.id))  # type: ignore[union-attr]
     return flow_runs
-

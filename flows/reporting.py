@@ -111,8 +111,18 @@ def browse_command(db_url: str, metadata_file: Path) -> list[str]:
     database = Path(url.database)
     metadata_file.write_text(json.dumps(datasette_metadata(database.stem)), encoding="utf-8")
     # -i (immutable): Datasette opens the file read-only and never writes to it.
-    return [sys.executable, "-m", "datasette", "serve", "-i", str(database),
-            "--metadata", str(metadata_file), "--host", "127.0.0.1"]
+    return [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "-i",
+        str(database),
+        "--metadata",
+        str(metadata_file),
+        "--host",
+        "127.0.0.1",
+    ]
 
 
 def browse(db_url: str, port: int, open_browser: bool) -> int:

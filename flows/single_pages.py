@@ -15,6 +15,7 @@ from crawler.safety import address_refusal
 from crawler.settings import MAX_RESPONSE_BYTES, USER_AGENT
 from extract import DocumentExtraction, decode_html, extract_document, extract_text
 from flows.console import console
+from score import SiteVerdict
 
 
 class InputError(ValueError):
@@ -62,19 +63,21 @@ def fetch(url: str, timeout: float = 30) -> str:
     return decode_html(body, content_type)
 
 
-def print_table(doc: DocumentExtraction, source: str) -> None:
+def print_table(doc: DocumentExtraction, source: str, verdict: SiteVerdict) -> None:
     """A readable table of one input's conditions with their quotes and the cue that set each
-    stance, then entities, flags and the mentions behind them."""
-    table = Table(
-        title=f"{source} ({doc.language}, {'clinic' if doc.is_clinic else 'not a clinic'})",
-        show_lines=True,
-    )
+    stance, then the seller verdict's reasons, entities, flags and the mentions behind them."""
+    seller = "sells treatment" if verdict.sells_treatment else "sells no treatment"
+    table = Table(title=f"{source} ({doc.language}, {seller})", show_lines=True)
     for column in ("condition", "tier", "stance", "because of", "quote"):
         table.add_column(column, overflow="fold")
+    stances = doc.stances(verdict.sells_treatment)
     for c in doc.conditions:
+        cue = c.cue if stances[c.slug] == c.stance else "the page sells no treatment"
         # Text(), not str: scraped words like "[red]" must not be read as console markup.
-        table.add_row(c.slug, c.tier, c.stance, Text(c.cue or "-"), Text(c.quote))
+        table.add_row(c.slug, c.tier, stances[c.slug], Text(cue or "-"), Text(c.quote))
     console.print(table)
+    for reason in verdict.reasons:
+        console.print(f"  {reason}", markup=False)
     flags = [name for name, on in doc.flags.items() if on]
     console.print(
         f"cell sources: {', '.join(doc.cell_sources) or '-'} · "

@@ -40,6 +40,7 @@ from score import (
     diff_claims,
     load_rubric,
     score_site,
+    site_verdict,
 )
 from storage import Claim, CrawlRun, Page, Site, SiteCrawl
 from storage.writes import (
@@ -267,7 +268,7 @@ def extract(
                         stored[page_id],
                         claims_of(doc),
                         language=doc.language,
-                        is_clinic=doc.is_clinic,
+                        is_clinic=site_verdict([doc.page_cues]).sells_treatment,
                         title=doc.title,
                     )
     show.finish("extract")

@@ -19,8 +19,10 @@ from score.rubric import (
     load_rubric,
     score_site,
 )
+from score.verdict import SITE_KINDS, SiteVerdict, site_verdict
 
 __all__ = [
+    "SITE_KINDS",
     "ApprovedProduct",
     "ClaimChange",
     "ClaimRecord",
@@ -33,10 +35,12 @@ __all__ = [
     "SiteClaims",
     "SiteCondition",
     "SiteContext",
+    "SiteVerdict",
     "aggregate_site",
     "diff_claims",
     "grade_for",
     "load_knowledge",
     "load_rubric",
     "score_site",
+    "site_verdict",
 ]
