@@ -105,8 +105,12 @@ class PhraseMatcher:
     case-kept normalised text, so "MS" does not fire on "Ms." or "ms".
     """
 
-    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
-        """Compile ``(term, value)`` pairs; terms may use "(a|b|)" expansion."""
+    def __init__(self, phrases: Iterable[tuple[str, str]], *, plurals: bool = False) -> None:
+        """Compile ``(term, value)`` pairs; terms may use "(a|b|)" expansion.
+
+        With ``plurals``, every term also matches with an English or Spanish plural ending
+        ("rotator cuffs", "ACLs", "lesiones"), so data files list each name once.
+        """
         folded: dict[str, list[str]] = {}
         cased: dict[str, list[str]] = {}
         for term, value in phrases:
@@ -119,20 +123,20 @@ class PhraseMatcher:
                     table[key].append(value)
         self._folded = {k: tuple(v) for k, v in folded.items()}
         self._cased = {k: tuple(v) for k, v in cased.items()}
-        self._re_folded = _compile(self._folded)
-        self._re_cased = _compile(self._cased)
+        self._re_folded = _compile(self._folded, plurals)
+        self._re_cased = _compile(self._cased, plurals)
 
     def finditer(self, folded: str, cased: str | None = None) -> Iterator[Hit]:
         """Yield hits in ``folded`` (and acronym hits in ``cased``, same offsets), by start."""
         hits: list[Hit] = []
         if self._re_folded is not None:
             hits.extend(
-                Hit(m.start(), m.end(), m.group(), self._folded[m.group()])
+                Hit(m.start(), m.end(), m.group(), self._folded[m.group(1)])
                 for m in self._re_folded.finditer(folded)
             )
         if self._re_cased is not None and cased is not None:
             hits.extend(
-                Hit(m.start(), m.end(), m.group(), self._cased[m.group()])
+                Hit(m.start(), m.end(), m.group(), self._cased[m.group(1)])
                 for m in self._re_cased.finditer(cased)
             )
             hits.sort(key=lambda h: (h.start, -h.end))
@@ -140,13 +144,15 @@ class PhraseMatcher:
         return iter(hits)
 
 
-def _compile(table: dict[str, tuple[str, ...]]) -> re.Pattern[str] | None:
+def _compile(table: dict[str, tuple[str, ...]], plurals: bool) -> re.Pattern[str] | None:
+    """One regex for the table; group 1 is the table key a match stands for."""
     if not table:
         return None
+    body = "(" + _trie_pattern(table) + ")" + ("(?:e?s)?" if plurals else "")
     if all(_WORDY.match(k) and _WORDY.match(k[-1]) for k in table):
-        return re.compile(r"(?<!\w)" + _trie_pattern(table) + r"(?!\w)")
+        return re.compile(r"(?<!\w)" + body + r"(?!\w)")
     # Punctuation phrases (";") must match right after a word: boundaries only at word ends.
-    return re.compile(r"(?:(?<!\w)|(?=\W))" + _trie_pattern(table) + r"(?:(?!\w)|(?<=\W))")
+    return re.compile(r"(?:(?<!\w)|(?=\W))" + body + r"(?:(?!\w)|(?<=\W))")
 
 
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:

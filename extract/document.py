@@ -211,13 +211,12 @@ def _conditions(
 ) -> list[ConditionFinding]:
     """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
     best: dict[str, ConditionFinding] = {}
-    hits = list(lex.condition_matcher.finditer(doc.folded, doc.cased))
+    hits = _condition_hits(doc, lex)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     for hit in hits:
         named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
     for hit in hits:
         index = doc.sentence_of(hit.start)
-        block = doc.page.blocks[doc.sentences[index].block]
         context = doc.contexts[doc.sentences[index].block]
         cues = doc.governing(index, hit)
         cue = best_cue(cues, hit.start, hit.end)
@@ -229,8 +228,12 @@ def _conditions(
             stance, cue_text, category = context.stance, context.cue, context.category
         elif cue is not None:
             stance, cue_text, category = cue.stance, cue.text, cue.category
-        elif block.menu_like:
-            stance = "claimed"  # a bare menu item, list item or heading naming a condition
+        else:
+            # A seller's page presents what it names as something its treatment helps, in a
+            # menu, a list, prose, an FAQ answer or a testimonial alike; the exceptions (above)
+            # are what a careful coder would not count: refusals, others' promises, research,
+            # risks, questions answered no. Whether the page sells at all is the site verdict's.
+            stance = "claimed"
         framing = {category} | {c.category for c in cues}
         if stance == "mentioned" and framing & _ANSWERED_IN_SENTENCE:
             verdict = _verdict(doc, index, hit.start, named, bool(framing & _ANSWERED))
@@ -255,6 +258,24 @@ def _conditions(
                 # Keep first-appearance order: replace in place rather than re-append.
                 best[slug] = finding
     return list(best.values())
+
+
+def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
+    """Every condition name on the page, with organ words of coordinations ("heart, lung and
+    kidney diseases") as names of their own where no synonym already covers them."""
+    hits = list(lex.condition_matcher.finditer(doc.folded, doc.cased))
+    if lex.coordination is None:
+        return hits
+    taken = [(h.start, h.end) for h in hits]
+    for m in lex.coordination.finditer(doc.folded):
+        group = "list" if m.group("list") is not None else "list_es"
+        base = m.start(group)
+        for w in _WORD.finditer(m.group(group)):
+            slug = lex.coordinated.get(w.group())
+            start, end = base + w.start(), base + w.end()
+            if slug and not any(s < end and start < e for s, e in taken):
+                hits.append(Hit(start, end, w.group(), (slug,)))
+    return sorted(hits, key=lambda h: h.start)
 
 
 def _verdict(

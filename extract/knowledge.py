@@ -58,6 +58,10 @@ class Lexicon:
 
     conditions: dict[str, ConditionEntry]
     condition_matcher: PhraseMatcher
+    # "heart, lung and kidney diseases": a coordination whose head noun makes organ words
+    # condition names; group "list" holds the coordinated words (see conditions.yaml).
+    coordination: re.Pattern[str] | None
+    coordinated: dict[str, str]  # normalised organ word -> slug
     entity_matcher: PhraseMatcher  # values "cell_source:<slug>" and "regulator:<slug>"
     origin_matcher: PhraseMatcher  # values "origin:<slug>"
     cue_matcher: PhraseMatcher  # values "<category>:<direction>"
@@ -97,6 +101,31 @@ def _load_yaml(package: str, *parts: str) -> Any:
     return yaml.load(resource.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
+def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Compile the ``coordinated`` section of conditions.yaml (see :class:`Lexicon`)."""
+    if not spec:
+        return None, {}
+    words = {
+        normalise(v): slug
+        for slug, langs in spec["modifiers"].items()
+        for terms in langs.values()
+        for term in terms
+        for v in expand(term)
+    }
+
+    def alternatives(terms: list[str]) -> str:
+        return "|".join(re.escape(normalise(v)) for t in terms for v in expand(t))
+
+    item = r"\w+(?: \w+)?"
+
+    def listed(conjunctions: str) -> str:
+        return rf"(?:{item}, ){{0,8}}{item},? (?:{conjunctions}) {item}"
+
+    en = rf"(?P<list>{listed('and|or|&')}) (?:{alternatives(spec['heads']['en'])})"
+    es = rf"(?:{alternatives(spec['heads']['es'])}) (?P<list_es>{listed('y|e|o|u')})"
+    return re.compile(rf"(?<!\w)(?:{en}|{es})(?!\w)"), words
+
+
 def load_conditions() -> list[ConditionEntry]:
     """Load every condition of ``score/knowledge/conditions.yaml``.
 
@@ -125,6 +154,9 @@ def _phrases(mapping: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
 def lexicon() -> Lexicon:
     """Load and compile all data files (cached: the first call costs ~100 ms, later ones 0)."""
     conditions = {c.slug: c for c in load_conditions()}
+    coordination, coordinated = _coordination(
+        _load_yaml("score", "knowledge", "conditions.yaml").get("coordinated") or {}
+    )
     condition_pairs = [
         (term, c.slug)
         for c in conditions.values()
@@ -172,7 +204,9 @@ def lexicon() -> Lexicon:
     ]
     return Lexicon(
         conditions=conditions,
-        condition_matcher=PhraseMatcher(condition_pairs),
+        condition_matcher=PhraseMatcher(condition_pairs, plurals=True),
+        coordination=coordination,
+        coordinated=coordinated,
         entity_matcher=PhraseMatcher(entity_pairs),
         # Origin phrases overlap cell sources ("your own bone marrow"): a matcher of their own.
         origin_matcher=PhraseMatcher(_phrases(ent["origin"], "origin")),
