@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from extract._text import Hit, normalise_raw
+from extract._text import Hit, normalise, normalise_raw
 from extract.context import Context, Cue, best_cue, block_contexts, governing
 from extract.knowledge import Lexicon, lexicon
 from extract.models import (
@@ -213,6 +213,7 @@ def _conditions(
     best: dict[str, ConditionFinding] = {}
     hits = _condition_hits(doc, lex)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
+    named_by: dict[str, set[str]] = {}  # slug -> the words that named it
     for hit in hits:
         named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
     for hit in hits:
@@ -257,6 +258,15 @@ def _conditions(
                 )
                 # Keep first-appearance order: replace in place rather than re-append.
                 best[slug] = finding
+            named_by.setdefault(slug, set()).add(hit.text)
+    for broad, (narrow, generic) in lex.subsumed.items():
+        if (
+            broad in best
+            and narrow in best
+            and named_by[broad] <= generic
+            and STANCE_RANK[best[narrow].stance] >= STANCE_RANK[best[broad].stance]
+        ):
+            del best[broad]
     return list(best.values())
 
 
@@ -356,6 +366,12 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
             side, weight = value.split(":")
             key = ("seller" if side == "clinic" else "other", hit.text)
             cues[key] = max(cues.get(key, 0), int(weight))
+    for block in doc.page.blocks:
+        if block.in_nav:
+            entry = normalise(block.text)
+            side = lex.nav_items.get(entry)
+            if side is not None:
+                cues[(side, f"menu: {entry}")] = lex.nav_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_clinic):
         cues[("seller", f"schema.org {kind}")] = lex.jsonld_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_nonclinic):

@@ -62,6 +62,8 @@ class Lexicon:
     # condition names; group "list" holds the coordinated words (see conditions.yaml).
     coordination: re.Pattern[str] | None
     coordinated: dict[str, str]  # normalised organ word -> slug
+    # broad slug -> (narrower slug, the broad slug's generic words, normalised)
+    subsumed: dict[str, tuple[str, frozenset[str]]]
     entity_matcher: PhraseMatcher  # values "cell_source:<slug>" and "regulator:<slug>"
     origin_matcher: PhraseMatcher  # values "origin:<slug>"
     cue_matcher: PhraseMatcher  # values "<category>:<direction>"
@@ -74,6 +76,8 @@ class Lexicon:
     negators: frozenset[str]
     negator_window: int
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
+    nav_items: dict[str, str]  # normalised whole menu entry -> "seller" / "other"
+    nav_weight: int
     jsonld_clinic: frozenset[str]
     jsonld_nonclinic: frozenset[str]
     jsonld_offers: frozenset[str]
@@ -154,9 +158,16 @@ def _phrases(mapping: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
 def lexicon() -> Lexicon:
     """Load and compile all data files (cached: the first call costs ~100 ms, later ones 0)."""
     conditions = {c.slug: c for c in load_conditions()}
-    coordination, coordinated = _coordination(
-        _load_yaml("score", "knowledge", "conditions.yaml").get("coordinated") or {}
-    )
+    kb = _load_yaml("score", "knowledge", "conditions.yaml")
+    coordination, coordinated = _coordination(kb.get("coordinated") or {})
+    subsumed = {
+        item["slug"]: (
+            item["by"],
+            frozenset(normalise(v, lower=False) for t in item["generic"] for v in expand(t))
+            | frozenset(normalise(v) for t in item["generic"] for v in expand(t)),
+        )
+        for item in kb.get("subsumed") or []
+    }
     condition_pairs = [
         (term, c.slug)
         for c in conditions.values()
@@ -207,6 +218,7 @@ def lexicon() -> Lexicon:
         condition_matcher=PhraseMatcher(condition_pairs, plurals=True),
         coordination=coordination,
         coordinated=coordinated,
+        subsumed=subsumed,
         entity_matcher=PhraseMatcher(entity_pairs),
         # Origin phrases overlap cell sources ("your own bone marrow"): a matcher of their own.
         origin_matcher=PhraseMatcher(_phrases(ent["origin"], "origin")),
@@ -220,6 +232,13 @@ def lexicon() -> Lexicon:
         negators=frozenset(normalise(v) for n in fl["negators"] for v in expand(n)),
         negator_window=int(fl.get("negator_window", 4)),
         clinic_matcher=PhraseMatcher(clinic_pairs),
+        nav_items={
+            normalise(v): side
+            for side, terms in pg["nav_items"].items()
+            for term in terms
+            for v in expand(term)
+        },
+        nav_weight=int(pg.get("nav_weight", 2)),
         jsonld_clinic=frozenset(pg["jsonld_types"]["clinic"]),
         jsonld_nonclinic=frozenset(pg["jsonld_types"]["nonclinic"]),
         jsonld_offers=frozenset(pg["jsonld_types"].get("offers", [])),
