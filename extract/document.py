@@ -8,7 +8,10 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from extract._text import Hit, normalise, normalise_raw
 from extract.context import Context, Cue, best_cue, block_contexts, governing
@@ -24,6 +27,10 @@ from extract.models import (
 from extract.segment import Page, Sentence, html_to_page, split_sentences, text_to_page
 
 MAX_QUOTE = 300
+# py3langid reads this much of a page (its cost grows with length, its answer settles early) and
+# needs this many letters for a sound guess.
+_LANGUAGE_SAMPLE = 20_000
+_LANGUAGE_MIN_LETTERS = 40
 # Cue categories after which an entity (cell source, origin) is not the site's own.
 _ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
 # Research framing makes a cell source the trial's, not the site's, unless the site's own offer
@@ -133,6 +140,12 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
     lex = lexicon()
     offers = [text for kind, text in page.jsonld_texts if kind in lex.jsonld_offers]
     page.add_blocks(list(dict.fromkeys(offers)), "jsonld")
+    text = "\n".join(b.text for b in page.blocks)
+    language = _language(text, lex)
+    if language not in lex.stopwords and language != "und":
+        # A language the vocabulary does not cover: reading it with English and Spanish words
+        # would find accidents, not claims. The page is kept, marked as not audited.
+        return DocumentExtraction(url, language, page.title, text=text, audited=False)
     doc = _prepare(page, lex)
     flags = dict.fromkeys(FLAG_NAMES, False)
     evidence: dict[str, str] = {}
@@ -170,7 +183,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
             mark(f"signal:{name}", index)
     return DocumentExtraction(
         url=url,
-        language=_language(doc.folded, lex),
+        language=language,
         title=page.title,
         conditions=conditions,
         cell_sources=sorted(entities["cell_source"]),
@@ -180,7 +193,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
         signals=frozenset(signals),
         evidence=evidence,
         mentions=sorted(mentions, key=lambda m: (m.start, m.kind)),
-        text="\n".join(b.text for b in page.blocks),
+        text=text,
         page_cues=_page_cues(doc, url, lex),
     )
 
@@ -384,9 +397,20 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
     return tuple(PageCue(side, phrase, w) for (side, phrase), w in cues.items())
 
 
-def _language(folded: str, lex: Lexicon) -> str:
-    """ "en" or "es" by stopword counts; "und" when the page has no recognisable words."""
-    words = Counter(_WORD.findall(folded))
+def _language(text: str, lex: Lexicon) -> str:
+    """The page's language (ISO 639-1), by py3langid over its visible text.
+
+    Pages too short for a statistical guess (a few words quoted in a warning letter) fall back
+    to counting the stopwords of the languages read; "und" when neither finds anything.
+    """
+    if sum(c.isalpha() for c in text[:_LANGUAGE_SAMPLE]) >= _LANGUAGE_MIN_LETTERS:
+        return str(_language_identifier().classify(text[:_LANGUAGE_SAMPLE])[0])
+    words = Counter(_WORD.findall(normalise(text)))
     counts = {lang: sum(words[w] for w in stop) for lang, stop in lex.stopwords.items()}
     lang, top = max(counts.items(), key=lambda kv: kv[1], default=("und", 0))
     return lang if top else "und"
+
+
+@cache
+def _language_identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE)

@@ -96,6 +96,9 @@ class DocumentExtraction:
     text: str = field(default="", repr=False)
     # What the page's wording says about who publishes it (seller or not), for the site verdict.
     page_cues: tuple[PageCue, ...] = ()
+    # False for a page in a language the extractor does not read (``language`` says which):
+    # nothing was extracted from it, and it must be reported as not audited, never graded.
+    audited: bool = True
 
     def stances(self, sells_treatment: bool) -> dict[str, str]:
         """Each condition's stance once the verdict is known: a page of a site that sells no
