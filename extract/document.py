@@ -46,6 +46,7 @@ _WORD = re.compile(r"[a-z]+")
 _ANSWERED = frozenset({"question", "others"})
 _ANSWERED_IN_SENTENCE = _ANSWERED | {"research"}
 _VERDICTS = frozenset({"negation", "hedge", "warning"})
+_ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
 
 
 def extract_document(html: str, url: str | None = None) -> DocumentExtraction:
@@ -307,7 +308,8 @@ def _verdict(
     """A disclaiming cue that answers the mention at ``start`` in sentence ``index``.
 
     It sits in a later clause of the same sentence ("…studied in autism, but these uses are not
-    approved"), or else in the next sentence; either way in a span naming no condition itself.
+    approved"), or else in one of the next few sentences before any names a condition of its
+    own ("Clinics sell it for autism and MS. It sounds too good. There is no evidence.").
     """
     ends = doc.ends[index]
     clause = bisect_right(ends, start)
@@ -319,8 +321,13 @@ def _verdict(
         and bisect_right(ends, c.start) > clause
         and bisect_right(ends, c.start) not in own
     ]
-    if not later and next_sentence and index + 1 < len(doc.cues) and index + 1 not in named:
-        later = [c for c in doc.cues[index + 1] if c.category in _VERDICTS]
+    if not later and next_sentence:
+        for following in range(index + 1, min(index + 1 + _ANSWER_WINDOW, len(doc.cues))):
+            if following in named:
+                break
+            later = [c for c in doc.cues[following] if c.category in _VERDICTS]
+            if later:
+                break
     return max(later, key=lambda c: c.priority, default=None)
 
 
