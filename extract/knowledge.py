@@ -72,6 +72,7 @@ class Lexicon:
     categories: dict[str, Category]
     flag_matcher: PhraseMatcher  # values = flag name
     flag_rules: dict[str, FlagRule]
+    selling_points: frozenset[str]  # flags that only a seller's own words can raise
     flag_regex: re.Pattern[str] | None  # every flag regex, one named group per flag
     negators: frozenset[str]
     negator_window: int
@@ -228,6 +229,7 @@ def lexicon() -> Lexicon:
         categories=categories,
         flag_matcher=PhraseMatcher(flag_pairs),
         flag_rules=flag_rules,
+        selling_points=frozenset(name for name, rule in flag_rules.items() if rule.assertive),
         flag_regex=_flag_regex(flag_rules),
         negators=frozenset(normalise(v) for n in fl["negators"] for v in expand(n)),
         negator_window=int(fl.get("negator_window", 4)),

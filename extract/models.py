@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from extract.knowledge import lexicon
+
 STANCES: tuple[str, ...] = ("claimed", "disclaimed", "mentioned")
 FLAG_NAMES: tuple[str, ...] = (
     "cure_or_guarantee",
@@ -108,6 +110,14 @@ class DocumentExtraction:
             for c in self.conditions
         }
 
+    def judged_flags(self, sells_treatment: bool) -> dict[str, bool]:
+        """The flags once the verdict is known: selling points ("cure", "FDA approved",
+        testimonials) that a page of a non-seller reports are someone else's, not the site's."""
+        if sells_treatment:
+            return dict(self.flags)
+        selling_points = lexicon().selling_points
+        return {name: on and name not in selling_points for name, on in self.flags.items()}
+
     def to_contract(self, source: str | None, sells_treatment: bool) -> dict[str, Any]:
         """Return the ``clinic-audit extract --format jsonl`` object of DESIGN.md.
 
@@ -119,7 +129,7 @@ class DocumentExtraction:
         Returns:
             A dict with the contract's keys in the contract's order.
         """
-        stances = self.stances(sells_treatment)
+        stances, flags = self.stances(sells_treatment), self.judged_flags(sells_treatment)
         return {
             "source": source,
             "url": self.url,
@@ -132,5 +142,5 @@ class DocumentExtraction:
             "cell_sources": list(self.cell_sources),
             "origin": list(self.origin),
             "regulators": list(self.regulators),
-            "flags": {name: bool(self.flags.get(name, False)) for name in FLAG_NAMES},
+            "flags": {name: bool(flags.get(name, False)) for name in FLAG_NAMES},
         }
