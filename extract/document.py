@@ -31,6 +31,10 @@ MAX_QUOTE = 300
 # needs this many letters for a sound guess.
 _LANGUAGE_SAMPLE = 20_000
 _LANGUAGE_MIN_LETTERS = 40
+# Probabilities (normalised over py3langid's languages) for "sure" of an unread language, and
+# for a read language to be "plausible" on a mixed or list-like page.
+_LANGUAGE_SURE = 0.9
+_LANGUAGE_PLAUSIBLE = 0.1
 # Cue categories after which an entity (cell source, origin) is not the site's own.
 _ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
 # Research framing makes a cell source the trial's, not the site's, unless the site's own offer
@@ -79,6 +83,11 @@ class _Doc:
     cues: list[list[Cue]]
     ends: list[list[int]]  # clause-break offsets per sentence
     contexts: list[Context | None]  # per block
+
+    def sentence_text(self, index: int) -> str:
+        """The normalised (folded) text of sentence ``index``."""
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.folded)
+        return self.folded[self.starts[index] : end]
 
     def sentence_of(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
@@ -227,7 +236,7 @@ def _conditions(
     best: dict[str, ConditionFinding] = {}
     hits = _condition_hits(doc, lex)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
-    named_by: dict[str, set[str]] = {}  # slug -> the words that named it
+    named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
     for hit in hits:
         named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
     for hit in hits:
@@ -272,13 +281,19 @@ def _conditions(
                 )
                 # Keep first-appearance order: replace in place rather than re-append.
                 best[slug] = finding
-            named_by.setdefault(slug, set()).add(hit.text)
-    for broad, (narrow, generic) in lex.subsumed.items():
+            named_by.setdefault(slug, []).append((hit.text, index))
+    headline = normalise(" ".join(b.text for b in doc.page.blocks if b.heading_level == 1))
+    for broad, rule in lex.subsumed.items():
+        # "arthritis" on a page or in a sentence about knees is the knee's; alone, it is arthritis.
+        about_it = bool(rule.context.search(normalise(doc.page.title) + " " + headline))
         if (
             broad in best
-            and narrow in best
-            and named_by[broad] <= generic
-            and STANCE_RANK[best[narrow].stance] >= STANCE_RANK[best[broad].stance]
+            and rule.by in best
+            and all(
+                text in rule.generic and (about_it or rule.context.search(doc.sentence_text(index)))
+                for text, index in named_by[broad]
+            )
+            and STANCE_RANK[best[rule.by].stance] >= STANCE_RANK[best[broad].stance]
         ):
             del best[broad]
     return list(best.values())
@@ -407,17 +422,27 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
 def _language(text: str, lex: Lexicon) -> str:
     """The page's language (ISO 639-1), by py3langid over its visible text.
 
-    Pages too short for a statistical guess (a few words quoted in a warning letter) fall back
-    to counting the stopwords of the languages read; "und" when neither finds anything.
+    Another language than those read wins only when py3langid is sure of it: a Spanish page
+    with an English footer, or a list of condition names, reads as Galician or Latin at low
+    confidence. Pages too short for a statistical guess (a few words quoted in a warning
+    letter) fall back to counting stopwords; "und" when nothing is recognisable.
     """
-    if sum(c.isalpha() for c in text[:_LANGUAGE_SAMPLE]) >= _LANGUAGE_MIN_LETTERS:
-        return str(_language_identifier().classify(text[:_LANGUAGE_SAMPLE])[0])
+    sample = text[:_LANGUAGE_SAMPLE]
+    if sum(c.isalpha() for c in sample) >= _LANGUAGE_MIN_LETTERS:
+        ranked = _language_identifier().rank(sample)
+        top, confidence = ranked[0]
+        if top in lex.stopwords or confidence >= _LANGUAGE_SURE:
+            return str(top)
+        read = next(((lang, p) for lang, p in ranked if lang in lex.stopwords), None)
+        if read is not None and read[1] >= _LANGUAGE_PLAUSIBLE:
+            return str(read[0])
+        return str(top)
     words = Counter(_WORD.findall(normalise(text)))
     counts = {lang: sum(words[w] for w in stop) for lang, stop in lex.stopwords.items()}
-    lang, top = max(counts.items(), key=lambda kv: kv[1], default=("und", 0))
-    return lang if top else "und"
+    lang, top_count = max(counts.items(), key=lambda kv: kv[1], default=("und", 0))
+    return lang if top_count else "und"
 
 
 @cache
 def _language_identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -44,6 +44,15 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class Subsumption:
+    """A broad condition that folds into a narrower one (see ``subsumed`` in conditions.yaml)."""
+
+    by: str  # the narrower slug
+    generic: frozenset[str]  # the broad slug's generic words, normalised (and case-kept)
+    context: re.Pattern[str]  # words of the narrower one's body part, on normalised text
+
+
+@dataclass(frozen=True)
 class Category:
     """A stance cue category: the stance it sets and its priority against other cues."""
 
@@ -62,8 +71,7 @@ class Lexicon:
     # condition names; group "list" holds the coordinated words (see conditions.yaml).
     coordination: re.Pattern[str] | None
     coordinated: dict[str, str]  # normalised organ word -> slug
-    # broad slug -> (narrower slug, the broad slug's generic words, normalised)
-    subsumed: dict[str, tuple[str, frozenset[str]]]
+    subsumed: dict[str, Subsumption]
     entity_matcher: PhraseMatcher  # values "cell_source:<slug>" and "regulator:<slug>"
     origin_matcher: PhraseMatcher  # values "origin:<slug>"
     cue_matcher: PhraseMatcher  # values "<category>:<direction>"
@@ -162,10 +170,15 @@ def lexicon() -> Lexicon:
     kb = _load_yaml("score", "knowledge", "conditions.yaml")
     coordination, coordinated = _coordination(kb.get("coordinated") or {})
     subsumed = {
-        item["slug"]: (
+        item["slug"]: Subsumption(
             item["by"],
             frozenset(normalise(v, lower=False) for t in item["generic"] for v in expand(t))
             | frozenset(normalise(v) for t in item["generic"] for v in expand(t)),
+            re.compile(
+                r"(?<!\w)(?:"
+                + "|".join(re.escape(normalise(v)) for t in item["context"] for v in expand(t))
+                + r")(?!\w)"
+            ),
         )
         for item in kb.get("subsumed") or []
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extract import extract_document, extract_text
-from tests.extract._helpers import clinic_page
+from tests.extract._helpers import clinic_page, sells
 
 
 def test_cell_sources_and_origin() -> None:
@@ -52,10 +52,27 @@ def test_regulator_acronyms_are_case_sensitive() -> None:
     assert extract_text("Our lab is CAP and FACT accredited.").regulators == ["cap", "fact"]
 
 
-def test_is_clinic_from_clinic_cues() -> None:
-    assert clinic_page("<p>Hello.</p>").is_clinic
-    assert clinic_page("<p>Hola.</p>", spanish=True).is_clinic
-    assert not extract_document("<p>Hello.</p>").is_clinic
+def test_seller_from_clinic_cues_and_by_default() -> None:
+    assert sells(clinic_page("<p>Hello.</p>"))
+    assert sells(clinic_page("<p>Hola.</p>", spanish=True))
+    assert {c.side for c in clinic_page("<p>Hello.</p>").page_cues} == {"seller"}
+    # No evidence either way: a page of bare treatment names on a listed site is a seller's.
+    assert extract_document("<p>Hello.</p>").page_cues == ()
+    assert sells(extract_document("<p>Hello.</p>"))
+
+
+def test_menus_and_reported_speech_tell_who_publishes() -> None:
+    news = extract_document(
+        "<nav><ul><li>World</li><li>Politics</li><li>Opinion</li></ul></nav>"
+        "<p>The director said patients improved, according to the clinic.</p>"
+    )
+    assert not sells(news)
+    assert {c.phrase for c in news.page_cues} >= {"menu: world", "said", "according to"}
+    clinic = extract_document(
+        "<nav><ul><li>Services</li><li>Our doctors</li><li>Contact</li></ul></nav>"
+        "<p>Stem cell therapy for knee arthritis.</p>"
+    )
+    assert sells(clinic)
 
 
 def test_non_clinic_from_byline_jsonld_or_host() -> None:
@@ -63,18 +80,18 @@ def test_non_clinic_from_byline_jsonld_or_host() -> None:
         "<p>By Ana Ruiz, staff reporter. Published 3 May.</p>"
         "<p>The clinic offers consultations.</p>"
     )
-    assert not byline.is_clinic
+    assert not sells(byline)
     periodista = extract_text(
         "Por Ana Ruiz, periodista. Publicado el 3 de mayo.\nLa clínica ofrece."
     )
-    assert not periodista.is_clinic
+    assert not sells(periodista)
     gov = extract_document("<p>We treat knee arthritis.</p>", url="https://www.fda.gov/consumers/x")
-    assert not gov.is_clinic
+    assert not sells(gov)
     scholarly = extract_document(
         '<script type="application/ld+json">{"@graph": [{"@type": "ScholarlyArticle"}]}</script>'
         "<p>Our patients improved.</p>"
     )
-    assert not scholarly.is_clinic
+    assert not sells(scholarly)
 
 
 def test_a_trials_cell_source_is_not_the_sites_unless_the_site_offers_it() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extract import decode_html, extract_document
-from extract.evaluation import Counts, evaluate_corpus, fingerprint, load_corpus
+from score.evaluation import Counts, StanceError, evaluate_corpus, fingerprint, load_corpus
 
 
 def test_latin1_page_without_charset_keeps_its_accents() -> None:
@@ -42,7 +42,8 @@ def test_evaluate_scores_stances_and_the_fingerprint_sees_edits(tmp_path: Path) 
     report = evaluate_corpus(load_corpus(tmp_path))
     assert report.get("condition:claimed").predicted == 1
     assert report.get("condition:disclaimed", "en").recall == 0.0
-    assert report.errors == [("a", "lupus", "disclaimed", "claimed")]
+    assert report.errors == [StanceError("a", "lupus", "disclaimed", "claimed", "Lupus")]
+    assert report.get("vocabulary").recall == 1.0  # found, if with the wrong stance
     before = fingerprint(tmp_path)
     (tmp_path / "a" / "expected.json").write_text("{}")
     assert fingerprint(tmp_path) != before
@@ -51,4 +52,33 @@ def test_evaluate_scores_stances_and_the_fingerprint_sees_edits(tmp_path: Path) 
 def test_a_folder_without_its_files_is_refused(tmp_path: Path) -> None:
     (tmp_path / "broken").mkdir()
     with pytest.raises(ValueError, match="broken"):
+        load_corpus(tmp_path)
+
+
+def test_a_labelled_set_is_read_and_sliced_by_language_and_kind(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "1.html").write_text(
+        "<nav><ul><li>World</li><li>Opinion</li></ul></nav>"
+        "<p>Clinics sell cells for autism. There is no evidence that they work.</p>"
+    )
+    (tmp_path / "docs" / "2.html").write_text("<h1>Tratamos la artrosis de rodilla</h1>")
+    labels = [
+        {"doc": "1.html", "kind": "news", "language": "en", "is_clinic": False,
+         "conditions": {"autism": "disclaimed"}},
+        {"doc": "2.html", "kind": "clinic", "language": "es", "is_clinic": True,
+         "conditions": {"knee-osteoarthritis": "claimed", "lupus": "claimed"}},
+    ]  # fmt: skip
+    (tmp_path / "labels.jsonl").write_text("\n".join(json.dumps(x) for x in labels) + "\n")
+    report = evaluate_corpus(load_corpus(tmp_path))
+    assert report.page_type_right == 2
+    assert report.get("condition:disclaimed", "kind:news").recall == 1.0
+    assert report.get("condition:claimed", "es").recall == 0.5
+    assert report.get("vocabulary", "es").recall == 0.5
+    assert [str(e).split(":")[0] for e in report.errors] == ["2.html"]
+
+
+def test_a_label_without_its_page_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "labels.jsonl").write_text(json.dumps({"doc": "gone.html", "language": "en"}))
+    with pytest.raises(ValueError, match=r"gone\.html"):
         load_corpus(tmp_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extract import FLAG_NAMES, extract_document
-from tests.extract._helpers import clinic_page
+from tests.extract._helpers import clinic_page, sells
 
 
 def flags(body: str, *, spanish: bool = False) -> dict[str, bool]:
@@ -143,10 +143,12 @@ def test_selling_point_flags_are_off_on_non_clinic_pages() -> None:
         "FDA registered.</p><p>Each dose holds 100 million cells.</p></body></html>"
     )
     doc = extract_document(html)
-    assert not doc.is_clinic
-    assert not doc.flags["cure_or_guarantee"]
-    assert not doc.flags["fda_approval_claim"]
-    assert doc.flags["states_cell_count"]  # a fact, whoever states it
+    assert not sells(doc)
+    flags = doc.judged_flags(sells(doc))
+    assert not flags["cure_or_guarantee"]
+    assert not flags["fda_approval_claim"]
+    assert flags["states_cell_count"]  # a fact, whoever states it
+    assert doc.flags["fda_approval_claim"]  # the page's own words, before the verdict
 
 
 def test_mentions_quote_cell_counts_prices_and_citations_in_the_pages_words() -> None:
@@ -184,14 +186,23 @@ def test_a_clause_opening_with_a_negator_cancels_a_selling_point() -> None:
         ("No matter your age or diagnosis, we can help.", False, {"everyone_qualifies"}),
         ("Todos los pacientes son candidatos.", True, {"everyone_qualifies"}),
         ("Not everyone qualifies: we will tell you if you are not a candidate.", False, set()),
-        ("Results vary; most patients report less pain for 12-24 months.", False,
-         {"ranged_outcomes"}),
+        (
+            "Results vary; most patients report less pain for 12-24 months.",
+            False,
+            {"ranged_outcomes"},
+        ),
         ("Between 60 and 70 percent of patients improve.", False, {"ranged_outcomes"}),
         ("Los resultados pueden variar entre pacientes.", True, {"ranged_outcomes"}),
-        ("We report cell viability above 90% with a certificate of analysis.", False,
-         {"cell_viability"}),
-        ("Cada dosis incluye un certificado de análisis de viabilidad celular.", True,
-         {"cell_viability"}),
+        (
+            "We report cell viability above 90% with a certificate of analysis.",
+            False,
+            {"cell_viability"},
+        ),
+        (
+            "Cada dosis incluye un certificado de análisis de viabilidad celular.",
+            True,
+            {"cell_viability"},
+        ),
         ("An 80% success rate for every patient.", False, set()),
     ],
 )
@@ -200,7 +211,7 @@ def test_rubric_signals_are_found_but_stay_out_of_the_contract(
 ) -> None:
     doc = clinic_page(f"<p>{text}</p>", spanish=spanish)
     assert set(doc.signals) == expected
-    assert set(doc.to_contract("x")["flags"]) == set(FLAG_NAMES)
+    assert set(doc.to_contract("x", sells_treatment=True)["flags"]) == set(FLAG_NAMES)
     for name in expected:
         assert doc.evidence[f"signal:{name}"]
 
@@ -208,5 +219,7 @@ def test_rubric_signals_are_found_but_stay_out_of_the_contract(
 def test_everyone_qualifies_is_a_selling_point_not_a_quote_of_others() -> None:
     doc = extract_document(
         "<html><body><article><p>Published by our reporter. Some clinics claim everyone "
-        "qualifies.</p></article></body></html>", url="https://news.example/story")
+        "qualifies.</p></article></body></html>",
+        url="https://news.example/story",
+    )
     assert "everyone_qualifies" not in doc.signals

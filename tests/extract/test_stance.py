@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extract import extract_document, extract_text
-from tests.extract._helpers import clinic_page, stances
+from tests.extract._helpers import clinic_page, judged, sells, stances
 
 
 def test_nav_menu_items_are_claimed_on_a_clinic_site() -> None:
@@ -153,7 +153,7 @@ def test_testimonial_is_a_claim() -> None:
 
 def test_not_a_cure_beside_an_offer_is_still_claimed() -> None:
     doc = clinic_page(
-        "<h1>Knee injections</h1><p>Injections never cure arthritis, but they ease the pain.</p>"
+        "<h1>Joint injections</h1><p>Injections never cure arthritis, but they ease the pain.</p>"
         "<p>We offer injections for arthritic knees.</p>"
     )
     assert stances(doc) == {"osteoarthritis": "claimed", "knee-osteoarthritis": "claimed"}
@@ -189,8 +189,8 @@ def test_news_page_claims_nothing() -> None:
     <p>The clinic said: "We treat multiple sclerosis and Parkinson's with stem cells."</p>
     <ul><li>Autism</li></ul></body></html>"""
     doc = extract_document(html, url="https://news.example/2026/raid")
-    assert not doc.is_clinic
-    assert stances(doc) == {
+    assert not sells(doc)
+    assert judged(doc) == {
         "multiple-sclerosis": "mentioned",
         "parkinsons-disease": "mentioned",
         "autism": "mentioned",
@@ -225,8 +225,8 @@ def test_warning_letter_quote_on_a_regulator_site_is_mentioned() -> None:
         "damage.</p><p>Book a consultation.</p>"
     )
     doc = extract_document(html, url="https://www.fda.gov/inspections/warning-letters/acme")
-    assert not doc.is_clinic
-    assert set(stances(doc).values()) == {"mentioned"}
+    assert not sells(doc)
+    assert set(judged(doc).values()) == {"mentioned"}
 
 
 def test_a_verdict_in_the_next_sentence_disclaims_others_promises_and_questions() -> None:
@@ -308,3 +308,17 @@ def test_coordinated_joints_claim_both_conditions_and_referrals_disclaim() -> No
     assert stances(es) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}
     referral = clinic_page("<p>Severe bone-on-bone knees are better served by a surgeon.</p>")
     assert stances(referral) == {"knee-osteoarthritis": "disclaimed"}
+
+
+def test_generic_arthritis_on_a_knee_page_is_the_knee_claim() -> None:
+    knee_page = clinic_page(
+        "<h1>Stem cells for knee pain</h1><p>Most adults with knee pain have arthritis.</p>"
+        "<p>Our injections ease arthritis for years.</p>"
+    )
+    assert stances(knee_page) == {"knee-osteoarthritis": "claimed"}
+    sentence = clinic_page("<p>We treat joint pain and injuries, including arthritic knees.</p>")
+    assert stances(sentence) == {"knee-osteoarthritis": "claimed"}
+    other_joints = clinic_page(
+        "<p>We treat arthritic knees.</p><p>We also treat hip arthritis.</p>"
+    )
+    assert stances(other_joints) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}

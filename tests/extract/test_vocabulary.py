@@ -65,7 +65,7 @@ def test_contract_keys_and_order() -> None:
     doc = extract_document(
         "<p>We treat knee arthritis. Book a consultation.</p>", url="https://c.example/"
     )
-    out = doc.to_contract(source="page.html")
+    out = doc.to_contract(source="page.html", sells_treatment=True)
     assert list(out) == [
         "source", "url", "language", "is_clinic", "conditions",
         "cell_sources", "origin", "regulators", "flags",
@@ -92,4 +92,13 @@ def test_all_eight_flags_always_present_even_for_empty_input() -> None:
         assert not any(doc.flags.values())
         assert doc.language == "und"
         assert doc.conditions == []
-        assert list(doc.to_contract(None)["flags"]) == list(FLAG_NAMES)
+        assert list(doc.to_contract(None, sells_treatment=False)["flags"]) == list(FLAG_NAMES)
+
+
+def test_a_seller_verdict_decides_the_contract_stances() -> None:
+    doc = extract_document("<p>We treat knee arthritis. We do not treat autism.</p>")
+    seller = {c["slug"]: c["stance"] for c in doc.to_contract("x", True)["conditions"]}
+    other = {c["slug"]: c["stance"] for c in doc.to_contract("x", False)["conditions"]}
+    assert seller == {"knee-osteoarthritis": "claimed", "autism": "disclaimed"}
+    assert other == {"knee-osteoarthritis": "mentioned", "autism": "disclaimed"}
+    assert doc.to_contract("x", False)["is_clinic"] is False
