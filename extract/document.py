@@ -27,9 +27,9 @@ from extract.models import (
 from extract.segment import Page, Sentence, html_to_page, split_sentences, text_to_page
 
 MAX_QUOTE = 300
-# py3langid reads this much of a page (its cost grows with length, its answer settles early) and
-# needs this many letters for a sound guess.
-_LANGUAGE_SAMPLE = 20_000
+# py3langid reads this much of a page's prose (its cost grows with length, its answer settles
+# within a few sentences) and needs this many letters for a sound guess.
+_LANGUAGE_SAMPLE = 1_200
 _LANGUAGE_MIN_LETTERS = 40
 # Probabilities (normalised over py3langid's languages) for "sure" of an unread language, and
 # for a read language to be "plausible" on a mixed or list-like page.
@@ -42,6 +42,13 @@ _ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
 # Cue categories that make a selling-point flag ("cure", "FDA approved") someone else's words.
 _FLAG_BLOCKERS = frozenset({"hedge", "warning", "others", "research", "question"})
 _WORD = re.compile(r"[a-z]+")
+# Numeric flag regexes (cell counts, prices, PMIDs) look this far before and after a number.
+_NUMBER = re.compile(r"\d+")
+# An English coordination's items before its conjunction: "heart, lung, kidney".
+_LIST_TAIL = re.compile(r"(?:\w+, ){0,8}\w+$")
+_ITEM = re.compile(r"\w+")
+_LIST_REACH = 160
+_NUMBER_BEFORE, _NUMBER_AFTER = 48, 120
 # A mention framed as a question or as other clinics' promise is disclaimed by an answer or a
 # verdict in the next sentence when that sentence names no condition of its own:
 # "Some clinics promise to cure autism. Walk away." / "¿Sirve para el autismo? No hay evidencia."
@@ -151,7 +158,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
     offers = [text for kind, text in page.jsonld_texts if kind in lex.jsonld_offers]
     page.add_blocks(list(dict.fromkeys(offers)), "jsonld")
     text = "\n".join(b.text for b in page.blocks)
-    language = _language(text, lex)
+    language = _language(page, lex)
     if language not in lex.stopwords and language != "und":
         # A language the vocabulary does not cover: reading it with English and Spanish words
         # would find accidents, not claims. The page is kept, marked as not audited.
@@ -307,13 +314,20 @@ def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
         return hits
     taken = [(h.start, h.end) for h in hits]
     for m in lex.coordination.finditer(doc.folded):
-        group = "list" if m.group("list") is not None else "list_es"
-        base = m.start(group)
-        for w in _WORD.finditer(m.group(group)):
-            slug = lex.coordinated.get(w.group())
-            start, end = base + w.start(), base + w.end()
+        if m.group("list") is not None:  # Spanish: the items follow the head noun
+            items = [(m.start("list") + w.start(), w.group()) for w in _ITEM.finditer(m["list"])]
+        else:  # English: the last item, then the comma-separated items before the conjunction
+            items = [(m.start("last"), m["last"])]
+            before = doc.folded[max(0, m.start() - _LIST_REACH) : m.start()]
+            tail = _LIST_TAIL.search(before)
+            if tail is not None:
+                offset = m.start() - len(before) + tail.start()
+                items += [(offset + w.start(), w.group()) for w in _ITEM.finditer(tail.group())]
+        for start, word in items:
+            slug = lex.coordinated.get(word)
+            end = start + len(word)
             if slug and not any(s < end and start < e for s, e in taken):
-                hits.append(Hit(start, end, w.group(), (slug,)))
+                hits.append(Hit(start, end, word, (slug,)))
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -360,10 +374,9 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
     hits: list[tuple[str, Hit]] = []
     for hit in lex.flag_matcher.finditer(doc.folded, doc.cased):
         hits.extend((name, hit) for name in hit.values)
-    if lex.flag_regex is not None:
-        for m in lex.flag_regex.finditer(doc.folded):
-            name = next(k for k, v in m.groupdict().items() if v is not None)
-            hits.append((name, Hit(m.start(), m.end(), m.group(), (name,))))
+    for m in _flag_regex_matches(doc.folded, lex):
+        name = next(k for k, v in m.groupdict().items() if v is not None)
+        hits.append((name, Hit(m.start(), m.end(), m.group(), (name,))))
     for name, hit in hits:
         rule = lex.flag_rules[name]
         index = doc.sentence_of(hit.start)
@@ -376,6 +389,26 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
             if context is not None and context.stance != "claimed":
                 continue  # e.g. a "Red flag" table column listing "Promises cures"
         yield name, index, hit
+
+
+def _flag_regex_matches(folded: str, lex: Lexicon) -> Iterator[re.Match[str]]:
+    """Matches of the flag regexes. Those that need a digit run only in windows around the
+    page's numbers: a regex scan costs the same at every character, and on a long page of
+    prose most characters are far from any number."""
+    if lex.flag_regex is not None:
+        yield from lex.flag_regex.finditer(folded)
+    if lex.flag_regex_numeric is None:
+        return
+    windows: list[list[int]] = []
+    for m in _NUMBER.finditer(folded):
+        start, end = max(0, m.start() - _NUMBER_BEFORE), m.end() + _NUMBER_AFTER
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    for start, end in windows:
+        # Searching in place (not a slice) keeps \b and lookbehinds true at the window's edge.
+        yield from lex.flag_regex_numeric.finditer(folded, start, min(end, len(folded)))
 
 
 def _negated(doc: _Doc, index: int, hit: Hit, lex: Lexicon) -> bool:
@@ -419,7 +452,7 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
     return tuple(PageCue(side, phrase, w) for (side, phrase), w in cues.items())
 
 
-def _language(text: str, lex: Lexicon) -> str:
+def _language(page: Page, lex: Lexicon) -> str:
     """The page's language (ISO 639-1), by py3langid over its visible text.
 
     Another language than those read wins only when py3langid is sure of it: a Spanish page
@@ -427,8 +460,10 @@ def _language(text: str, lex: Lexicon) -> str:
     confidence. Pages too short for a statistical guess (a few words quoted in a warning
     letter) fall back to counting stopwords; "und" when nothing is recognisable.
     """
-    sample = text[:_LANGUAGE_SAMPLE]
-    if sum(c.isalpha() for c in sample) >= _LANGUAGE_MIN_LETTERS:
+    # Prose first: menus and footers are short, shared across languages and full of names.
+    blocks = sorted(page.blocks, key=lambda b: b.menu_like)
+    sample = "\n".join(b.text for b in blocks)[:_LANGUAGE_SAMPLE]
+    if sum(map(str.isalpha, sample)) >= _LANGUAGE_MIN_LETTERS:
         ranked = _language_identifier().rank(sample)
         top, confidence = ranked[0]
         if top in lex.stopwords or confidence >= _LANGUAGE_SURE:
@@ -437,7 +472,7 @@ def _language(text: str, lex: Lexicon) -> str:
         if read is not None and read[1] >= _LANGUAGE_PLAUSIBLE:
             return str(read[0])
         return str(top)
-    words = Counter(_WORD.findall(normalise(text)))
+    words = Counter(_WORD.findall(normalise(sample)))
     counts = {lang: sum(words[w] for w in stop) for lang, stop in lex.stopwords.items()}
     lang, top_count = max(counts.items(), key=lambda kv: kv[1], default=("und", 0))
     return lang if top_count else "und"

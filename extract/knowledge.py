@@ -81,7 +81,10 @@ class Lexicon:
     flag_matcher: PhraseMatcher  # values = flag name
     flag_rules: dict[str, FlagRule]
     selling_points: frozenset[str]  # flags that only a seller's own words can raise
-    flag_regex: re.Pattern[str] | None  # every flag regex, one named group per flag
+    # The flag regexes, one named group per flag, joined in two: those that need a digit (cell
+    # counts, prices, PMIDs: run only around the page's numbers) and the rest (whole page).
+    flag_regex_numeric: re.Pattern[str] | None
+    flag_regex: re.Pattern[str] | None
     negators: frozenset[str]
     negator_window: int
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
@@ -115,7 +118,13 @@ def _load_yaml(package: str, *parts: str) -> Any:
 
 
 def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    """Compile the ``coordinated`` section of conditions.yaml (see :class:`Lexicon`)."""
+    """Compile the ``coordinated`` section of conditions.yaml (see :class:`Lexicon`).
+
+    The pattern finds the end of an English list ("... and nerve diseases": group ``last``)
+    or a whole Spanish one ("enfermedades cardiacas, pulmonares y renales": group ``list``);
+    the English items before the conjunction are read back by the caller. Anchoring on the
+    head noun keeps the scan cheap on long pages.
+    """
     if not spec:
         return None, {}
     words = {
@@ -129,14 +138,12 @@ def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[st
     def alternatives(terms: list[str]) -> str:
         return "|".join(re.escape(normalise(v)) for t in terms for v in expand(t))
 
-    item = r"\w+(?: \w+)?"
-
-    def listed(conjunctions: str) -> str:
-        return rf"(?:{item}, ){{0,8}}{item},? (?:{conjunctions}) {item}"
-
-    en = rf"(?P<list>{listed('and|or|&')}) (?:{alternatives(spec['heads']['en'])})"
-    es = rf"(?:{alternatives(spec['heads']['es'])}) (?P<list_es>{listed('y|e|o|u')})"
-    return re.compile(rf"(?<!\w)(?:{en}|{es})(?!\w)"), words
+    en = rf",? (?:and|or|&) (?P<last>\w+) (?:{alternatives(spec['heads']['en'])})"
+    es = (
+        rf"(?<!\w)(?:{alternatives(spec['heads']['es'])}) "
+        r"(?P<list>\w+(?:, \w+){0,8},? (?:y|e|o|u) \w+)"
+    )
+    return re.compile(rf"(?:{en}|{es})(?!\w)"), words
 
 
 def load_conditions() -> list[ConditionEntry]:
@@ -243,7 +250,8 @@ def lexicon() -> Lexicon:
         flag_matcher=PhraseMatcher(flag_pairs),
         flag_rules=flag_rules,
         selling_points=frozenset(name for name, rule in flag_rules.items() if rule.assertive),
-        flag_regex=_flag_regex(flag_rules),
+        flag_regex_numeric=_flag_regex(flag_rules, numeric=True),
+        flag_regex=_flag_regex(flag_rules, numeric=False),
         negators=frozenset(normalise(v) for n in fl["negators"] for v in expand(n)),
         negator_window=int(fl.get("negator_window", 4)),
         clinic_matcher=PhraseMatcher(clinic_pairs),
@@ -264,11 +272,15 @@ def lexicon() -> Lexicon:
     )
 
 
-def _flag_regex(rules: dict[str, FlagRule]) -> re.Pattern[str] | None:
-    """Join all flag regexes into one: each scan of a 50 KB page costs ~1 ms, whatever it is."""
-    parts = [
-        f"(?P<{name}>{'|'.join(f'(?:{rx})' for rx in rule.regexes)})"
-        for name, rule in rules.items()
-        if rule.regexes
-    ]
+def _flag_regex(rules: dict[str, FlagRule], *, numeric: bool) -> re.Pattern[str] | None:
+    """Join the flag regexes that need a digit (``numeric``) or the others into one pattern.
+
+    A regex with ``\\d`` in its source counts as one that needs a digit: flags.yaml keeps every
+    such regex matching a number within a few words of its start (see its header).
+    """
+    parts = []
+    for name, rule in rules.items():
+        chosen = [rx for rx in rule.regexes if ("\\d" in rx) == numeric]
+        if chosen:
+            parts.append(f"(?P<{name}>{'|'.join(f'(?:{rx})' for rx in chosen)})")
     return re.compile("|".join(parts)) if parts else None
