@@ -8,8 +8,9 @@ into a newspaper, and a news site's interview with a clinic director does not tu
 site into a clinic. A researcher who knows better says so in the seed file's ``kind`` column,
 and that wins.
 
-A site with no evidence either way is taken as a seller: sites are audited because someone put
-them on a list of clinics, and a page of bare treatment names carries no cue at all.
+A site with no evidence either way is taken as a seller, and so is one where the other side
+leads by a single weak cue: sites are audited because someone put them on a list of clinics,
+and a page of bare treatment names carries no cue at all.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from extract import PageCue
 SELLER_KINDS = frozenset({"clinic", "facilitator", "seller"})
 OTHER_KINDS = frozenset({"news", "other"})
 SITE_KINDS = SELLER_KINDS | OTHER_KINDS
+# A site is a seller unless the other side outweighs it by more than this: one weak cue ("según",
+# "published") on a clinic's blog must not turn the clinic into a newspaper.
+BENEFIT_OF_DOUBT = 1
 # How many of the strongest cues of each side a verdict's reasons quote.
 _REASON_CUES = 3
 
@@ -66,7 +70,7 @@ def site_verdict(
     weight = {"seller": 0, "other": 0}
     for (side, _), w in best.items():
         weight[side] += w
-    sells = weight["seller"] >= weight["other"]
+    sells = weight["seller"] + BENEFIT_OF_DOUBT >= weight["other"]
     reasons = []
     for side, label in (
         ("seller", "reads like a seller"),
