@@ -248,28 +248,7 @@ def _conditions(
         named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
     for hit in hits:
         index = doc.sentence_of(hit.start)
-        context = doc.contexts[doc.sentences[index].block]
-        cues = doc.governing(index, hit)
-        cue = best_cue(cues, hit.start, hit.end)
-        stance, cue_text, category = "mentioned", None, None
-        if cue is not None and cue.priority >= 3:
-            stance, cue_text, category = cue.stance, cue.text, cue.category
-        elif context is not None:
-            # Under "Conditions we treat" / "No tratamos" the list item takes the heading's word.
-            stance, cue_text, category = context.stance, context.cue, context.category
-        elif cue is not None:
-            stance, cue_text, category = cue.stance, cue.text, cue.category
-        else:
-            # A seller's page presents what it names as something its treatment helps, in a
-            # menu, a list, prose, an FAQ answer or a testimonial alike; the exceptions (above)
-            # are what a careful coder would not count: refusals, others' promises, research,
-            # risks, questions answered no. Whether the page sells at all is the site verdict's.
-            stance = "claimed"
-        framing = {category} | {c.category for c in cues}
-        if stance == "mentioned" and framing & _ANSWERED_IN_SENTENCE:
-            verdict = _verdict(doc, index, hit.start, named, bool(framing & _ANSWERED))
-            if verdict is not None:
-                stance, cue_text, category = verdict.stance, verdict.text, verdict.category
+        stance, cue_text, category = _stance(doc, index, hit, named)
         if stance == "disclaimed" and category in ("negation", "heading"):
             flags["lists_exclusions"] = True
             mark("flag:lists_exclusions", index)
@@ -277,7 +256,8 @@ def _conditions(
             old = best.get(slug)
             if old is None or STANCE_RANK[stance] > STANCE_RANK[old.stance]:
                 sentence = doc.sentences[index]
-                finding = ConditionFinding(
+                # Keep first-appearance order: replace in place rather than re-append.
+                best[slug] = ConditionFinding(
                     slug,
                     lex.conditions[slug].tier,
                     stance,
@@ -286,12 +266,50 @@ def _conditions(
                     sentence.start,
                     sentence.end,
                 )
-                # Keep first-appearance order: replace in place rather than re-append.
-                best[slug] = finding
             named_by.setdefault(slug, []).append((hit.text, index))
+    _fold_subsumed(doc, lex, best, named_by)
+    return list(best.values())
+
+
+def _stance(
+    doc: _Doc, index: int, hit: Hit, named: dict[int, list[int]]
+) -> tuple[str, str | None, str | None]:
+    """(stance, cue text, cue category) of one condition mention in sentence ``index``."""
+    context = doc.contexts[doc.sentences[index].block]
+    cues = doc.governing(index, hit)
+    cue = best_cue(cues, hit.start, hit.end)
+    stance, cue_text, category = "mentioned", None, None
+    if cue is not None and cue.priority >= 3:
+        stance, cue_text, category = cue.stance, cue.text, cue.category
+    elif context is not None:
+        # Under "Conditions we treat" / "No tratamos" the list item takes the heading's word.
+        stance, cue_text, category = context.stance, context.cue, context.category
+    elif cue is not None:
+        stance, cue_text, category = cue.stance, cue.text, cue.category
+    else:
+        # A seller's page presents what it names as something its treatment helps, in a menu,
+        # a list, prose, an FAQ answer or a testimonial alike; the exceptions (above) are what
+        # a careful coder would not count: refusals, others' promises, research, risks,
+        # questions answered no. Whether the page sells at all is the site verdict's.
+        stance = "claimed"
+    framing = {category} | {c.category for c in cues}
+    if stance == "mentioned" and framing & _ANSWERED_IN_SENTENCE:
+        verdict = _verdict(doc, index, hit.start, named, bool(framing & _ANSWERED))
+        if verdict is not None:
+            stance, cue_text, category = verdict.stance, verdict.text, verdict.category
+    return stance, cue_text, category
+
+
+def _fold_subsumed(
+    doc: _Doc,
+    lex: Lexicon,
+    best: dict[str, ConditionFinding],
+    named_by: dict[str, list[tuple[str, int]]],
+) -> None:
+    """Drop broad findings that only restate a narrower one (``subsumed`` in conditions.yaml):
+    "arthritis" on a page or in a sentence about knees is the knee's; alone, it is arthritis."""
     headline = normalise(" ".join(b.text for b in doc.page.blocks if b.heading_level == 1))
     for broad, rule in lex.subsumed.items():
-        # "arthritis" on a page or in a sentence about knees is the knee's; alone, it is arthritis.
         about_it = bool(rule.context.search(normalise(doc.page.title) + " " + headline))
         if (
             broad in best
@@ -303,7 +321,6 @@ def _conditions(
             and STANCE_RANK[best[rule.by].stance] >= STANCE_RANK[best[broad].stance]
         ):
             del best[broad]
-    return list(best.values())
 
 
 def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
