@@ -40,7 +40,7 @@ _ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
 # Research framing makes a cell source the trial's, not the site's, unless the site's own offer
 # governs too ("We offer bone marrow cells, where trials are encouraging").
 # Cue categories that make a selling-point flag ("cure", "FDA approved") someone else's words.
-_FLAG_BLOCKERS = frozenset({"hedge", "warning", "others", "research", "question"})
+_FLAG_BLOCKERS = frozenset({"hedge", "warning", "others", "research", "question", "asked"})
 _WORD = re.compile(r"[a-z]+")
 # Numeric flag regexes (cell counts, prices, PMIDs) look this far before and after a number.
 _NUMBER = re.compile(r"\d+")
@@ -54,7 +54,7 @@ _NUMBER_BEFORE, _NUMBER_AFTER = 48, 120
 # "Some clinics promise to cure autism. Walk away." / "¿Sirve para el autismo? No hay evidencia."
 # Research framing is answered only inside its own sentence ("…studied in autism, but these
 # uses are not approved"): on news pages the next sentence is often about something else.
-_ANSWERED = frozenset({"question", "others"})
+_ANSWERED = frozenset({"asked", "question", "others"})
 _ANSWERED_IN_SENTENCE = _ANSWERED | {"research"}
 _VERDICTS = frozenset({"negation", "hedge", "warning"})
 _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
@@ -142,13 +142,13 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
         # "but" inside a cue ("not only … but") is part of the cue, not a clause break.
         if not any(c.start <= hit.start < c.end for c in doc.cues[index]):
             doc.ends[index].append(hit.start)
-    question = lex.categories["question"]
+    asked = lex.categories["asked"]
     for i, s in enumerate(sentences):
         if s.text.rstrip().endswith("?") or s.text.lstrip().startswith("¿"):
             # A question governs its whole sentence, so it is placed over the sentence's span.
             end = starts[i] + len(folded_parts[i])
             doc.cues[i].append(
-                Cue(starts[i], end, "?", "question", "both", "mentioned", question.priority)
+                Cue(starts[i], end, "?", "asked", "both", asked.stance, asked.priority)
             )
     return doc
 
@@ -293,7 +293,7 @@ def _stance(
         # questions answered no. Whether the page sells at all is the site verdict's.
         stance = "claimed"
     framing = {category} | {c.category for c in cues}
-    if stance == "mentioned" and framing & _ANSWERED_IN_SENTENCE:
+    if (stance == "mentioned" and framing & _ANSWERED_IN_SENTENCE) or category == "asked":
         verdict = _verdict(doc, index, hit.start, named, bool(framing & _ANSWERED))
         if verdict is not None:
             stance, cue_text, category = verdict.stance, verdict.text, verdict.category

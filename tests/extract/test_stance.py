@@ -126,12 +126,16 @@ def test_risks_are_mentioned() -> None:
     assert stances(doc) == {"graft-versus-host-disease": "mentioned", "cancer": "mentioned"}
 
 
-def test_questions_are_mentioned() -> None:
+def test_a_sellers_question_is_its_claim_unless_answered_no() -> None:
     doc = clinic_page(
         "<p>Can stem cells reverse lupus?</p><p>¿Sirven las células madre para el lupus?</p>"
     )
-    assert stances(doc) == {"lupus": "mentioned"}
+    assert stances(doc) == {"lupus": "claimed"}
     assert doc.conditions[0].cue == "?"
+    answered = clinic_page(
+        "<h3>Can stem cells reverse autism?</h3><p>There is no evidence that they can.</p>"
+    )
+    assert stances(answered) == {"autism": "disclaimed"}
 
 
 def test_plain_offers_are_claimed_with_their_cue() -> None:
@@ -170,7 +174,7 @@ def test_disclaimer_then_the_sale() -> None:
 
 def test_strongest_stance_wins_and_first_appearance_order() -> None:
     doc = clinic_page(
-        "<p>Is lupus treatable?</p><p>We do not treat ALS.</p>"
+        "<p>Researchers study lupus.</p><p>We do not treat ALS.</p>"
         "<p>We treat lupus with infusions.</p><p>Researchers study ALS.</p>"
     )
     assert [(c.slug, c.stance) for c in doc.conditions] == [
