@@ -36,11 +36,13 @@ _LANGUAGE_MIN_LETTERS = 40
 _LANGUAGE_SURE = 0.9
 _LANGUAGE_PLAUSIBLE = 0.1
 # Cue categories after which an entity (cell source, origin) is not the site's own.
-_ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "others"})
+_ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "refutation", "others"})
 # Research framing makes a cell source the trial's, not the site's, unless the site's own offer
 # governs too ("We offer bone marrow cells, where trials are encouraging").
 # Cue categories that make a selling-point flag ("cure", "FDA approved") someone else's words.
-_FLAG_BLOCKERS = frozenset({"hedge", "warning", "others", "research", "question", "asked"})
+_FLAG_BLOCKERS = frozenset(
+    {"hedge", "warning", "refutation", "others", "research", "question", "asked"}
+)
 _WORD = re.compile(r"[a-z]+")
 # Numeric flag regexes (cell counts, prices, PMIDs) look this far before and after a number.
 _NUMBER = re.compile(r"\d+")
@@ -56,7 +58,9 @@ _NUMBER_BEFORE, _NUMBER_AFTER = 48, 120
 # uses are not approved"): on news pages the next sentence is often about something else.
 _ANSWERED = frozenset({"asked", "question", "others"})
 _ANSWERED_IN_SENTENCE = _ANSWERED | {"research"}
-_VERDICTS = frozenset({"negation", "hedge", "warning"})
+_VERDICTS = frozenset({"negation", "hedge", "warning", "refutation"})
+# Cue categories by which a page refutes what it reports (see DocumentExtraction.refutes).
+_REFUTING = frozenset({"warning", "refutation"})
 _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
 
 
@@ -212,6 +216,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
         mentions=sorted(mentions, key=lambda m: (m.start, m.kind)),
         text=text,
         page_cues=_page_cues(doc, url, lex),
+        refutes=_refutation(doc) is not None,
     )
 
 
@@ -242,6 +247,7 @@ def _conditions(
     """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
     best: dict[str, ConditionFinding] = {}
     hits = _condition_hits(doc, lex)
+    refutation = _refutation(doc)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
     for hit in hits:
@@ -249,6 +255,9 @@ def _conditions(
     for hit in hits:
         index = doc.sentence_of(hit.start)
         stance, cue_text, category = _stance(doc, index, hit, named)
+        if stance == "mentioned" and category == "others" and refutation is not None:
+            # Others' promises on a page that calls such promises false or baseless.
+            stance, cue_text, category = "disclaimed", refutation.text, refutation.category
         if stance == "disclaimed" and category in ("negation", "heading"):
             flags["lists_exclusions"] = True
             mark("flag:lists_exclusions", index)
@@ -265,10 +274,16 @@ def _conditions(
                     cue_text,
                     sentence.start,
                     sentence.end,
+                    category,
                 )
             named_by.setdefault(slug, []).append((hit.text, index))
     _fold_subsumed(doc, lex, best, named_by)
     return list(best.values())
+
+
+def _refutation(doc: _Doc) -> Cue | None:
+    """The page's first cue calling claims false, deceptive, illegal or baseless, if any."""
+    return next((c for cues in doc.cues for c in cues if c.category in _REFUTING), None)
 
 
 def _stance(

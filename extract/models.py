@@ -18,6 +18,8 @@ FLAG_NAMES: tuple[str, ...] = (
     "lists_exclusions",
     "price_stated",
 )
+# Cue categories that frame a mention as a promise to treat (see DocumentExtraction.stances).
+REPORTED_PROMISES = frozenset({"offer", "efficacy", "therapy", "others", "asked"})
 # Strongest first: a condition keeps its strongest stance in the document.
 STANCE_RANK: dict[str, int] = {"claimed": 3, "disclaimed": 2, "mentioned": 1}
 
@@ -38,6 +40,9 @@ class ConditionFinding:
     cue: str | None = None
     start: int = 0
     end: int = 0
+    # The category of the cue that set the stance ("offer", "research", "others"...), or None
+    # when nothing framed the mention (a bare name on a seller's page reads as claimed).
+    framing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,17 +103,28 @@ class DocumentExtraction:
     text: str = field(default="", repr=False)
     # What the page's wording says about who publishes it (seller or not), for the site verdict.
     page_cues: tuple[PageCue, ...] = ()
+    # The page calls the claims it reports false, deceptive, illegal or without evidence (a
+    # consumer alert, an enforcement story): if its site sells nothing, the promises it reports
+    # are disclaimed rather than merely mentioned.
+    refutes: bool = False
     # False for a page in a language the extractor does not read (``language`` says which):
     # nothing was extracted from it, and it must be reported as not audited, never graded.
     audited: bool = True
 
     def stances(self, sells_treatment: bool) -> dict[str, str]:
         """Each condition's stance once the verdict is known: a page of a site that sells no
-        treatment claims nothing, so its claims become mentions."""
+        treatment claims nothing, so its claims become mentions, or disclaimers where the
+        page refutes them."""
         return {
-            c.slug: c.stance if sells_treatment or c.stance != "claimed" else "mentioned"
+            c.slug: c.stance if sells_treatment or c.stance != "claimed" else self._reported(c)
             for c in self.conditions
         }
+
+    def _reported(self, finding: ConditionFinding) -> str:
+        """A claim on a page that sells nothing: a promise the page reports (framed as an offer
+        or a cure) and refutes is disclaimed; anything else is a mention."""
+        refuted = self.refutes and finding.framing in REPORTED_PROMISES
+        return "disclaimed" if refuted else "mentioned"
 
     def judged_flags(self, sells_treatment: bool) -> dict[str, bool]:
         """The flags once the verdict is known: selling points ("cure", "FDA approved",

@@ -326,3 +326,18 @@ def test_generic_arthritis_on_a_knee_page_is_the_knee_claim() -> None:
         "<p>We treat arthritic knees.</p><p>We also treat hip arthritis.</p>"
     )
     assert stances(other_joints) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}
+
+
+def test_a_page_that_refutes_what_it_reports_disclaims_the_promises() -> None:
+    alert = extract_document(
+        "<nav><ul><li>World</li><li>Opinion</li></ul></nav>"
+        "<p>The company deceptively claimed its injections could treat lupus.</p>"
+        "<p>The patients had a range of diseases, such as COPD.</p>"
+    )
+    assert alert.refutes and not sells(alert)
+    assert judged(alert) == {"lupus": "disclaimed", "copd": "mentioned"}
+    report = extract_document(
+        "<nav><ul><li>World</li><li>Opinion</li></ul></nav>"
+        "<p>The director said their injections can treat lupus, according to the clinic.</p>"
+    )
+    assert not report.refutes and judged(report) == {"lupus": "mentioned"}
