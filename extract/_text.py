@@ -13,11 +13,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ahocorasick_rs import AhoCorasick
+
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _APOSTROPHES = re.compile(r"[\u2019\u2018'`\u02bc\u00b4]")
 _DASHES = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_]")
 _SPACES = re.compile(r"\s+")
-_WORDY = re.compile(r"\w")
 _ALT_GROUP = re.compile(r"\(([^()]*\|[^()]*)\)")
 
 
@@ -64,30 +65,6 @@ def is_acronym(term: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """Build a regex alternation shaped like a trie.
-
-    A flat ``a|b|c`` over thousands of phrases makes Python's backtracking engine try every
-    alternative at every position; a trie shares prefixes, so each position costs one walk.
-    Optional tails are greedy, which gives the longest match at a position.
-    """
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return build(trie)
-
-
 @dataclass(frozen=True)
 class Hit:
     """One phrase match: offsets in the normalised text and the values the phrase maps to."""
@@ -121,38 +98,75 @@ class PhraseMatcher:
                     table, key = folded, normalise(variant)
                 if key and value not in table.setdefault(key, []):
                     table[key].append(value)
-        self._folded = {k: tuple(v) for k, v in folded.items()}
-        self._cased = {k: tuple(v) for k, v in cased.items()}
-        self._re_folded = _compile(self._folded, plurals)
-        self._re_cased = _compile(self._cased, plurals)
+        self._folded = _Table({k: tuple(v) for k, v in folded.items()}, plurals)
+        self._cased = _Table({k: tuple(v) for k, v in cased.items()}, plurals)
 
     def finditer(self, folded: str, cased: str | None = None) -> Iterator[Hit]:
         """Yield hits in ``folded`` (and acronym hits in ``cased``, same offsets), by start."""
-        hits: list[Hit] = []
-        if self._re_folded is not None:
-            hits.extend(
-                Hit(m.start(), m.end(), m.group(), self._folded[m.group(1)])
-                for m in self._re_folded.finditer(folded)
-            )
-        if self._re_cased is not None and cased is not None:
-            hits.extend(
-                Hit(m.start(), m.end(), m.group(), self._cased[m.group(1)])
-                for m in self._re_cased.finditer(cased)
-            )
+        hits = self._folded.hits(folded)
+        if self._cased and cased is not None:
+            hits.extend(self._cased.hits(cased))
             hits.sort(key=lambda h: (h.start, -h.end))
             hits = _drop_overlaps(hits)
         return iter(hits)
 
 
-def _compile(table: dict[str, tuple[str, ...]], plurals: bool) -> re.Pattern[str] | None:
-    """One regex for the table; group 1 is the table key a match stands for."""
-    if not table:
-        return None
-    body = "(" + _trie_pattern(table) + ")" + ("(?:e?s)?" if plurals else "")
-    if all(_WORDY.match(k) and _WORDY.match(k[-1]) for k in table):
-        return re.compile(r"(?<!\w)" + body + r"(?!\w)")
-    # Punctuation phrases (";") must match right after a word: boundaries only at word ends.
-    return re.compile(r"(?:(?<!\w)|(?=\W))" + body + r"(?:(?!\w)|(?<=\W))")
+_PLURAL_ENDINGS = ("", "es", "s")
+
+
+def _is_word(char: str) -> bool:
+    """The regex ``\\w`` of one character (``str`` patterns): a letter, digit or "_"."""
+    return char.isalnum() or char == "_"
+
+
+class _Table:
+    """Word-bounded, leftmost-longest search for one table's phrases, by Aho-Corasick.
+
+    Semantics (those of the regex ``(?<!\\w)(phrase)(?:e?s)?(?!\\w)`` over a trie of the
+    phrases, which this replaced): a match starts where the phrase's first character is not a
+    word character or the text's previous one is not, and ends likewise; among the matches
+    starting leftmost the longest wins (then the longest phrase, for "abe"+"s" against
+    "ab"+"es"), and the search resumes at its end. The automaton finds every occurrence of
+    every form in one pass in C; only the few occurrences it reports are checked here.
+    """
+
+    def __init__(self, table: dict[str, tuple[str, ...]], plurals: bool) -> None:
+        forms: dict[str, str] = {}  # matched form -> the longest phrase it is a form of
+        for phrase in table:
+            for ending in _PLURAL_ENDINGS if plurals else ("",):
+                form = phrase + ending
+                old = forms.get(form)
+                if old is None or len(phrase) > len(old):
+                    forms[form] = phrase
+        self._forms = [(phrase, table[phrase]) for phrase in forms.values()]
+        # Whether a form needs a word boundary before / after it (it starts / ends a word).
+        self._bounded = [(_is_word(form[0]), _is_word(form[-1])) for form in forms]
+        self._automaton = AhoCorasick(list(forms)) if forms else None
+
+    def __bool__(self) -> bool:
+        return self._automaton is not None
+
+    def hits(self, text: str) -> list[Hit]:
+        """Leftmost-longest word-bounded hits in ``text``, by start."""
+        if self._automaton is None:
+            return []
+        found = []
+        size, bounded = len(text), self._bounded
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            before, after = bounded[index]
+            if before and start and _is_word(text[start - 1]):
+                continue
+            if after and end < size and _is_word(text[end]):
+                continue
+            found.append((start, -end, index))
+        found.sort()
+        hits: list[Hit] = []
+        last = 0
+        for start, neg_end, index in found:
+            if start >= last:
+                last = -neg_end
+                hits.append(Hit(start, last, text[start:last], self._forms[index][1]))
+        return hits
 
 
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
