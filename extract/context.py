@@ -79,8 +79,30 @@ def best_cue(cues: list[Cue], start: int, end: int) -> Cue | None:
     return max(cues, key=lambda c: (c.priority, -max(c.start - end, start - c.end, 0)))
 
 
+# heading_context by heading text, for one lexicon: a site's headings and column headers repeat
+# from page to page, and a page's from table to table. Bounded; cleared when full.
+_HEADINGS: dict[str, Context | None] = {}
+_HEADINGS_LEXICON: list[Lexicon] = []
+_HEADINGS_MAX = 20_000
+
+
 def heading_context(text: str, lex: Lexicon) -> Context | None:
     """The stance a heading (or column header) states for what is listed under it, if any."""
+    if not _HEADINGS_LEXICON or _HEADINGS_LEXICON[0] is not lex:
+        _HEADINGS.clear()
+        _HEADINGS_LEXICON[:] = [lex]
+    try:
+        return _HEADINGS[text]
+    except KeyError:
+        pass
+    context = _heading_context(text, lex)
+    if len(_HEADINGS) >= _HEADINGS_MAX:
+        _HEADINGS.clear()
+    _HEADINGS[text] = context
+    return context
+
+
+def _heading_context(text: str, lex: Lexicon) -> Context | None:
     folded = normalise(text)
     options: list[tuple[float, int, Context]] = []  # (priority, length, context)
     for hit in lex.heading_matcher.finditer(folded):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -88,7 +89,9 @@ class Block:
         """Bare labels (menu items, list items, cells, headings, short captions)."""
         if self.in_nav or self.heading_level or self.kind == "title":
             return True
-        words, prose_end = len(self.text.split()), self.text.rstrip().endswith((".", "!", "?"))
+        # Words counted up to one past the item limit: enough for the comparisons below.
+        words = len(self.text.split(None, _MAX_ITEM_WORDS + 1))
+        prose_end = self.text.rstrip().endswith((".", "!", "?"))
         if self.kind in MENU_KINDS:  # a list item or cell, unless it is a whole sentence
             return words <= _MAX_ITEM_WORDS or not prose_end
         return words <= 6 and not prose_end
@@ -342,7 +345,12 @@ def _finish(blocks: list[Block]) -> None:
 # case only, so "Ms." is an abbreviation while "MS." (multiple sclerosis) ends a sentence.
 _ABBREV_WORDS = "dr mr mrs ms prof st vs etc e.g i.e fig approx al inc ltd sr sra dra u.s u.k ee.uu"
 _ABBREV = frozenset(w for base in _ABBREV_WORDS.split() for w in (base, base.capitalize()))
-_SENT_END = re.compile(r"([.!?…]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[¿¡]?[A-ZÁÉÍÓÚÑ0-9])|\s+[|·•]\s+")
+# A sentence ends at final punctuation (and closing quotes) before a space and a capital, or at a
+# spaced "|", "·" or "•". The two are separate patterns: the first starts with a one-character
+# class, which lets the regex engine skip to the next punctuation mark in C, and the second is
+# run only on blocks with such a separator. Their matches never overlap.
+_SENT_END = re.compile(r"([.!?…][.!?…]*[\"'”’)\]]*)\s+(?=[\"'“‘(\[¿¡]?[A-ZÁÉÍÓÚÑ0-9])")
+_SEPARATOR = re.compile(r"\s+[|·•]\s+")
 
 
 def split_sentences(blocks: list[Block]) -> list[Sentence]:
@@ -350,11 +358,16 @@ def split_sentences(blocks: list[Block]) -> list[Sentence]:
     sentences: list[Sentence] = []
     for index, block in enumerate(blocks):
         text, start = block.text, 0
-        for m in _SENT_END.finditer(text):
-            cut = m.start() + len(m.group(1) or "")
-            before = text[start:cut].rstrip(".!?…\"'”’)]").rsplit(" ", 1)[-1]
-            if m.group(1) and m.group(1).startswith(".") and before in _ABBREV:
-                continue
+        ends: Iterable[re.Match[str]] = _SENT_END.finditer(text)
+        if "|" in text or "·" in text or "•" in text:
+            ends = sorted([*ends, *_SEPARATOR.finditer(text)], key=lambda m: m.start())
+        for m in ends:
+            end = m.group(1) if m.lastindex else None  # the punctuation, not a separator
+            cut = m.start() + len(end or "")
+            if end and end.startswith("."):
+                before = text[start:cut].rstrip(".!?…\"'”’)]").rsplit(" ", 1)[-1]
+                if before in _ABBREV:
+                    continue
             _add(sentences, text, start, cut, index, block.start)
             start = m.end()
         _add(sentences, text, start, len(text), index, block.start)
@@ -362,8 +375,9 @@ def split_sentences(blocks: list[Block]) -> list[Sentence]:
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int, block: int, offset: int) -> None:
-    piece = text[start:end].strip()
+    raw = text[start:end]
+    piece = raw.strip()
     if piece:
-        lead = len(text[start:end]) - len(text[start:end].lstrip())
+        lead = len(raw) - len(raw.lstrip())
         s = offset + start + lead
         out.append(Sentence(piece, block, s, s + len(piece)))
