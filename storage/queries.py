@@ -135,9 +135,7 @@ def change_rows(session: Session, run_id: int) -> list[ChangeRow]:
         .order_by(ClaimChange.site_id, ClaimChange.change, ClaimChange.kind, ClaimChange.value)
     )
     return [
-        ChangeRow(
-            c.site_id, c.previous_run_id, c.change, c.kind, c.value, c.quote, c.url, c.run_id
-        )
+        ChangeRow(c.site_id, c.previous_run_id, c.change, c.kind, c.value, c.quote, c.url, c.run_id)
         for c in session.scalars(query)
     ]
 
@@ -191,7 +189,6 @@ def claim_rows_of(session: Session, chosen: Mapping[int, int]) -> list[ClaimRow]
     for run_id in sorted(set(chosen.values())):
         rows += [c for c in claim_rows(session, run_id) if chosen.get(c.site_id) == run_id]
     return rows
-
 
 
 def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.DataFrame]:

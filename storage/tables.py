@@ -42,7 +42,8 @@ class CrawlRun(Base):
         doc="When the run ended (UTC); empty while running."
     )
     status: Mapped[str] = mapped_column(
-        String(16), default="running",
+        String(16),
+        default="running",
         doc="running, crawled (crawl only), finished or failed; period reports use finished runs.",
     )
     seeds_source: Mapped[str] = mapped_column(Text, doc="Path of the seed file the run read.")
@@ -67,7 +68,8 @@ class Site(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, doc="Site id.")
     seed_url: Mapped[str] = mapped_column(
-        String(2048), unique=True,
+        String(2048),
+        unique=True,
         doc="The seed URL researchers gave; a site's identity across runs.",
     )
     host: Mapped[str] = mapped_column(String(255), index=True, doc="Host name of the seed URL.")

@@ -58,8 +58,10 @@ def test_honest_grades_better_than_middling_and_middling_better_than_hype(
     medians = [statistics.median(risk for risk, _ in scores[kind]) for kind in KINDS]
     for kind in KINDS:  # the figure of the closing note: `pytest -s` shows it
         grades = Counter(grade for _, grade in scores[kind])
-        print(f"{rubric_name:6} {kind:9} mean {statistics.mean(r for r, _ in scores[kind]):5.1f}",
-              dict(sorted(grades.items())))
+        print(
+            f"{rubric_name:6} {kind:9} mean {statistics.mean(r for r, _ in scores[kind]):5.1f}",
+            dict(sorted(grades.items())),
+        )
     assert means[0] < means[1] < means[2], means
     assert medians[0] < medians[1] < medians[2], medians
     assert medians[2] >= 70, "hype clinics grade F"

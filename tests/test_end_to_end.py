@@ -39,8 +39,10 @@ def audit_demo_web(tmp_path: Path, db_url: str) -> dict:  # type: ignore[type-ar
 
 def row_counts(engine) -> list[int]:  # type: ignore[no-untyped-def]
     with storage.sessions(engine)() as session:
-        return [session.scalar(select(func.count()).select_from(m))
-                for m in (Page, Claim, SiteScore, SiteFlag)]
+        return [
+            session.scalar(select(func.count()).select_from(m))
+            for m in (Page, Claim, SiteScore, SiteFlag)
+        ]
 
 
 def check_run(summary: dict, db_url: str) -> None:  # type: ignore[type-arg]
@@ -75,8 +77,9 @@ def test_flow_end_to_end_on_sqlite(prefect: None, home: Path, tmp_path: Path) ->
 
 
 @pytest.mark.postgres
-def test_flow_end_to_end_on_postgresql(prefect: None, home: Path, tmp_path: Path,
-                                       postgres_url: str) -> None:
+def test_flow_end_to_end_on_postgresql(
+    prefect: None, home: Path, tmp_path: Path, postgres_url: str
+) -> None:
     summary = audit_demo_web(tmp_path, postgres_url)
     check_run(summary, postgres_url)
 

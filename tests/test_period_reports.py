@@ -47,8 +47,9 @@ def two_quarters(db_url: str) -> Iterator[tuple[Engine, demoweb.DemoWeb, int, in
     web = demoweb.generate(n_sites=6, seed=5)
     august = store_demo_run(engine, web, AUGUST, pages_per_site=2)
     november = store_demo_run(engine, web, NOVEMBER, pages_per_site=6)
-    store_demo_run(engine, web, datetime(2026, 12, 1, tzinfo=UTC), pages_per_site=1,
-                   status="failed")
+    store_demo_run(
+        engine, web, datetime(2026, 12, 1, tzinfo=UTC), pages_per_site=1, status="failed"
+    )
     yield engine, web, august, november
     engine.dispose()
 
@@ -96,12 +97,19 @@ def test_the_views_answer_the_common_questions(
     engine, _, _, november = two_quarters
     with engine.connect() as conn:
         latest = pd.read_sql(text("SELECT * FROM latest_site_scores WHERE rubric = 'seed'"), conn)
-        by_tier = pd.read_sql(text(
-            "SELECT * FROM claims_by_condition_tier WHERE run_id = :run"), conn,
-            params={"run": november})
-        claims = pd.read_sql(text(
-            "SELECT site_id, value FROM claims WHERE run_id = :run AND kind = 'condition' "
-            "AND stance = 'claimed'"), conn, params={"run": november})
+        by_tier = pd.read_sql(
+            text("SELECT * FROM claims_by_condition_tier WHERE run_id = :run"),
+            conn,
+            params={"run": november},
+        )
+        claims = pd.read_sql(
+            text(
+                "SELECT site_id, value FROM claims WHERE run_id = :run AND kind = 'condition' "
+                "AND stance = 'claimed'"
+            ),
+            conn,
+            params={"run": november},
+        )
         countries = pd.read_sql(text("SELECT * FROM sites_per_country"), conn)
     assert len(latest) == 6 and set(latest.run_id) == {november}  # failed run ignored
     expected = claims.drop_duplicates().groupby("value").size().to_dict()
@@ -121,13 +129,19 @@ def test_the_literature_table_maps_slugs_to_survey_categories(
     marrow = rows[("cell source", "autologous bone marrow")]
     assert marrow.published["US 2021"] == 45.3 and marrow.published["US 2016"] is None
     claims = report.site_claims()
-    expected = sum(1 for s in report.clinics if "bone-marrow" in
-                   claims[s.site_id].named_values("cell_source"))
+    expected = sum(
+        1 for s in report.clinics if "bone-marrow" in claims[s.site_id].named_values("cell_source")
+    )
     assert marrow.sites == expected
     assert marrow.share == pytest.approx(100 * expected / len(report.clinics))
     assert {c for d, c in rows if d == "condition group"} == {
-        "orthopedic", "pain", "neurological", "autoimmune", "cardiopulmonary",
-        "cosmetic/anti-aging"}
+        "orthopedic",
+        "pain",
+        "neurological",
+        "autoimmune",
+        "cardiopulmonary",
+        "cosmetic/anti-aging",
+    }
 
 
 def test_the_literature_mapping_names_only_known_slugs() -> None:
@@ -210,18 +224,28 @@ def test_the_folder_manifest_lists_every_file_each_command_wrote_there(
     each = written("report", "--period", "2026-Q4", "--jurisdiction", "each")
     countries = sorted({site.country for site in web.sites if site.country})
     assert [n for n in each if n.endswith(".html")] == [
-        f"report-2026-Q4-{country}.html" for country in countries]
+        f"report-2026-Q4-{country}.html" for country in countries
+    ]
     written("report", "--period", "2026-Q4")  # rewritten: listed with its new digest
-    checked = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=out, check=True,
-                             capture_output=True, text=True).stdout
+    checked = subprocess.run(
+        ["sha256sum", "-c", "manifest.sha256"], cwd=out, check=True, capture_output=True, text=True
+    ).stdout
     assert checked.splitlines() == [
-        f"{name}: OK" for name in sorted(["report-2026-Q4.html", "report-2026-Q4.pdf",
-                                          *(n for n in each if n.endswith(".html"))])]
+        f"{name}: OK"
+        for name in sorted(
+            ["report-2026-Q4.html", "report-2026-Q4.pdf", *(n for n in each if n.endswith(".html"))]
+        )
+    ]
 
     written("export", "--format", "csv")
     written("export", "--format", "parquet")
-    checked = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=exports, check=True,
-                             capture_output=True, text=True).stdout
+    checked = subprocess.run(
+        ["sha256sum", "-c", "manifest.sha256"],
+        cwd=exports,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "claims.csv: OK" in checked and "claims.parquet: OK" in checked
     result = runner.invoke(app, ["report", "--jurisdiction", "each"])
     assert result.exit_code == 2 and "needs --period" in result.output

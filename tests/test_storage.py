@@ -39,31 +39,69 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
     head = ScriptDirectory.from_config(config).get_current_head()
     assert storage.current_revision(engine) == head == "0004"
     names = set(inspect(engine).get_table_names())
-    assert {"crawl_runs", "sites", "pages", "claims", "site_scores", "site_flags",
-            "claim_changes"} <= names
+    assert {
+        "crawl_runs",
+        "sites",
+        "pages",
+        "claims",
+        "site_scores",
+        "site_flags",
+        "claim_changes",
+    } <= names
     columns = {c["name"] for c in inspect(engine).get_columns("pages")}
     assert {"ip_address", "revisit_file", "revisit_offset"} <= columns
     assert {"latest_site_scores", "claims_by_condition_tier", "sites_per_country"} <= set(
-        inspect(engine).get_view_names())
+        inspect(engine).get_view_names()
+    )
 
 
 def write_everything(session, run_id: int) -> None:  # type: ignore[no-untyped-def]
     site_id = upsert_site(session, "https://clinic.test/", "clinic.test", "Clinic", "CO")
     page_id = record_page(
-        session, run_id=run_id, site_id=site_id, url="https://clinic.test/", status=200,
-        content_type="text/html", depth=0, fetched_at=datetime.now(UTC), size=10,
-        sha256="0" * 64, warc_file="run-1/x.warc.gz", warc_offset=0,
+        session,
+        run_id=run_id,
+        site_id=site_id,
+        url="https://clinic.test/",
+        status=200,
+        content_type="text/html",
+        depth=0,
+        fetched_at=datetime.now(UTC),
+        size=10,
+        sha256="0" * 64,
+        warc_file="run-1/x.warc.gz",
+        warc_offset=0,
     )
     page = session.get(Page, page_id)
-    claims = [{"kind": "condition", "value": "autism", "stance": "claimed", "tier": "unproven",
-               "quote": "We treat autism.", "cue": None},
-              {"kind": "flag", "value": "testimonials", "quote": "My son..."}]
+    claims = [
+        {
+            "kind": "condition",
+            "value": "autism",
+            "stance": "claimed",
+            "tier": "unproven",
+            "quote": "We treat autism.",
+            "cue": None,
+        },
+        {"kind": "flag", "value": "testimonials", "quote": "My son..."},
+    ]
     replace_page_claims(session, page, claims, language="en", is_clinic=True, title="Home")
     replace_site_assessment(
-        session, run_id=run_id, site_id=site_id, rubric="seed", kb_hash="k", is_clinic=True,
-        risk_score=80, grade="F", reasons=[{"rule": "base", "points": 30}],
-        flags=[{"flag": "testimonials", "value": True, "quote": "My son...",
-                "url": "https://clinic.test/"}],
+        session,
+        run_id=run_id,
+        site_id=site_id,
+        rubric="seed",
+        kb_hash="k",
+        is_clinic=True,
+        risk_score=80,
+        grade="F",
+        reasons=[{"rule": "base", "points": 30}],
+        flags=[
+            {
+                "flag": "testimonials",
+                "value": True,
+                "quote": "My son...",
+                "url": "https://clinic.test/",
+            }
+        ],
     )
 
 
@@ -77,7 +115,12 @@ def test_writing_the_same_run_twice_never_duplicates_rows(db_url: str) -> None:
             write_everything(session, run_id)
     with storage.sessions(engine)() as session:
         assert [count(session, m) for m in (Site, Page, Claim, SiteScore, SiteFlag)] == [
-            1, 1, 2, 1, 1]
+            1,
+            1,
+            2,
+            1,
+            1,
+        ]
         assert session.scalar(select(SiteScore.grade)) == "F"
 
 
@@ -111,8 +154,9 @@ def test_corrupt_sqlite_file_is_a_clear_error_and_is_left_alone(tmp_path: Path) 
     assert path.read_bytes().startswith(b"this is not a database")
 
 
-def test_default_database_is_a_sqlite_file_under_home(monkeypatch: pytest.MonkeyPatch,
-                                                      tmp_path: Path) -> None:
+def test_default_database_is_a_sqlite_file_under_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("CLINIC_AUDIT_DB_URL", raising=False)
     monkeypatch.setenv("CLINIC_AUDIT_HOME", str(tmp_path / "v"))
     assert storage.database_url() == f"sqlite:///{tmp_path / 'v' / 'clinic-audit.db'}"
