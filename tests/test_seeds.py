@@ -52,3 +52,24 @@ def test_render_js_column() -> None:
         ("https://b.example/", False),
     ]
     assert problems[0].line == 4 and "render_js" in problems[0].reason
+
+
+def test_kind_column_is_case_insensitive_and_a_bad_kind_skips_its_row() -> None:
+    text = (
+        "url,name,kind\n"
+        "https://a.example/,A,Clinic\n"
+        "https://b.example/,B, news \n"
+        "https://c.example/,C,\n"
+        "https://d.example/,D,hospital\n"
+        "https://e.example/,E,FACILITATOR\n"
+    )
+    seeds, problems = parse_seeds(text)
+    assert [(s.url, s.kind) for s in seeds] == [
+        ("https://a.example/", "clinic"),
+        ("https://b.example/", "news"),
+        ("https://c.example/", None),
+        ("https://e.example/", "facilitator"),
+    ]
+    [problem] = problems
+    assert problem.line == 5 and "kind 'hospital'" in problem.reason
+    assert "clinic, facilitator, news, other, seller" in problem.reason
