@@ -109,8 +109,8 @@ def _context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "clinics": clinics,
-        "others": [s for s in report.sites if s.is_clinic is False],
-        "unscored": [s for s in report.sites if s.is_clinic is None],
+        "others": [s for s in report.sites if s.sells_treatment is False],
+        "unscored": [s for s in report.sites if s.sells_treatment is None],
         "grade_counts": list(report.grade_counts().items()),
         "countries": Counter(s.country or "?" for s in report.sites).most_common(),
         "riskiest": [

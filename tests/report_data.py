@@ -17,6 +17,7 @@ import storage
 from crawler import Seed
 from extract import decode_html, extract_document
 from flows import stages
+from score import cues_to_json, site_verdict
 from storage.tables import CrawlRun, Page
 from storage.writes import record_page, record_site_crawl, replace_page_claims
 
@@ -70,8 +71,9 @@ def store_demo_run(
                     row,
                     stages.claims_of(doc),
                     language=doc.language,
-                    is_clinic=doc.is_clinic,
+                    is_clinic=site_verdict([doc.page_cues]).sells_treatment,
                     title=doc.title,
+                    page_cues=cues_to_json(doc.page_cues),
                 )
                 stored += 1
             record_site_crawl(session, run_id, site_ids[site.host], "ok", stored, [])

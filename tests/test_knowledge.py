@@ -19,6 +19,7 @@ from score import (
     load_knowledge,
     load_rubric,
     score_site,
+    site_verdict,
 )
 
 CITATION = re.compile(r"^(PMID:\d+|DOI:10\.\S+|NCT\d{8}|regulator decision: .+)$")
@@ -94,7 +95,9 @@ def test_approved_products_and_regulators_use_the_vocabulary() -> None:
 
 
 def fired(records: list[ClaimRecord], country: str | None) -> dict[str, str]:
-    assessment = score_site(aggregate_site(records), SiteContext(True, country), load_rubric())
+    assessment = score_site(
+        aggregate_site(records), SiteContext(site_verdict([], "clinic"), country), load_rubric()
+    )
     return {r.rule: r.detail for r in assessment.reasons}
 
 

@@ -112,11 +112,16 @@ def test_the_views_answer_the_common_questions(
         )
         countries = pd.read_sql(text("SELECT * FROM sites_per_country"), conn)
     assert len(latest) == 6 and set(latest.run_id) == {november}  # failed run ignored
+    sellers = latest[latest.sells_treatment.astype(bool)]
+    assert 0 < len(sellers) < len(latest)  # the demo web's news site sells no treatment
+    assert latest[~latest.sells_treatment.astype(bool)].grade.isna().all()
+    # Only sites that sell treatment claim: a news site's claims are mentions.
+    claims = claims[claims.site_id.isin(sellers.site_id)]
     expected = claims.drop_duplicates().groupby("value").size().to_dict()
     assert by_tier.set_index("condition").sites_claiming.to_dict() == expected
     assert set(by_tier.tier) <= {"supported", "preliminary", "unproven"}
     assert countries.sites.sum() == 6
-    assert countries.clinics.sum() == latest.is_clinic.astype(bool).sum()
+    assert countries.sellers.sum() == len(sellers)
 
 
 def test_the_literature_table_maps_slugs_to_survey_categories(

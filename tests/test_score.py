@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from extract import PageCue
 from score import (
+    NO_TREATMENT_RULE,
     ClaimRecord,
     SiteContext,
     aggregate_site,
@@ -10,9 +12,10 @@ from score import (
     grade_for,
     load_rubric,
     score_site,
+    site_verdict,
 )
 
-CLINIC = SiteContext(is_clinic=True, country="CO")
+CLINIC = SiteContext(site_verdict([], "clinic"), country="CO")
 
 
 def condition(slug: str, stance: str, tier: str, url: str = "https://c.test/") -> ClaimRecord:
@@ -113,10 +116,58 @@ def test_honest_clinic_grades_better_than_a_hype_clinic_and_every_point_has_a_re
     assert unproven.evidence and all(e.quote and e.url for e in unproven.evidence)
 
 
-def test_a_site_that_is_not_a_clinic_is_not_graded_on_claims() -> None:
-    news = aggregate_site([condition("autism", "mentioned", "unproven")])
-    assessment = score_site(news, SiteContext(is_clinic=False), load_rubric("seed"))
-    assert assessment.is_clinic is False and assessment.reasons[0].rule == "not-a-clinic"
+def test_a_site_that_sells_no_treatment_gets_no_grade_and_the_verdicts_reasons() -> None:
+    verdict = site_verdict([[PageCue("other", "staff writer", 3)]])
+    news = aggregate_site([condition("autism", "claimed", "unproven")], verdict)
+    assessment = score_site(news, SiteContext(verdict), load_rubric("seed"))
+    assert assessment.sells_treatment is False
+    assert (assessment.risk_score, assessment.grade) == (None, None)  # not an A it never earned
+    [reason] = assessment.reasons
+    assert reason.rule == NO_TREATMENT_RULE and reason.points == 0
+    assert reason.detail == "; ".join(verdict.reasons) and '"staff writer"' in reason.detail
+
+
+def test_the_verdict_weighs_all_pages_once_not_a_vote_of_pages() -> None:
+    # Two pages of one byline outvote the booking page page by page; over the site, each
+    # distinct phrase counts once, and the offer weighs more.
+    pages = [
+        [PageCue("other", "staff writer", 2)],
+        [PageCue("other", "staff writer", 2)],
+        [PageCue("seller", "book a consultation", 3)],
+    ]
+    verdict = site_verdict(pages)
+    assert verdict.sells_treatment and (verdict.seller_weight, verdict.other_weight) == (3, 2)
+    assert not any(site_verdict([page]).sells_treatment for page in pages[:2])
+    assert verdict.reasons[0].startswith("reads like a seller")
+
+
+def test_the_seed_files_kind_overrides_the_cues() -> None:
+    offers = [[PageCue("seller", "book a consultation", 9), PageCue("seller", "our clinic", 9)]]
+    verdict = site_verdict(offers, "News")
+    assert not verdict.sells_treatment
+    assert verdict.reasons == ("the seed file says this site is a news",)
+    assert site_verdict([[PageCue("other", "staff writer", 9)]], "facilitator").sells_treatment
+
+
+def test_a_non_seller_claims_nothing_and_carries_no_selling_points() -> None:
+    records = [
+        condition("autism", "claimed", "unproven", "https://n.test/a"),
+        condition("copd", "disclaimed", "unproven", "https://n.test/b"),
+        flag("cure_or_guarantee"),
+        flag("testimonials"),
+        flag("cites_research"),
+    ]
+    seller = aggregate_site(records, site_verdict([], "clinic"))
+    other = aggregate_site(records, site_verdict([], "news"))
+    assert [c.slug for c in seller.claimed()] == ["autism"]
+    assert other.claimed() == [] and other.conditions["autism"].stance == "mentioned"
+    assert other.conditions["autism"].evidence[0].stance == "mentioned"
+    assert other.conditions["copd"].stance == "disclaimed"
+    assert seller.named_values("flag") == ["cites_research", "cure_or_guarantee", "testimonials"]
+    assert other.named_values("flag") == ["cites_research"]
+    # Diffing sees the same: a site that stops selling drops its claims.
+    changes = diff_claims(other, seller)
+    assert [(c.change, c.value) for c in changes] == [("removed", "autism")]
 
 
 def test_every_rule_uses_a_known_predicate_and_the_hash_pins_the_knowledge() -> None:
