@@ -105,6 +105,27 @@ def test_extract_jsonl_follows_the_contract(tmp_path: Path) -> None:
     }
 
 
+def test_extract_judges_a_single_file_as_a_one_page_site(tmp_path: Path) -> None:
+    news = tmp_path / "news.html"
+    news.write_text(
+        "<html><body><article><h1>Clinic news</h1><p>By our staff writer. Published in "
+        "November.</p><p>Stem cell therapy helps knee osteoarthritis, according to the "
+        "reporter.</p></article></body></html>"
+    )
+    result = runner.invoke(app, ["extract", str(news), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    [line] = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    # The page sells nothing, so what it presents as helping is a mention (the same page
+    # crawled as a one-page site gets the same verdict: tests/test_site_verdict.py).
+    assert line["is_clinic"] is False
+    assert [(c["slug"], c["stance"]) for c in line["conditions"]] == [
+        ("knee-osteoarthritis", "mentioned")
+    ]
+    table = runner.invoke(app, ["extract", str(news), "--format", "table"])
+    assert table.exit_code == 0, table.output
+    assert "sells no treatment" in table.output and "reads like news" in table.output
+
+
 def test_extract_of_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["extract", str(tmp_path / "nope.html")])
     assert result.exit_code == 2 and "no such file" in result.output

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
@@ -78,6 +79,10 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     assert local.title == f"2026-Q4 — {country}"
     # Every claim in a dossier carries its page's archive facts.
     assert all(c.fetched_at is not None and c.sha256 and c.warc_file for c in report.claims)
+    # The demo web's news site sells no treatment: no grade, and its pages claim nothing.
+    [news] = [s for s in report.sites if s.sells_treatment is False]
+    assert (news.grade, news.risk_score) == (None, None) and news.verdict_reasons
+    assert not any(c.stance == "claimed" for c in report.claims if c.site_id == news.site_id)
 
     paths = write_report_files(report, tmp_path, ("html",))
     assert [p.name for p in paths] == ["report-2026-Q4.html", "manifest.sha256"]
@@ -85,6 +90,13 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     assert "New claims since 2026-Q3" in html and "not legal or medical advice" in html
     assert html.count("data:image/png;base64,") == 3  # three charts, embedded
     assert report.claims[0].sha256 in html
+    row = next(
+        tr
+        for tr in BeautifulSoup(html, "html.parser").find_all("tr")
+        if tr.find("a", href=f"#site-{news.site_id}") and len(tr.find_all("td")) == 6
+    )
+    grade, risk = (" ".join(td.get_text().split()) for td in row.find_all("td")[:2])
+    assert (grade, risk) == ("", "sells no treatment")
     first_page = screenshot(paths[0], tmp_path / "period-first-page.png", tmp_path / "chromium")
     assert first_page.stat().st_size > 10_000  # for a person to look at
     digest, name = paths[1].read_text().split()

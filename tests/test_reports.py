@@ -38,11 +38,27 @@ def test_scraped_strings_are_escaped_and_javascript_links_are_not_links() -> Non
         ClaimRow(1, "flag", "testimonials", None, None, PAYLOAD, "https://c.test/t"),
     ]
     run = RunInfo(1, datetime.now(UTC), None, "finished", PAYLOAD, PAYLOAD, "abc")
-    html = render_report(Report("run 1", [run], "seed", [site], claims))
+    news = SiteRow(
+        2,
+        "https://n.test/",
+        "News",
+        "CO",
+        "ok",
+        1,
+        [],
+        False,
+        None,
+        None,
+        [],
+        [f'reads like news, research or a regulator (weight 2): "{PAYLOAD}"'],
+    )
+    html = render_report(Report("run 1", [run], "seed", [site, news], claims))
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html
     assert "{{ 7*7 }}" in html  # rendered as text, not evaluated
+    verdict = BeautifulSoup(html, "html.parser").select_one("#site-2 p.verdict")
+    assert verdict is not None and PAYLOAD in verdict.get_text()  # the reason, as text
     assert "autism" in html and ">F<" in html
 
 
