@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 import storage
@@ -45,7 +45,7 @@ from score import (
     score_site,
     site_verdict,
 )
-from storage import Claim, CrawlRun, Page, Site, SiteCrawl
+from storage import Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
 from storage.writes import (
     finish_run,
     replace_claim_changes,
@@ -59,6 +59,8 @@ from storage.writes import (
 EXTRACT_CHUNK = 50
 #: What :func:`score` counts a site that sells no treatment as, beside the grades.
 NO_GRADE = "sells no treatment"
+#: ... and a site none of whose pages was read (its crawl failed): there is nothing to judge.
+NOT_SCORED = "not scored"
 
 
 class CrawlFailed(RuntimeError):
@@ -321,7 +323,9 @@ def score(
         site_ids: Only these sites of the run (a batch); default every site.
 
     Returns:
-        The count of each grade (and of sites that sell no treatment, as :data:`NO_GRADE`).
+        The count of each grade, of sites that sell no treatment (:data:`NO_GRADE`) and of
+        sites none of whose pages was extracted (:data:`NOT_SCORED`: no score is stored for
+        them, and no claim change, since nothing was read).
     """
     rubric = load_rubric(rubric_name, kb)
     grades: Counter[str] = Counter()
@@ -331,11 +335,34 @@ def score(
             raise LookupError(f"no run {run_id}")
         run.kb_name, run.kb_hash = rubric.kb_name, rubric.kb_hash
         for site in run_sites(session, run_id, site_ids):
+            if not _was_read(session, run_id, site.id):
+                _forget_assessment(session, run_id, site.id, rubric.name)
+                grades[NOT_SCORED] += 1
+                continue
             verdict = stored_verdict(session, run_id, site)
             claims = site_claims(session, run_id, site.id, verdict)
             grades[_score_site(session, run_id, site, claims, verdict, rubric) or NO_GRADE] += 1
             _record_changes(session, run_id, site, claims)
     return grades
+
+
+def _was_read(session: Session, run_id: int, site_id: int) -> bool:
+    """Whether any page of the site was extracted in the run."""
+    extracted = select(Page.id).where(
+        Page.run_id == run_id, Page.site_id == site_id, Page.extracted_at.is_not(None)
+    )
+    return session.scalar(extracted.limit(1)) is not None
+
+
+def _forget_assessment(session: Session, run_id: int, site_id: int, rubric: str) -> None:
+    """Drop what an earlier scoring stored for a site that now has nothing to judge."""
+    session.execute(
+        delete(SiteScore).where(
+            SiteScore.run_id == run_id, SiteScore.site_id == site_id, SiteScore.rubric == rubric
+        )
+    )
+    session.execute(delete(SiteFlag).where(SiteFlag.run_id == run_id, SiteFlag.site_id == site_id))
+    replace_claim_changes(session, run_id=run_id, site_id=site_id, previous_run_id=None, changes=[])
 
 
 def stored_verdict(session: Session, run_id: int, site: Site) -> SiteVerdict:

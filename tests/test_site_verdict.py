@@ -18,7 +18,7 @@ import storage
 from crawler import read_seeds
 from flows import stages
 from flows.cli import app
-from flows.stages import NO_GRADE, CrawlOptions
+from flows.stages import NO_GRADE, NOT_SCORED, CrawlOptions
 from score import NO_TREATMENT_RULE
 from storage import Claim, ClaimChange, Page, Site, SiteFlag, SiteScore
 from tests.local_web import LocalWeb, html, serve
@@ -66,6 +66,7 @@ def seeds_file(web: LocalWeb, folder: Path) -> Path:
         f"{web.url('offers.test')},Cell Offers,MX,News\n"
         f"{web.url('newsroom.test')},Newsroom,US,\n"
         f"{web.url('press.test')},Press,US,facilitator\n"
+        f"{web.url('gone.test')},Gone,US,clinic\n"  # serves nothing: no page to judge
     )
     return path
 
@@ -104,8 +105,8 @@ def test_each_site_is_judged_once_and_the_seed_files_kind_wins(
     audited: tuple[int, dict[str, int]],
 ) -> None:
     run_id, grades = audited
-    assert grades[NO_GRADE] == 2 and sum(grades.values()) == 4
-    sites = by_host(run_id)
+    assert grades[NO_GRADE] == 2 and grades[NOT_SCORED] == 1 and sum(grades.values()) == 5
+    sites = by_host(run_id)  # a site none of whose pages was read is not scored at all
     assert {host: site.kind for host, (site, _) in sites.items()} == {
         "mixed.test": None,
         "offers.test": "news",
@@ -197,13 +198,20 @@ def test_a_site_that_sells_no_treatment_has_an_empty_grade_in_the_export_and_the
     result = runner.invoke(app, ["report", "--run", str(run_id), "--out", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     page = BeautifulSoup((tmp_path / "r" / f"run-{run_id}.html").read_text(), "html.parser")
-    names = {"Regenera": "mixed", "Cell Offers": "offers", "Newsroom": "newsroom", "Press": "press"}
+    names = {
+        "Regenera": "mixed",
+        "Cell Offers": "offers",
+        "Newsroom": "newsroom",
+        "Press": "press",
+        "Gone": "gone",
+    }
     table = next(t for t in page.find_all("table") if "Crawl" in t.get_text())
     cells = {}
     for row in table.find_all("tr")[1:]:
         grade, risk, site, *_ = row.find_all("td")
         cells[names[site.a.get_text()]] = (words(grade), words(risk))
     assert cells["offers"] == cells["newsroom"] == ("", "sells no treatment")
+    assert cells["gone"] == ("", "not scored")
     assert cells["mixed"][0] in list("ABCDF") and cells["press"][0] in list("ABCDF")
     dossiers = {
         short: section
@@ -227,6 +235,8 @@ def test_a_site_that_sells_no_treatment_has_an_empty_grade_in_the_export_and_the
     assert "reads like news" in words(dossiers["newsroom"].select_one("p.verdict"))
     summary = page.find("h2", string="Summary").find_next("p")
     assert "2 sell treatment and are graded, 2 sell no treatment" in words(summary)
+    assert "1 not scored (no page could be read)" in words(summary)
+    assert dossiers["gone"].select("p.verdict") == []
 
 
 def words(element: Tag | None) -> str:
