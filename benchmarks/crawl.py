@@ -56,10 +56,12 @@ class Phase:
         return self.pages / self.wall
 
     def line(self) -> str:
-        return (f"{self.name:<13} {self.pages:>6} pages  {self.wall:7.1f} s  "
-                f"{self.pages_per_s:7.1f} pages/s  cpu {self.cpu:6.1f} s  "
-                f"peak RSS {self.peak_rss_mb:6.0f} MB  server cpu {self.server_cpu:5.1f} s "
-                f"({100 * self.server_cpu / self.wall:3.0f}% of a core)")
+        return (
+            f"{self.name:<13} {self.pages:>6} pages  {self.wall:7.1f} s  "
+            f"{self.pages_per_s:7.1f} pages/s  cpu {self.cpu:6.1f} s  "
+            f"peak RSS {self.peak_rss_mb:6.0f} MB  server cpu {self.server_cpu:5.1f} s "
+            f"({100 * self.server_cpu / self.wall:3.0f}% of a core)"
+        )
 
 
 def process_cpu(pid: int) -> float:
@@ -83,8 +85,14 @@ def run_measured(name: str, argv: list[str], server_pid: int, count_event: str |
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{name} exited with {process.returncode}")
-    return Phase(name, pages, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                 process_cpu(server_pid) - server_before)
+    return Phase(
+        name,
+        pages,
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        process_cpu(server_pid) - server_before,
+    )
 
 
 def bare_spider(urls_file: str) -> None:
@@ -102,14 +110,21 @@ def bare_spider(urls_file: str) -> None:
         def parse(self, response):  # type: ignore[no-untyped-def]
             sys.stdout.write("1\n")
 
-    process = CrawlerProcess({
-        "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DOWNLOAD_DELAY": 0,
-        "ROBOTSTXT_OBEY": False, "COOKIES_ENABLED": False, "LOG_LEVEL": "ERROR",
-        "TELNETCONSOLE_ENABLED": False,
-        # The same resolver rule as the crawl, so both find the *.test hosts on loopback.
-        "TWISTED_DNS_RESOLVER": "crawler.safety.GuardedResolver",
-        "CLINIC_AUDIT_RESOLVE": list(RESOLVE), "CLINIC_AUDIT_ALLOW_LOOPBACK": True,
-    })
+    process = CrawlerProcess(
+        {
+            "CONCURRENT_REQUESTS": 32,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+            "DOWNLOAD_DELAY": 0,
+            "ROBOTSTXT_OBEY": False,
+            "COOKIES_ENABLED": False,
+            "LOG_LEVEL": "ERROR",
+            "TELNETCONSOLE_ENABLED": False,
+            # The same resolver rule as the crawl, so both find the *.test hosts on loopback.
+            "TWISTED_DNS_RESOLVER": "crawler.safety.GuardedResolver",
+            "CLINIC_AUDIT_RESOLVE": list(RESOLVE),
+            "CLINIC_AUDIT_ALLOW_LOOPBACK": True,
+        }
+    )
     process.crawl(Bare)
     process.start()
 
@@ -126,8 +141,9 @@ def clinic_round(folder: Path, seeds_file: Path, server_pid: int) -> tuple[Phase
     written = stages.write_crawl_job(engine, run_id, options)
     assert written is not None, "the benchmark's run has sites to crawl"
     job_file, _ = written
-    phase = run_measured("clinic-audit", [sys.executable, "-m", "crawler", str(job_file)],
-                         server_pid, "page")
+    phase = run_measured(
+        "clinic-audit", [sys.executable, "-m", "crawler", str(job_file)], server_pid, "page"
+    )
     with storage.sessions(engine)() as session:
         urls = list(session.scalars(select(Page.url).where(Page.run_id == run_id)))
     engine.dispose()
@@ -141,8 +157,12 @@ def best(phases: list[Phase]) -> Phase:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sites", type=int, default=500)
-    ap.add_argument("--rounds", type=int, default=2,
-                    help="alternate the two crawls this often and keep each one's best")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="alternate the two crawls this often and keep each one's best",
+    )
     ap.add_argument("--bare", help=argparse.SUPPRESS)  # internal: run the baseline spider
     args = ap.parse_args()
     if args.bare:
@@ -159,19 +179,29 @@ def main() -> int:
                 clinic.append(phase)
                 urls_file = folder / "urls.txt"
                 urls_file.write_text("\n".join(urls))
-                bare.append(run_measured("bare scrapy", [sys.executable, __file__, "--bare",
-                                                         str(urls_file)], server.pid, None))
+                bare.append(
+                    run_measured(
+                        "bare scrapy",
+                        [sys.executable, __file__, "--bare", str(urls_file)],
+                        server.pid,
+                        None,
+                    )
+                )
             warc_mb = sum(f.stat().st_size for f in folder.rglob("*.warc.gz")) / 2**20
-    print(f"demo web: {args.sites} sites, {len(urls)} pages stored per crawl, "
-          f"WARC {warc_mb / args.rounds:.1f} MB per crawl; machine load {os.getloadavg()[0]:.1f}")
+    print(
+        f"demo web: {args.sites} sites, {len(urls)} pages stored per crawl, "
+        f"WARC {warc_mb / args.rounds:.1f} MB per crawl; machine load {os.getloadavg()[0]:.1f}"
+    )
     for phase in clinic + bare:
         print(phase.line())
     top_clinic, top_bare = best(clinic), best(bare)
     ratio = top_clinic.pages_per_s / top_bare.pages_per_s
     cpu_ratio = (top_clinic.pages / top_clinic.cpu) / (top_bare.pages / top_bare.cpu)
-    print(f"ratio clinic-audit / bare, best of {args.rounds}: {ratio:.2f} pages/s "
-          f"(goal >= 0.80), {cpu_ratio:.2f} pages per CPU second; "
-          f"clinic-audit peak RSS {max(p.peak_rss_mb for p in clinic):.0f} MB (goal < 600 MB)")
+    print(
+        f"ratio clinic-audit / bare, best of {args.rounds}: {ratio:.2f} pages/s "
+        f"(goal >= 0.80), {cpu_ratio:.2f} pages per CPU second; "
+        f"clinic-audit peak RSS {max(p.peak_rss_mb for p in clinic):.0f} MB (goal < 600 MB)"
+    )
     return 0
 
 

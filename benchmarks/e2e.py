@@ -58,9 +58,11 @@ class Figures:
 
     def line(self, sites: int, label: str, extra: str = "") -> str:
         """One row of the table :func:`main` prints (cores: CPU seconds per wall second)."""
-        return (f"{sites:>6} {label:8} {self.seconds:8.1f} {self.cpu_seconds:7.1f} "
-                f"{self.cpu_seconds / self.seconds:5.2f} {self.pages:7} "
-                f"{self.pages_per_second:8.1f} {self.peak_rss_mb:12.0f} {self.db_mb:7.1f}{extra}")
+        return (
+            f"{sites:>6} {label:8} {self.seconds:8.1f} {self.cpu_seconds:7.1f} "
+            f"{self.cpu_seconds / self.seconds:5.2f} {self.pages:7} "
+            f"{self.pages_per_second:8.1f} {self.peak_rss_mb:12.0f} {self.db_mb:7.1f}{extra}"
+        )
 
 
 def tree_rss_kb(pid: int) -> int:
@@ -118,8 +120,9 @@ def database_mb(db_url: str) -> float:
             size = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
         else:
             with engine.connect() as conn:
-                size = int(conn.execute(text("SELECT pg_database_size(current_database())"))
-                           .scalar_one())
+                size = int(
+                    conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+                )
         return size / 2**20
     finally:
         engine.dispose()
@@ -178,12 +181,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     parser.add_argument("--db-url", help="an empty PostgreSQL database (default: SQLite)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare crawl")
-    parser.add_argument("--dask", type=int, default=0, metavar="WORKERS",
-                        help="also time the audit on a Dask cluster of WORKERS processes")
+    parser.add_argument(
+        "--dask",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="also time the audit on a Dask cluster of WORKERS processes",
+    )
     args = parser.parse_args(argv)
     rows: dict[int, Figures] = {}
-    print(f"{'sites':>6} {'command':8} {'wall s':>8} {'CPU s':>7} {'cores':>5} {'pages':>7} "
-          f"{'pages/s':>8} {'peak RSS MB':>12} {'DB MB':>7} {'audit/crawl':>12}")
+    print(
+        f"{'sites':>6} {'command':8} {'wall s':>8} {'CPU s':>7} {'cores':>5} {'pages':>7} "
+        f"{'pages/s':>8} {'peak RSS MB':>12} {'DB MB':>7} {'audit/crawl':>12}"
+    )
     for n in args.sizes:
         crawl = None if args.no_baseline else measure("crawl", n, args.batch_size, args.db_url)
         if crawl:
@@ -193,16 +203,23 @@ def main(argv: list[str] | None = None) -> int:
         print(audit.line(n, "audit", ratio), flush=True)
         if args.dask:
             dask = measure("run", n, args.batch_size, args.db_url, args.dask)
-            print(dask.line(n, f"dask x{args.dask}",
-                            f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}"),
-                  flush=True)
+            print(
+                dask.line(
+                    n,
+                    f"dask x{args.dask}",
+                    f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}",
+                ),
+                flush=True,
+            )
     if len(rows) > 1:
         small, large = min(rows), max(rows)
         a, b = rows[small], rows[large]
-        print(f"growth {small} -> {large} sites (x{large / small:.0f}): "
-              f"wall time x{b.seconds / a.seconds:.2f}, pages x{b.pages / a.pages:.2f}, "
-              f"pages/s x{b.pages_per_second / a.pages_per_second:.2f}, "
-              f"peak RSS x{b.peak_rss_mb / a.peak_rss_mb:.2f}, database x{b.db_mb / a.db_mb:.2f}")
+        print(
+            f"growth {small} -> {large} sites (x{large / small:.0f}): "
+            f"wall time x{b.seconds / a.seconds:.2f}, pages x{b.pages / a.pages:.2f}, "
+            f"pages/s x{b.pages_per_second / a.pages_per_second:.2f}, "
+            f"peak RSS x{b.peak_rss_mb / a.peak_rss_mb:.2f}, database x{b.db_mb / a.db_mb:.2f}"
+        )
     return 0
 
 

@@ -50,8 +50,9 @@ def peak_rss() -> str:
     """Peak resident memory of this process and of its largest child (Linux: ru_maxrss in KB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return (f"{'peak RSS, whole run':<34} {own:8.0f} MB (this process), "
-            f"{child:.0f} MB (largest worker)")
+    return (
+        f"{'peak RSS, whole run':<34} {own:8.0f} MB (this process), {child:.0f} MB (largest worker)"
+    )
 
 
 class TreePeak:
@@ -107,14 +108,21 @@ def main() -> None:
         storage.upgrade(engine)
         web = demoweb.generate(n_sites=args.sites, seed=args.seed)
         with timed(f"store {args.sites} sites (no crawl)"):
-            store_demo_run(engine, web, datetime(2026, 8, 3, tzinfo=UTC),
-                           pages_per_site=max(1, args.pages_per_site // 2))
-            store_demo_run(engine, web, datetime(2026, 11, 2, tzinfo=UTC),
-                           pages_per_site=args.pages_per_site)
+            store_demo_run(
+                engine,
+                web,
+                datetime(2026, 8, 3, tzinfo=UTC),
+                pages_per_site=max(1, args.pages_per_site // 2),
+            )
+            store_demo_run(
+                engine, web, datetime(2026, 11, 2, tzinfo=UTC), pages_per_site=args.pages_per_site
+            )
         with timed("baseline: export every table, CSV") as export:
             write_tables(export_frames(engine), out / "csv", "csv")
-        with timed("period report: assemble", export.seconds), \
-                storage.sessions(engine)() as session:
+        with (
+            timed("period report: assemble", export.seconds),
+            storage.sessions(engine)() as session,
+        ):
             report = period_report(session, parse_period("2026-Q4"), "seed")
         with timed("period report: HTML", export.seconds):
             html = render_report(report)
@@ -124,10 +132,14 @@ def main() -> None:
             with TreePeak() as memory, timed("period report: PDF (WeasyPrint)", export.seconds):
                 write_pdf(parts, out / "report.pdf", args.workers)
             pages = len(PdfReader(out / "report.pdf").pages)
-            print(f"{'':<34} {(out / 'report.pdf').stat().st_size / 1e6:8.1f} MB, {pages} pages, "
-                  f"{len(parts)} parts, {args.workers or os.cpu_count()} workers")
-            print(f"{'peak RSS, PDF step':<34} {memory.peak_kb / 1024:8.0f} MB "
-                  "(this process and its workers together)")
+            print(
+                f"{'':<34} {(out / 'report.pdf').stat().st_size / 1e6:8.1f} MB, {pages} pages, "
+                f"{len(parts)} parts, {args.workers or os.cpu_count()} workers"
+            )
+            print(
+                f"{'peak RSS, PDF step':<34} {memory.peak_kb / 1024:8.0f} MB "
+                "(this process and its workers together)"
+            )
         print(peak_rss())
         engine.dispose()
 

@@ -1,5 +1,6 @@
-"""The seed list: a CSV with a header, ``url`` required; ``name``, ``country`` and
-``render_js`` (yes/no: the site's content needs JavaScript) optional."""
+"""The seed list: a CSV with a header, ``url`` required; ``name``, ``country``, ``render_js``
+(yes/no: the site's content needs JavaScript) and ``kind`` (what the researcher knows the site
+is: clinic, facilitator, seller, news or other; see :func:`score.site_verdict`) optional."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ class Seed:
     name: str | None = None
     country: str | None = None
     render_js: bool = False
+    #: What the researcher says the site is (one of ``score.SITE_KINDS``, lower case); it
+    #: decides whether the site sells treatment, whatever its pages read like.
+    kind: str | None = None
 
     @property
     def host(self) -> str:
@@ -77,6 +81,10 @@ def read_seeds(path: Path | str) -> tuple[list[Seed], list[SeedProblem]]:
 
 
 def parse_seeds(text: str, source: str = "<seeds>") -> tuple[list[Seed], list[SeedProblem]]:
+    # Imported here, not at the top: every crawler process imports this package (never to
+    # read seeds), and score brings extraction with it.
+    from score import SITE_KINDS
+
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if "url" not in fields:
@@ -103,10 +111,17 @@ def parse_seeds(text: str, source: str = "<seeds>") -> tuple[list[Seed], list[Se
         if render_js not in _FLAGS:
             problems.append(SeedProblem(line, f"render_js {render_js!r} is not yes or no"))
             continue
+        kind = (row.get("kind") or "").strip().lower() or None
+        if kind is not None and kind not in SITE_KINDS:
+            kinds = ", ".join(sorted(SITE_KINDS))
+            problems.append(SeedProblem(line, f"kind {kind!r} is not one of {kinds}"))
+            continue
         if url in seen:
             problems.append(SeedProblem(line, f"duplicate of an earlier row: {url}"))
             continue
         seen.add(url)
         name = (row.get("name") or "").strip() or None
-        seeds.append(Seed(url=url, name=name, country=country, render_js=_FLAGS[render_js]))
+        seeds.append(
+            Seed(url=url, name=name, country=country, render_js=_FLAGS[render_js], kind=kind)
+        )
     return seeds, problems

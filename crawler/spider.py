@@ -159,9 +159,7 @@ class ClinicSpider(Spider):
             if url_domain(url) == self._domains[site_id]:
                 self.crawler.engine.crawl(self._auxiliary(url, site_id, self.parse_sitemap))
 
-    def parse_sitemap(
-        self, response: Response, site_id: int
-    ) -> Iterator[dict[str, Any] | Request]:
+    def parse_sitemap(self, response: Response, site_id: int) -> Iterator[dict[str, Any] | Request]:
         self.sitemaps[site_id] += 1
         if self.sitemaps[site_id] > MAX_SITEMAPS:
             return
@@ -192,8 +190,12 @@ class ClinicSpider(Spider):
         reason = describe_failure(failure)
         if reason is None:
             return
-        yield {"kind": "error", "site_id": request.meta[SITE_ID], "url": request.url,
-               "reason": reason}
+        yield {
+            "kind": "error",
+            "site_id": request.meta[SITE_ID],
+            "url": request.url,
+            "reason": reason,
+        }
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -227,4 +229,3 @@ def describe_failure(failure: Failure) -> str | None:
     if isinstance(exc, DownloadCancelledError):
         return f"too large: {exc}"
     return f"{type(exc).__name__}: {exc}"
-

@@ -125,9 +125,22 @@ def serve_in_process(
     Yields the server process (for its CPU time); stops it on exit.
     """
     server = subprocess.Popen(
-        [sys.executable, "-u", "-m", "demoweb", "--sites", str(n_sites), "--seed", str(seed),
-         "--port", "0", "--seeds-out", str(seeds_out)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-u",
+            "-m",
+            "demoweb",
+            "--sites",
+            str(n_sites),
+            "--seed",
+            str(seed),
+            "--port",
+            "0",
+            "--seeds-out",
+            str(seeds_out),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None

@@ -46,7 +46,9 @@ RenderJs = Annotated[
 MaxPages = Annotated[int, typer.Option(help="Pages fetched per site at most.")]
 MaxDepth = Annotated[int, typer.Option(help="Link depth from the seed page at most.")]
 Rubric = Annotated[str, typer.Option(help="Scoring rubric: seed, strict or a rubric YAML file.")]
-SeedsFile = Annotated[Path, typer.Argument(help="CSV with a url column (name, country optional).")]
+SeedsFile = Annotated[
+    Path, typer.Argument(help="CSV with a url column (name, country, kind optional).")
+]
 RunOption = Annotated[
     int | None, typer.Option("--run", help="Run id (default: the latest run).", show_default=False)
 ]
@@ -143,7 +145,9 @@ BatchSize = Annotated[int, typer.Option(help="Sites per crawl process and per Pr
 def run(
     seeds_file: Annotated[
         Path | None,
-        typer.Argument(help="CSV with a url column (name, country optional).", show_default=False),
+        typer.Argument(
+            help="CSV with a url column (name, country, kind optional).", show_default=False
+        ),
     ] = None,
     rubric: Rubric = "seed",
     fast: Fast = False,
@@ -237,7 +241,7 @@ def crawl(
     seeds_file: Annotated[
         Path | None,
         typer.Argument(
-            help="CSV with a url column (name, country optional); not with --resume.",
+            help="CSV with a url column (name, country, kind optional); not with --resume.",
             show_default=False,
         ),
     ] = None,
@@ -362,10 +366,12 @@ def score(
         ),
     ] = None,
 ) -> None:
-    """(Re)score a stored run: grades every site again, replacing earlier scores.
+    """(Re)score a stored run: judges and grades every site again, replacing earlier scores.
 
-    The run records the knowledge base's name and SHA-256; the same claims, rubric and
-    knowledge base give byte-identical exports.
+    Whether a site sells treatment is decided once, over all of its pages (the seed file's
+    kind decides when given); a site that sells none gets no grade. The run records the
+    knowledge base's name and SHA-256; the same claims, rubric and knowledge base give
+    byte-identical exports.
     """
     from flows import stages
     from score import KnowledgeError
@@ -618,7 +624,9 @@ def deploy_command(
 def dispatch(
     seeds_file: Annotated[
         Path | None,
-        typer.Argument(help="CSV with a url column (name, country optional).", show_default=False),
+        typer.Argument(
+            help="CSV with a url column (name, country, kind optional).", show_default=False
+        ),
     ] = None,
     deployment: Annotated[
         str, typer.Option(help="Deployment to run, as FLOW/NAME.")

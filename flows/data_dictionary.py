@@ -1,8 +1,9 @@
 """Generate docs/data-dictionary.md from the ORM models, so the dictionary cannot drift.
 
 Table descriptions are the models' docstrings and column descriptions their ``doc=``; the
-views are those of the analyst-views migration. ``python -m flows.data_dictionary`` rewrites
-the file; a test fails when it is stale or a column has no description.
+views are those of the latest migration that (re)creates the analyst views.
+``python -m flows.data_dictionary`` rewrites the file; a test fails when it is stale or a
+column has no description.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from storage.database import MIGRATIONS
 from storage.tables import Base
 
 DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
-VIEWS_MIGRATION = MIGRATIONS / "versions" / "0004_analyst_views.py"
+#: The latest migration that (re)creates the analyst views (first created by 0004).
+VIEWS_MIGRATION = MIGRATIONS / "versions" / "0005_site_verdict.py"
 
 
 def _type(column: Column[Any]) -> str:
@@ -75,7 +77,8 @@ def render() -> str:
         "",
         "## Views",
         "",
-        "Created by migration 0004 on SQLite and PostgreSQL alike; query them like tables.",
+        f"Created by migration {VIEWS_MIGRATION.name[:4]} on SQLite and PostgreSQL alike; "
+        "query them like tables.",
         "",
     ]
     for name, query in _views().items():

@@ -19,7 +19,8 @@ import demoweb
 import storage
 from flows.cli import print_summary, run_flow
 from flows.console import console
-from flows.stages import CrawlOptions
+from flows.stages import NO_GRADE, CrawlOptions
+from reports.assemble import judged_claims
 from score import ClaimRecord, aggregate_site
 from storage.queries import claim_rows, site_rows
 
@@ -53,15 +54,14 @@ def agreement(predicted: dict[str, set[str]], expected: dict[str, set[str]]) -> 
 
 
 def site_stances(run_id: int) -> dict[str, dict[str, str]]:
-    """host -> condition slug -> site-level stance, as the audit found them."""
+    """host -> condition slug -> site-level stance, as the audit found them (a site that sells
+    no treatment claims nothing)."""
     engine = storage.connect()
     with storage.sessions(engine)() as session:
-        hosts = {
-            s.site_id: urlsplit(s.seed_url).hostname or ""
-            for s in site_rows(session, run_id, "seed")
-        }
+        sites = site_rows(session, run_id, "seed")
+        hosts = {s.site_id: urlsplit(s.seed_url).hostname or "" for s in sites}
         records: defaultdict[int, list[ClaimRecord]] = defaultdict(list)
-        for c in claim_rows(session, run_id):
+        for c in judged_claims(claim_rows(session, run_id), sites):
             records[c.site_id].append(
                 ClaimRecord(c.kind, c.value, c.url, c.quote, c.stance, c.tier)
             )
@@ -145,15 +145,20 @@ def print_demo_summary(web: demoweb.DemoWeb, summary: dict[str, object], elapsed
     expected_bands: dict[str, str] = {}
     for site in web.sites:
         row = scored.get(site.host)
-        grade = "?" if row is None else (row.grade or "?") if row.is_clinic else "not a clinic"
+        if row is None or row.sells_treatment is None:
+            grade = "?"  # not scored
+        elif row.sells_treatment:
+            grade = row.grade or "?"
+        else:
+            grade = NO_GRADE
         by_kind[site.kind][grade] += 1
-        expected_bands[site.kind] = site.truth.expected_grades or "not a clinic"
+        expected_bands[site.kind] = site.truth.expected_grades or NO_GRADE
     for kind, grades in sorted(by_kind.items()):
         table.add_row(
             kind,
             str(sum(grades.values())),
             ", ".join(f"{g} {n}" for g, n in sorted(grades.items())),
-            " or ".join(expected_bands[kind]) if kind != "news" else "not a clinic",
+            " or ".join(expected_bands[kind]) if kind != "news" else NO_GRADE,
         )
     console.print(table)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 import storage
@@ -36,13 +36,16 @@ from score import (
     Rubric,
     SiteClaims,
     SiteContext,
+    SiteVerdict,
     aggregate_site,
+    cues_from_json,
+    cues_to_json,
     diff_claims,
     load_rubric,
     score_site,
     site_verdict,
 )
-from storage import Claim, CrawlRun, Page, Site, SiteCrawl
+from storage import Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
 from storage.writes import (
     finish_run,
     replace_claim_changes,
@@ -54,6 +57,10 @@ from storage.writes import (
 
 #: Pages read and extracted before one short write transaction stores their claims.
 EXTRACT_CHUNK = 50
+#: What :func:`score` counts a site that sells no treatment as, beside the grades.
+NO_GRADE = "sells no treatment"
+#: ... and a site none of whose pages was read (its crawl failed): there is nothing to judge.
+NOT_SCORED = "not scored"
 
 
 class CrawlFailed(RuntimeError):
@@ -88,7 +95,7 @@ def prepare_run(engine: Engine, seeds: list[Seed], source: str, settings: dict[s
         run = start_run(session, source, settings)
         for seed in seeds:
             site_id = upsert_site(
-                session, seed.url, seed.host, seed.name, seed.country, seed.render_js
+                session, seed.url, seed.host, seed.name, seed.country, seed.render_js, seed.kind
             )
             session.merge(SiteCrawl(run_id=run.id, site_id=site_id, status="pending"))
         return run.id
@@ -268,8 +275,10 @@ def extract(
                         stored[page_id],
                         claims_of(doc),
                         language=doc.language,
+                        # The page's own lean; the site's verdict weighs all its pages' cues.
                         is_clinic=site_verdict([doc.page_cues]).sells_treatment,
                         title=doc.title,
+                        page_cues=cues_to_json(doc.page_cues),
                     )
     show.finish("extract")
     return dict(counts)
@@ -314,7 +323,9 @@ def score(
         site_ids: Only these sites of the run (a batch); default every site.
 
     Returns:
-        The count of each grade (and of sites that are not clinics).
+        The count of each grade, of sites that sell no treatment (:data:`NO_GRADE`) and of
+        sites none of whose pages was extracted (:data:`NOT_SCORED`: no score is stored for
+        them, and no claim change, since nothing was read).
     """
     rubric = load_rubric(rubric_name, kb)
     grades: Counter[str] = Counter()
@@ -324,14 +335,55 @@ def score(
             raise LookupError(f"no run {run_id}")
         run.kb_name, run.kb_hash = rubric.kb_name, rubric.kb_hash
         for site in run_sites(session, run_id, site_ids):
-            claims = site_claims(session, run_id, site.id)
-            grades[_score_site(session, run_id, site, claims, rubric) or "not a clinic"] += 1
-            _record_changes(session, run_id, site.id, claims)
+            if not _was_read(session, run_id, site.id):
+                _forget_assessment(session, run_id, site.id, rubric.name)
+                grades[NOT_SCORED] += 1
+                continue
+            verdict = stored_verdict(session, run_id, site)
+            claims = site_claims(session, run_id, site.id, verdict)
+            grades[_score_site(session, run_id, site, claims, verdict, rubric) or NO_GRADE] += 1
+            _record_changes(session, run_id, site, claims)
     return grades
 
 
-def site_claims(session: Session, run_id: int, site_id: int) -> SiteClaims:
-    """The union of a site's page claims in one run (see :func:`score.aggregate_site`)."""
+def _was_read(session: Session, run_id: int, site_id: int) -> bool:
+    """Whether any page of the site was extracted in the run."""
+    extracted = select(Page.id).where(
+        Page.run_id == run_id, Page.site_id == site_id, Page.extracted_at.is_not(None)
+    )
+    return session.scalar(extracted.limit(1)) is not None
+
+
+def _forget_assessment(session: Session, run_id: int, site_id: int, rubric: str) -> None:
+    """Drop what an earlier scoring stored for a site that now has nothing to judge."""
+    session.execute(
+        delete(SiteScore).where(
+            SiteScore.run_id == run_id, SiteScore.site_id == site_id, SiteScore.rubric == rubric
+        )
+    )
+    session.execute(delete(SiteFlag).where(SiteFlag.run_id == run_id, SiteFlag.site_id == site_id))
+    replace_claim_changes(session, run_id=run_id, site_id=site_id, previous_run_id=None, changes=[])
+
+
+def stored_verdict(session: Session, run_id: int, site: Site) -> SiteVerdict:
+    """Whether ``site`` sells treatment in run ``run_id``: the cues of all its pages in the
+    run, weighed once (:func:`score.site_verdict`); the seed file's ``kind`` decides if given.
+
+    Pages not extracted yet (or extracted before cues were stored) bring no cues.
+    """
+    cues = session.scalars(
+        select(Page.page_cues)
+        .where(Page.run_id == run_id, Page.site_id == site.id, Page.page_cues.is_not(None))
+        .order_by(Page.id)
+    )
+    return site_verdict((cues_from_json(page) for page in cues), site.kind)
+
+
+def site_claims(
+    session: Session, run_id: int, site_id: int, verdict: SiteVerdict | None = None
+) -> SiteClaims:
+    """The union of a site's page claims in one run (see :func:`score.aggregate_site`), as
+    the site's ``verdict`` reads them (without one, the pages' raw stances)."""
     rows = session.execute(
         select(Claim, Page.url)
         .join(Page, Claim.page_id == Page.id)
@@ -339,18 +391,22 @@ def site_claims(session: Session, run_id: int, site_id: int) -> SiteClaims:
         .order_by(Page.id, Claim.id)
     ).all()
     return aggregate_site(
-        ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier) for c, url in rows
+        (ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier) for c, url in rows),
+        verdict,
     )
 
 
-def _record_changes(session: Session, run_id: int, site_id: int, claims: SiteClaims) -> None:
-    """Store what the site added or removed since its latest earlier run that has claims."""
+def _record_changes(session: Session, run_id: int, site: Site, claims: SiteClaims) -> None:
+    """Store what the site added or removed since its latest earlier run that has claims
+    (each run's claims as that run's verdict on the site reads them)."""
+    site_id = site.id
     previous = session.scalar(
         select(func.max(Claim.run_id)).where(Claim.site_id == site_id, Claim.run_id < run_id)
     )
-    changes = (
-        diff_claims(claims, site_claims(session, previous, site_id)) if previous is not None else []
-    )
+    changes = []
+    if previous is not None:
+        before = site_claims(session, previous, site_id, stored_verdict(session, previous, site))
+        changes = diff_claims(claims, before)
     replace_claim_changes(
         session,
         run_id=run_id,
@@ -370,17 +426,16 @@ def _record_changes(session: Session, run_id: int, site_id: int, claims: SiteCla
 
 
 def _score_site(
-    session: Session, run_id: int, site: Site, claims: SiteClaims, rubric: Rubric
+    session: Session,
+    run_id: int,
+    site: Site,
+    claims: SiteClaims,
+    verdict: SiteVerdict,
+    rubric: Rubric,
 ) -> str | None:
-    """Score one site and store the result; return its grade, or None if it is no clinic."""
-    verdicts = session.scalars(
-        select(Page.is_clinic).where(
-            Page.run_id == run_id, Page.site_id == site.id, Page.is_clinic.is_not(None)
-        )
-    ).all()
-    # A site is a clinic when most of its readable pages read like one.
-    is_clinic = bool(verdicts) and sum(bool(v) for v in verdicts) * 2 >= len(verdicts)
-    assessment = score_site(claims, SiteContext(is_clinic, site.country), rubric)
+    """Score one site and store the result with its verdict; return its grade, or None if it
+    sells no treatment (``claims`` are already read by ``verdict``)."""
+    assessment = score_site(claims, SiteContext(verdict, site.country), rubric)
     flags = []
     for name in FLAG_NAMES:
         evidence = claims.evidence_for("flag", name)
@@ -399,13 +454,14 @@ def _score_site(
         site_id=site.id,
         rubric=rubric.name,
         kb_hash=rubric.kb_hash,
-        is_clinic=assessment.is_clinic,
+        sells_treatment=assessment.sells_treatment,
         risk_score=assessment.risk_score,
         grade=assessment.grade,
         reasons=[r.to_dict() for r in assessment.reasons],
+        verdict_reasons=verdict.reasons,
         flags=flags,
     )
-    return assessment.grade if assessment.is_clinic else None
+    return assessment.grade
 
 
 def site_batches(engine: Engine, run_id: int, size: int) -> list[list[int]]:

@@ -8,13 +8,13 @@ site, the latest finished run that started inside it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from reports.period import Period
-from score import ClaimRecord, SiteClaims, aggregate_site
+from score import ClaimRecord, SiteClaims, SiteVerdict, aggregate_site
 from storage import queries
 from storage.queries import ChangeRow, ClaimRow, RunInfo, SiteRow
 
@@ -62,7 +62,8 @@ class Report:
 
     @property
     def clinics(self) -> list[SiteRow]:
-        return [s for s in self.sites if s.is_clinic]
+        """The sites that sell treatment (clinics, facilitators, sellers): the graded ones."""
+        return [s for s in self.sites if s.sells_treatment]
 
     def grade_counts(self) -> dict[str, int]:
         return grade_counts(self.sites)
@@ -76,8 +77,31 @@ class Report:
         return {site.site_id: aggregate_site(records[site.site_id]) for site in self.sites}
 
 
+def verdict_of(site: SiteRow) -> SiteVerdict | None:
+    """The stored verdict on ``site`` (None if it was not scored)."""
+    if site.sells_treatment is None:
+        return None
+    return SiteVerdict(site.sells_treatment, tuple(site.verdict_reasons))
+
+
+def judged_claims(claims: list[ClaimRow], sites: list[SiteRow]) -> list[ClaimRow]:
+    """The claims as each site's verdict reads them: a site that sells no treatment claims
+    nothing (its pages' claims are mentions) and does not carry the selling points its pages
+    report (:class:`score.SiteVerdict`). The claims table keeps the pages' raw stances."""
+    verdicts = {site.site_id: verdict_of(site) for site in sites}
+    judged = []
+    for claim in claims:
+        verdict = verdicts.get(claim.site_id)
+        if verdict is None:
+            judged.append(claim)
+        elif verdict.carries(claim.kind, claim.value):
+            stance = verdict.stance(claim.stance)
+            judged.append(claim if stance == claim.stance else replace(claim, stance=stance))
+    return judged
+
+
 def grade_counts(sites: list[SiteRow]) -> dict[str, int]:
-    found = Counter(s.grade for s in sites if s.is_clinic)
+    found = Counter(s.grade for s in sites if s.sells_treatment)
     return {g: found.get(g, 0) for g in GRADES}
 
 
@@ -86,12 +110,13 @@ def run_report(session: Session, run_id: int, rubric: str) -> Report:
     run = queries.run_info(session, run_id)
     if run is None:
         raise NothingToReport(f"no run {run_id} in the database")
+    sites = queries.site_rows(session, run_id, rubric)
     return Report(
         title=f"run {run_id}",
         runs=[run],
         rubric=rubric,
-        sites=queries.site_rows(session, run_id, rubric),
-        claims=queries.claim_rows(session, run_id),
+        sites=sites,
+        claims=judged_claims(queries.claim_rows(session, run_id), sites),
         changes=queries.change_rows(session, run_id),
     )
 
@@ -117,8 +142,8 @@ def period_report(
     before_sites = queries.site_rows_of(session, before, rubric)
     before_kept = _in_jurisdiction(before_sites, jurisdiction)
     before_sites = [s for s in before_sites if s.site_id in before_kept]
-    before_grade = {s.site_id: s.grade for s in before_sites if s.is_clinic}
-    now_grade = {s.site_id: s.grade for s in sites if s.is_clinic and s.site_id in keep}
+    before_grade = {s.site_id: s.grade for s in before_sites if s.sells_treatment}
+    now_grade = {s.site_id: s.grade for s in sites if s.sells_treatment and s.site_id in keep}
     common = before_grade.keys() & now_grade.keys()
     comparison = PeriodComparison(
         label=period.label,
@@ -137,7 +162,9 @@ def period_report(
         runs=[r for r in runs if r.run_id in set(chosen.values())],
         rubric=rubric,
         sites=[s for s in sites if s.site_id in keep],
-        claims=[c for c in queries.claim_rows_of(session, chosen) if c.site_id in keep],
+        claims=judged_claims(
+            [c for c in queries.claim_rows_of(session, chosen) if c.site_id in keep], sites
+        ),
         changes=comparison.new_claims,
         jurisdiction=jurisdiction,
         period=comparison,

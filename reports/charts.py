@@ -39,8 +39,9 @@ def grades_by_country(counts: dict[str, Counter[str]]) -> str:
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axes.set_ylabel("clinics")
     axes.set_title("Grades by country")
-    axes.legend(ncols=5, fontsize="small", frameon=False, loc="upper center",
-                bbox_to_anchor=(0.5, -0.12))
+    axes.legend(
+        ncols=5, fontsize="small", frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12)
+    )
     return _data_uri(figure)
 
 
@@ -59,10 +60,16 @@ def grade_trend(trend: list[tuple[str, dict[str, int]]]) -> str:
     figure, axes = plt.subplots(figsize=(6.4, 2.8))
     labels = [label for label, _ in trend]
     for grade, colour in GRADE_COLOURS.items():
-        axes.plot(labels, [counts.get(grade, 0) for _, counts in trend], marker="o",
-                  color=colour, label=grade)
+        axes.plot(
+            labels,
+            [counts.get(grade, 0) for _, counts in trend],
+            marker="o",
+            color=colour,
+            label=grade,
+        )
     axes.set_ylabel("clinics")
     axes.set_title("Grades across periods")
-    axes.legend(ncols=5, fontsize="small", frameon=False, loc="upper center",
-                bbox_to_anchor=(0.5, -0.12))
+    axes.legend(
+        ncols=5, fontsize="small", frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12)
+    )
     return _data_uri(figure)

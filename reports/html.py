@@ -109,16 +109,19 @@ def _context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "clinics": clinics,
-        "others": [s for s in report.sites if s.is_clinic is False],
-        "unscored": [s for s in report.sites if s.is_clinic is None],
+        "others": [s for s in report.sites if s.sells_treatment is False],
+        "unscored": [s for s in report.sites if s.sells_treatment is None],
         "grade_counts": list(report.grade_counts().items()),
         "countries": Counter(s.country or "?" for s in report.sites).most_common(),
         "riskiest": [
             (site, sorted(_findings(site.reasons), key=lambda r: -int(r["points"]))[:TOP_REASONS])
             for site in clinics[:RISKIEST]
         ],
-        "conditions_by_tier": [(t, by_tier[t]) for t in ("unproven", "preliminary", "supported",
-                                                         "unknown") if t in by_tier],
+        "conditions_by_tier": [
+            (t, by_tier[t])
+            for t in ("unproven", "preliminary", "supported", "unknown")
+            if t in by_tier
+        ],
         "site_claims": site_claims,
         "dossiers": _dossiers(report),
         "changes": changes,
@@ -175,12 +178,14 @@ def report_stem(report: Report) -> str:
     """The file name (without suffix) of a report: ``run-7`` or ``report-2026-Q4-CO``."""
     if report.period is None:
         return f"run-{report.runs[0].run_id}"
-    return "report-" + report.period.label + (f"-{report.jurisdiction}" if report.jurisdiction
-                                              else "")
+    return (
+        "report-" + report.period.label + (f"-{report.jurisdiction}" if report.jurisdiction else "")
+    )
 
 
-def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] = ("html",)
-                       ) -> list[Path]:
+def write_report_files(
+    report: Report, out_dir: Path, formats: tuple[str, ...] = ("html",)
+) -> list[Path]:
     """Write the report in each of ``formats`` and update the folder's manifest; return every path.
 
     The manifest (``manifest.sha256``, the format ``sha256sum -c`` checks) lists every report

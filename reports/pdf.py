@@ -65,14 +65,16 @@ def write_pdf(parts: Iterable[str], path: Path, workers: int | None = None) -> P
     """
     _weasyprint()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".pdf-parts-", dir=path.parent) as folder, \
-            ProcessPoolExecutor(
-                max_workers=workers or os.cpu_count() or 1,
-                # spawn: the caller may run threads (Prefect), which do not survive a fork
-                mp_context=multiprocessing.get_context("spawn"),
-                # No max_tasks_per_child: Python 3.11's pool can hang replacing a worker, and a
-                # worker's memory stays flat from one part to the next (measured).
-            ) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix=".pdf-parts-", dir=path.parent) as folder,
+        ProcessPoolExecutor(
+            max_workers=workers or os.cpu_count() or 1,
+            # spawn: the caller may run threads (Prefect), which do not survive a fork
+            mp_context=multiprocessing.get_context("spawn"),
+            # No max_tasks_per_child: Python 3.11's pool can hang replacing a worker, and a
+            # worker's memory stays flat from one part to the next (measured).
+        ) as pool,
+    ):
         futures: list[tuple[Path, Future[Layout]]] = []
         for index, html in enumerate(parts):
             part = Path(folder) / f"part-{index:04d}.pdf"

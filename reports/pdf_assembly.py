@@ -58,10 +58,14 @@ class Layout:
         for index, page in enumerate(pages):
             for name, (x, y, *_) in page.anchors.items():
                 layout.anchors.setdefault(name, (index, x, y))
-            layout.bookmarks += [(level, label, index, x, y)
-                                 for level, label, (x, y), _ in page.bookmarks]
-            layout.links += [(index, tuple(rect), target)
-                             for kind, target, rect, _ in page.links if kind == "internal"]
+            layout.bookmarks += [
+                (level, label, index, x, y) for level, label, (x, y), _ in page.bookmarks
+            ]
+            layout.links += [
+                (index, tuple(rect), target)
+                for kind, target, rect, _ in page.links
+                if kind == "internal"
+            ]
             page.anchors.clear()
             page.bookmarks.clear()
             page.links[:] = [link for link in page.links if link[0] != "internal"]
@@ -86,9 +90,14 @@ def assemble(parts: Sequence[tuple[Path, Layout]], path: Path) -> Path:
             if target in anchors:  # else WeasyPrint too would have dropped the link
                 _link(writer, start + page, (x1, y1, x2, y2), anchors[target])
     _named_destinations(writer, anchors)
-    _outline(writer, [(level, label, start + page, x, y)
-                      for start, (_, layout) in zip(first, parts, strict=True)
-                      for level, label, page, x, y in layout.bookmarks])
+    _outline(
+        writer,
+        [
+            (level, label, start + page, x, y)
+            for start, (_, layout) in zip(first, parts, strict=True)
+            for level, label, page, x, y in layout.bookmarks
+        ],
+    )
     _number_pages(writer)
     with path.open("wb") as f:
         writer.write(f)
@@ -98,8 +107,15 @@ def assemble(parts: Sequence[tuple[Path, Layout]], path: Path) -> Path:
 def _destination(writer: PdfWriter, page: int, x: float, y: float) -> ArrayObject:
     """``[page /XYZ left top 0]`` for a point in CSS px from the page's top left."""
     height = float(writer.pages[page].mediabox.height)
-    return ArrayObject([writer.pages[page].indirect_reference, NameObject("/XYZ"),
-                        FloatObject(x * PX), FloatObject(height - y * PX), NumberObject(0)])
+    return ArrayObject(
+        [
+            writer.pages[page].indirect_reference,
+            NameObject("/XYZ"),
+            FloatObject(x * PX),
+            FloatObject(height - y * PX),
+            NumberObject(0),
+        ]
+    )
 
 
 def _named_destinations(writer: PdfWriter, anchors: dict[str, tuple[int, float, float]]) -> None:
@@ -111,18 +127,27 @@ def _named_destinations(writer: PdfWriter, anchors: dict[str, tuple[int, float, 
     writer.root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): tree})
 
 
-def _link(writer: PdfWriter, page: int, rect: tuple[float, float, float, float],
-          target: tuple[int, float, float]) -> None:
+def _link(
+    writer: PdfWriter,
+    page: int,
+    rect: tuple[float, float, float, float],
+    target: tuple[int, float, float],
+) -> None:
     height = float(writer.pages[page].mediabox.height)
     x1, y1, x2, y2 = rect
     rect_pdf = (x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX)
-    writer.add_annotation(page, DictionaryObject({
-        NameObject("/Type"): NameObject("/Annot"),
-        NameObject("/Subtype"): NameObject("/Link"),
-        NameObject("/Rect"): ArrayObject(FloatObject(v) for v in rect_pdf),
-        NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
-        NameObject("/Dest"): _destination(writer, *target),
-    }))
+    writer.add_annotation(
+        page,
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject(FloatObject(v) for v in rect_pdf),
+                NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
+                NameObject("/Dest"): _destination(writer, *target),
+            }
+        ),
+    )
 
 
 def _outline(writer: PdfWriter, bookmarks: list[tuple[int, str, int, float, float]]) -> None:
@@ -133,8 +158,12 @@ def _outline(writer: PdfWriter, bookmarks: list[tuple[int, str, int, float, floa
             open_items.pop()
         parent: TreeObject | IndirectObject | None = open_items[-1][1] if open_items else None
         height = float(writer.pages[page].mediabox.height)
-        item = writer.add_outline_item(title=label, page_number=page, parent=parent,
-                                       fit=Fit.xyz(left=x * PX, top=height - y * PX))
+        item = writer.add_outline_item(
+            title=label,
+            page_number=page,
+            parent=parent,
+            fit=Fit.xyz(left=x * PX, top=height - y * PX),
+        )
         open_items.append((level, item))
 
 
@@ -145,11 +174,13 @@ def _number_pages(writer: PdfWriter) -> None:
     untransformed coordinates, whatever state the content leaves behind.
     """
     total = len(writer.pages)
-    font = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-    })
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
     # A stream must be an indirect object, and pypdf has no public call that adds one.
     save = writer._add_object(_stream(b"q\n"))
     for number, page in enumerate(writer.pages, start=1):
@@ -157,18 +188,21 @@ def _number_pages(writer: PdfWriter) -> None:
         width = sum(HELVETICA_WIDTHS[c] for c in label) * FOOTER_SIZE / 1000
         x = float(page.mediabox.right) - FOOTER_RIGHT - width
         y = float(page.mediabox.bottom) + FOOTER_BASELINE
-        stamp = (f"\nQ\nBT /{FONT} {FOOTER_SIZE} Tf 0.4 0.4 0.47 rg "
-                 f"{x:.2f} {y:.2f} Td ({label}) Tj ET\n").encode("ascii")
+        stamp = (
+            f"\nQ\nBT /{FONT} {FOOTER_SIZE} Tf 0.4 0.4 0.47 rg {x:.2f} {y:.2f} Td ({label}) Tj ET\n"
+        ).encode("ascii")
         resources = cast(DictionaryObject, page[NameObject("/Resources")].get_object())
         fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
         fonts[NameObject(f"/{FONT}")] = font
         contents = page[NameObject("/Contents")]
         existing = contents.get_object()
-        page[NameObject("/Contents")] = ArrayObject([
-            save,
-            *(existing if isinstance(existing, ArrayObject) else [contents]),
-            writer._add_object(_stream(stamp)),
-        ])
+        page[NameObject("/Contents")] = ArrayObject(
+            [
+                save,
+                *(existing if isinstance(existing, ArrayObject) else [contents]),
+                writer._add_object(_stream(stamp)),
+            ]
+        )
 
 
 def _stream(data: bytes) -> DecodedStreamObject:

@@ -11,6 +11,7 @@ from score.aggregate import (
 )
 from score.kb import ApprovedProduct, Knowledge, KnowledgeError, load_knowledge
 from score.rubric import (
+    NO_TREATMENT_RULE,
     Reason,
     Rubric,
     SiteAssessment,
@@ -19,9 +20,10 @@ from score.rubric import (
     load_rubric,
     score_site,
 )
-from score.verdict import SITE_KINDS, SiteVerdict, site_verdict
+from score.verdict import SITE_KINDS, SiteVerdict, cues_from_json, cues_to_json, site_verdict
 
 __all__ = [
+    "NO_TREATMENT_RULE",
     "SITE_KINDS",
     "ApprovedProduct",
     "ClaimChange",
@@ -37,6 +39,8 @@ __all__ = [
     "SiteContext",
     "SiteVerdict",
     "aggregate_site",
+    "cues_from_json",
+    "cues_to_json",
     "diff_claims",
     "grade_for",
     "load_knowledge",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from score.verdict import SiteVerdict
 
 #: Stances from strongest to weakest: a condition claimed anywhere on a site is claimed.
 STANCE_ORDER = ("claimed", "disclaimed", "mentioned")
@@ -54,19 +58,29 @@ class SiteClaims:
         return [c for c in self.conditions.values() if c.stance == "claimed"]
 
 
-def aggregate_site(claims: Iterable[ClaimRecord]) -> SiteClaims:
+def aggregate_site(claims: Iterable[ClaimRecord], verdict: SiteVerdict | None = None) -> SiteClaims:
     """Fold a site's page claims into one :class:`SiteClaims`.
 
     A condition takes its strongest stance over the pages (claimed > disclaimed > mentioned)
     and keeps every quote, so "claimed on /treatments, disclaimed on /faq" shows both.
+
+    Args:
+        claims: The claims of the site's pages, with the pages' raw stances.
+        verdict: Whether the site sells treatment (:func:`score.site_verdict`). A site that
+            does not claims nothing: its pages' claims become mentions, and the selling points
+            they report are not the site's (:meth:`SiteVerdict.stance`,
+            :meth:`SiteVerdict.carries`). Without it the pages' stances are taken as they are.
     """
     site = SiteClaims()
     for claim in claims:
-        evidence = Evidence(claim.quote, claim.url, claim.stance)
+        if verdict is not None and not verdict.carries(claim.kind, claim.value):
+            continue
+        stance = claim.stance if verdict is None else verdict.stance(claim.stance)
+        evidence = Evidence(claim.quote, claim.url, stance)
         if claim.kind != "condition":
             site.named.setdefault(claim.kind, {}).setdefault(claim.value, []).append(evidence)
             continue
-        stance = claim.stance or "mentioned"
+        stance = stance or "mentioned"
         known = site.conditions.get(claim.value)
         if known is None:
             known = site.conditions[claim.value] = SiteCondition(

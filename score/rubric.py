@@ -15,6 +15,7 @@ from typing import Any
 
 from score.aggregate import Evidence, SiteClaims
 from score.kb import Knowledge, KnowledgeError, load_knowledge, read_rubric_file
+from score.verdict import SiteVerdict
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,12 @@ class Rubric:
 class SiteContext:
     """What scoring knows about a site besides its claims."""
 
-    is_clinic: bool
+    verdict: SiteVerdict  # whether the site sells treatment (score.site_verdict), and why
     country: str | None = None  # ISO 3166 code from the seed list
+
+    @property
+    def sells_treatment(self) -> bool:
+        return self.verdict.sells_treatment
 
 
 @dataclass(frozen=True)
@@ -65,9 +70,12 @@ class Reason:
 
 @dataclass(frozen=True)
 class SiteAssessment:
-    is_clinic: bool
-    risk_score: int
-    grade: str
+    """A site's score: risk 0-100 and grade A-F with a reason for every point, or, for a site
+    that sells no treatment, neither (None), with the verdict's reasons as its reason."""
+
+    sells_treatment: bool
+    risk_score: int | None
+    grade: str | None
     reasons: list[Reason]
 
 
@@ -101,6 +109,9 @@ def load_rubric(name_or_path: str = "seed", kb: str | Path | None = None) -> Rub
         raise KnowledgeError(f"rubric {name_or_path!r} uses unknown tests: {', '.join(unknown)}")
     return rubric
 
+
+#: The rule id of the one reason a site that sells no treatment gets.
+NO_TREATMENT_RULE = "sells-no-treatment"
 
 Fired = tuple[int, list[Evidence], str]
 Predicate = Callable[[dict[str, Any], SiteClaims, SiteContext, Rubric], Fired]
@@ -249,12 +260,19 @@ def grade_for(risk_score: int, grades: dict[str, int]) -> str:
 def score_site(site: SiteClaims, context: SiteContext, rubric: Rubric) -> SiteAssessment:
     """Score one site: ``base`` plus every fired rule's points, clamped to 0-100.
 
-    A site that is not a clinic offers no treatment, so it has nothing to grade: it gets
-    risk 0 and grade A with a reason saying why.
+    A site that sells no treatment (``context.verdict``) has nothing to grade: it gets no risk
+    score and no grade (None, never an A it did not earn), and one reason saying why, whose
+    detail is the verdict's reasons.
     """
-    if not context.is_clinic:
-        reason = Reason("not-a-clinic", 0, "offers no treatment (news, research or other)", [])
-        return SiteAssessment(False, 0, grade_for(0, rubric.grades), [reason])
+    if not context.sells_treatment:
+        reason = Reason(
+            NO_TREATMENT_RULE,
+            0,
+            "sells no treatment (news, research or other): nothing to grade",
+            [],
+            "; ".join(context.verdict.reasons),
+        )
+        return SiteAssessment(False, None, None, [reason])
     reasons = [Reason("base", rubric.base, "every clinic starts here", [])]
     for rule in rubric.rules:
         points, evidence, detail = PREDICATES[rule["test"]](rule, site, context, rubric)

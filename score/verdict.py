@@ -15,10 +15,12 @@ and a page of bare treatment names carries no cue at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from extract import PageCue
+from extract import FLAG_NAMES, DocumentExtraction, PageCue
 
 # The seed file's ``kind`` column (DESIGN.md): who sells treatment and who does not.
 SELLER_KINDS = frozenset({"clinic", "facilitator", "seller"})
@@ -39,6 +41,20 @@ class SiteVerdict:
     reasons: tuple[str, ...]
     seller_weight: int = 0
     other_weight: int = 0
+
+    def stance(self, stance: str | None) -> str | None:
+        """A page's raw stance as the site's: a site that sells no treatment claims nothing,
+        so what its pages present as helping is a mention."""
+        if stance == "claimed" and not self.sells_treatment:
+            return "mentioned"
+        return stance
+
+    def carries(self, kind: str, value: str) -> bool:
+        """Whether a page's finding (``kind`` and ``value``: a flag and its name...) stands
+        for the site: the selling points a page of a non-seller reports (a cure promised,
+        an approval claimed, testimonials) are someone else's, as in
+        :meth:`extract.DocumentExtraction.judged_flags`."""
+        return self.sells_treatment or kind != "flag" or value not in selling_points()
 
 
 def site_verdict(
@@ -88,3 +104,25 @@ def site_verdict(
     if sells:
         reasons.sort(key=lambda r: not r.startswith("reads like a seller"))
     return SiteVerdict(sells, tuple(reasons), weight["seller"], weight["other"])
+
+
+@cache
+def selling_points() -> frozenset[str]:
+    """The flags only a seller's own words raise; read off extraction's own rule
+    (:meth:`extract.DocumentExtraction.judged_flags`), so a site and a single page agree."""
+    every = DocumentExtraction(
+        url=None, language="", title="", flags=dict.fromkeys(FLAG_NAMES, True)
+    )
+    return frozenset(name for name, on in every.judged_flags(False).items() if not on)
+
+
+def cues_to_json(cues: Iterable[PageCue]) -> list[list[Any]]:
+    """A page's cues as stored (``pages.page_cues``): ``[side, phrase, weight]`` each."""
+    return [[cue.side, cue.phrase, cue.weight] for cue in cues]
+
+
+def cues_from_json(rows: Iterable[Sequence[Any]] | None) -> tuple[PageCue, ...]:
+    """The cues of a stored page (``None``, a page never extracted, has none)."""
+    return tuple(
+        PageCue(str(side), str(phrase), int(weight)) for side, phrase, weight in rows or ()
+    )

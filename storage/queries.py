@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,12 @@ from storage.tables import (
 
 @dataclass(frozen=True)
 class SiteRow:
+    """A site of a run with its crawl outcome, its verdict and its score.
+
+    ``sells_treatment`` is None for a site that was not scored (no page could be read);
+    ``risk_score`` and ``grade`` are None for one that sells no treatment as well.
+    """
+
     site_id: int
     seed_url: str
     name: str | None
@@ -33,10 +39,12 @@ class SiteRow:
     crawl_status: str
     pages: int
     errors: list[dict[str, str]]
-    is_clinic: bool | None
+    sells_treatment: bool | None
     risk_score: int | None
     grade: str | None
     reasons: list[dict[str, Any]]
+    verdict_reasons: list[str] = field(default_factory=list)
+    kind: str | None = None  # the seed file's
 
 
 @dataclass(frozen=True)
@@ -103,10 +111,12 @@ def site_rows(session: Session, run_id: int, rubric: str) -> list[SiteRow]:
             crawl.status,
             crawl.pages,
             list(crawl.errors or []),
-            score.is_clinic if score else None,
+            score.sells_treatment if score else None,
             score.risk_score if score else None,
             score.grade if score else None,
             list(score.reasons or []) if score else [],
+            [str(r) for r in score.verdict_reasons or []] if score else [],
+            site.kind,
         )
         for site, crawl, score in session.execute(query)
     ]
@@ -135,9 +145,7 @@ def change_rows(session: Session, run_id: int) -> list[ChangeRow]:
         .order_by(ClaimChange.site_id, ClaimChange.change, ClaimChange.kind, ClaimChange.value)
     )
     return [
-        ChangeRow(
-            c.site_id, c.previous_run_id, c.change, c.kind, c.value, c.quote, c.url, c.run_id
-        )
+        ChangeRow(c.site_id, c.previous_run_id, c.change, c.kind, c.value, c.quote, c.url, c.run_id)
         for c in session.scalars(query)
     ]
 
@@ -193,7 +201,6 @@ def claim_rows_of(session: Session, chosen: Mapping[int, int]) -> list[ClaimRow]
     return rows
 
 
-
 def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.DataFrame]:
     """The tables analysts get, one DataFrame each (all runs, or only ``run_id``)."""
 
@@ -219,6 +226,7 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
             Site.host,
             Site.name,
             Site.country,
+            Site.kind,
             Site.first_seen_at,
         ),
         "site_crawls": where(
@@ -249,6 +257,7 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
                 Page.title,
                 Page.language,
                 Page.is_clinic,
+                Page.page_cues,
             ).join(Site, Site.id == Page.site_id),
         ),
         "claims": where(
@@ -273,10 +282,11 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
                 Site.seed_url.label("url"),
                 SiteScore.run_id,
                 SiteScore.rubric,
-                SiteScore.is_clinic,
+                SiteScore.sells_treatment,
                 SiteScore.risk_score,
                 SiteScore.grade,
                 SiteScore.reasons,
+                SiteScore.verdict_reasons,
                 SiteScore.kb_hash,
             ).join(Site, Site.id == SiteScore.site_id),
         ),
@@ -312,9 +322,11 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
     with engine.connect() as conn:
         for name, query in queries.items():
             frame = pd.read_sql(query, conn)
-            for column in ("errors", "reasons"):
+            for column in ("errors", "reasons", "verdict_reasons", "page_cues"):
                 if column in frame:
                     frame[column] = frame[column].map(_as_json)
+            if "risk_score" in frame:  # empty for sites that sell no treatment: 35, not 35.0
+                frame["risk_score"] = frame["risk_score"].astype("Int64")
             # Every row in a fixed order, whatever order the database returned: exports of the
             # same inputs are byte-identical.
             frames[name] = frame.sort_values(
@@ -330,7 +342,7 @@ def _sort_key(column: pd.Series) -> pd.Series:
     return column
 
 
-def _as_json(value: Any) -> str:
-    if isinstance(value, str):
+def _as_json(value: Any) -> str | None:
+    if value is None or isinstance(value, str):  # NULL stays empty, not the text "null"
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -42,7 +42,8 @@ class CrawlRun(Base):
         doc="When the run ended (UTC); empty while running."
     )
     status: Mapped[str] = mapped_column(
-        String(16), default="running",
+        String(16),
+        default="running",
         doc="running, crawled (crawl only), finished or failed; period reports use finished runs.",
     )
     seeds_source: Mapped[str] = mapped_column(Text, doc="Path of the seed file the run read.")
@@ -67,7 +68,8 @@ class Site(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, doc="Site id.")
     seed_url: Mapped[str] = mapped_column(
-        String(2048), unique=True,
+        String(2048),
+        unique=True,
         doc="The seed URL researchers gave; a site's identity across runs.",
     )
     host: Mapped[str] = mapped_column(String(255), index=True, doc="Host name of the seed URL.")
@@ -77,6 +79,11 @@ class Site(Base):
     )
     render_js: Mapped[bool | None] = mapped_column(
         doc="Render the site's pages in a browser (content only appears after scripts run)."
+    )
+    kind: Mapped[str | None] = mapped_column(
+        String(16),
+        doc="What the seed file says the site is (clinic, facilitator, seller, news or other); "
+        "when given it decides whether the site sells treatment, whatever its pages read like.",
     )
     first_seen_at: Mapped[datetime] = mapped_column(
         default=utcnow, doc="When a run first listed the site (UTC)."
@@ -155,7 +162,15 @@ class Page(Base):
         String(8), doc="Language the extractor detected (en, es, ...)."
     )
     is_clinic: Mapped[bool | None] = mapped_column(
-        doc="Whether the page reads as a clinic selling treatment."
+        doc="The page's own lean: whether its cues alone read like a seller's page (as "
+        "`clinic-audit extract` judges a single page). Not the site's verdict: that is "
+        "`site_scores.sells_treatment`, weighed over all of the site's pages.",
+    )
+    page_cues: Mapped[list[Any] | None] = mapped_column(
+        doc="The page-type evidence extraction found, as JSON: [[side, phrase, weight]], side "
+        "`seller` (offers, prices, first-person clinic talk) or `other` (bylines, reported "
+        "speech, journal or regulator apparatus); phrases are scraped text, untrusted. Empty "
+        "until the page is extracted.",
     )
     extracted_at: Mapped[datetime | None] = mapped_column(
         doc="When claims were last extracted from the page (UTC)."
@@ -188,7 +203,10 @@ class Claim(Base):
         String(64), doc="Vocabulary slug (condition, cell source, ...) or flag name."
     )
     stance: Mapped[str | None] = mapped_column(
-        String(16), doc="Conditions only: claimed, disclaimed or mentioned on this page."
+        String(16),
+        doc="Conditions only: claimed, disclaimed or mentioned on this page (the page's own "
+        "stance). A site that sells no treatment (`site_scores.sells_treatment` false) claims "
+        "nothing: the audit reads its pages' claimed as mentioned.",
     )
     tier: Mapped[str | None] = mapped_column(
         String(16), doc="Conditions only: evidence tier (supported, preliminary, unproven)."
@@ -200,7 +218,12 @@ class Claim(Base):
 
 
 class SiteScore(Base):
-    """A site's grade in one run under one rubric, with a reason for every point."""
+    """A site's verdict and grade in one run under one rubric, with a reason for every point.
+
+    Whether the site sells treatment is decided once per site, over all of its pages' cues (or
+    by the seed file's ``kind``); a site that sells no treatment has no risk score and no
+    grade, and its pages' claims count as mentions.
+    """
 
     __tablename__ = "site_scores"
     __table_args__ = (
@@ -216,13 +239,24 @@ class SiteScore(Base):
     kb_hash: Mapped[str] = mapped_column(
         String(64), doc="SHA-256 of the rubric and knowledge files used."
     )
-    is_clinic: Mapped[bool] = mapped_column(
-        doc="Whether the site is graded as a clinic (others get no grade)."
+    sells_treatment: Mapped[bool] = mapped_column(
+        doc="The site verdict: whether the site sells treatment (clinic, facilitator, seller) "
+        "and is graded; news, research and other sites are not."
     )
-    risk_score: Mapped[int] = mapped_column(doc="Risk points 0–100 (higher is riskier).")
-    grade: Mapped[str] = mapped_column(String(1), doc="A (best) to F (worst).")
+    risk_score: Mapped[int | None] = mapped_column(
+        doc="Risk points 0–100 (higher is riskier); empty for a site that sells no treatment."
+    )
+    grade: Mapped[str | None] = mapped_column(
+        String(1), doc="A (best) to F (worst); empty for a site that sells no treatment."
+    )
     reasons: Mapped[list[Any]] = mapped_column(
         default=list, doc="Every rule that fired, with points and evidence quotes, as JSON."
+    )
+    verdict_reasons: Mapped[list[Any] | None] = mapped_column(
+        default=list,
+        doc="Why the site does or does not sell treatment, as a JSON list of sentences (the "
+        "seed file's kind, or the strongest cues of each side; scraped text, untrusted). "
+        "Empty for scores stored before the verdict was.",
     )
     scored_at: Mapped[datetime] = mapped_column(
         default=utcnow, doc="When the site was scored (UTC)."

@@ -109,14 +109,17 @@ def upsert_site(
     name: str | None,
     country: str | None,
     render_js: bool = False,
+    kind: str | None = None,
 ) -> int:
-    """The id of the site with this seed URL, created or its name/country/render_js refreshed."""
+    """The id of the site with this seed URL, created or its name, country, render_js and
+    kind refreshed (from the latest seed file: a kind no longer given is cleared)."""
     values = {
         "seed_url": seed_url,
         "host": host,
         "name": name,
         "country": country,
         "render_js": render_js,
+        "kind": kind,
     }
     row_id = _upsert(session, Site, values, ["seed_url"])
     assert row_id is not None
@@ -151,9 +154,14 @@ def replace_page_claims(
     language: str,
     is_clinic: bool,
     title: str,
+    page_cues: Sequence[Sequence[Any]] = (),
     extracted_at: datetime | None = None,
 ) -> int:
-    """Replace everything extracted from ``page`` with ``claims``; return how many were stored."""
+    """Replace everything extracted from ``page`` with ``claims``; return how many were stored.
+
+    ``page_cues`` is the page's page-type evidence (``[side, phrase, weight]`` each), which the
+    site verdict weighs with its other pages' at scoring; ``is_clinic`` the page's own lean.
+    """
     session.execute(delete(Claim).where(Claim.page_id == page.id))
     owner = {"run_id": page.run_id, "site_id": page.site_id, "page_id": page.id}
     rows = [{**owner, **claim} for claim in claims]
@@ -161,6 +169,7 @@ def replace_page_claims(
         session.execute(insert(Claim), rows)
     page.language = language
     page.is_clinic = is_clinic
+    page.page_cues = [list(cue) for cue in page_cues]
     page.title = title
     page.extracted_at = extracted_at or utcnow()
     return len(rows)
@@ -173,13 +182,15 @@ def replace_site_assessment(
     site_id: int,
     rubric: str,
     kb_hash: str,
-    is_clinic: bool,
-    risk_score: int,
-    grade: str,
+    sells_treatment: bool,
+    risk_score: int | None,
+    grade: str | None,
     reasons: list[dict[str, Any]],
+    verdict_reasons: Sequence[str],
     flags: Iterable[Mapping[str, Any]],
 ) -> None:
-    """Store a site's score under ``rubric`` and its flags, replacing any earlier scoring."""
+    """Store a site's verdict and score under ``rubric`` and its flags, replacing any earlier
+    scoring (a site that sells no treatment has no risk score and no grade: None)."""
     _upsert(
         session,
         SiteScore,
@@ -188,10 +199,11 @@ def replace_site_assessment(
             "site_id": site_id,
             "rubric": rubric,
             "kb_hash": kb_hash,
-            "is_clinic": is_clinic,
+            "sells_treatment": sells_treatment,
             "risk_score": risk_score,
             "grade": grade,
             "reasons": reasons,
+            "verdict_reasons": list(verdict_reasons),
             "scored_at": utcnow(),
         },
         ["run_id", "site_id", "rubric"],

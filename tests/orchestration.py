@@ -78,9 +78,7 @@ def fetched_pages(engine: Engine, run_id: int, site_ids: set[int]) -> set[tuple[
 def check_each_site_once(engine: Engine, run_id: int, n_sites: int) -> None:
     """Every site crawled and scored exactly once; no page stored twice."""
     with storage.sessions(engine)() as session:
-        statuses = session.scalars(
-            select(SiteCrawl.status).where(SiteCrawl.run_id == run_id)
-        ).all()
+        statuses = session.scalars(select(SiteCrawl.status).where(SiteCrawl.run_id == run_id)).all()
         assert len(statuses) == n_sites and "pending" not in statuses
         scored = session.execute(
             select(SiteScore.site_id, func.count())

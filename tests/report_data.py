@@ -17,6 +17,7 @@ import storage
 from crawler import Seed
 from extract import decode_html, extract_document
 from flows import stages
+from score import cues_to_json, site_verdict
 from storage.tables import CrawlRun, Page
 from storage.writes import record_page, record_site_crawl, replace_page_claims
 
@@ -49,16 +50,31 @@ def store_demo_run(
                     continue
                 url = f"http://{site.host}:{PORT}{path}"
                 page_id = record_page(
-                    session, run_id=run_id, site_id=site_ids[site.host], url=url, status=200,
-                    content_type=page.content_type, depth=min(depth, 1), fetched_at=started_at,
-                    size=len(page.body), sha256=hashlib.sha256(page.body).hexdigest(),
-                    warc_file=f"run-{run_id}/not-archived.warc.gz", warc_offset=0,
+                    session,
+                    run_id=run_id,
+                    site_id=site_ids[site.host],
+                    url=url,
+                    status=200,
+                    content_type=page.content_type,
+                    depth=min(depth, 1),
+                    fetched_at=started_at,
+                    size=len(page.body),
+                    sha256=hashlib.sha256(page.body).hexdigest(),
+                    warc_file=f"run-{run_id}/not-archived.warc.gz",
+                    warc_offset=0,
                 )
                 doc = extract_document(decode_html(page.body, page.content_type), url)
                 row = session.get(Page, page_id)
                 assert row is not None
-                replace_page_claims(session, row, stages.claims_of(doc), language=doc.language,
-                                    is_clinic=doc.is_clinic, title=doc.title)
+                replace_page_claims(
+                    session,
+                    row,
+                    stages.claims_of(doc),
+                    language=doc.language,
+                    is_clinic=site_verdict([doc.page_cues]).sells_treatment,
+                    title=doc.title,
+                    page_cues=cues_to_json(doc.page_cues),
+                )
                 stored += 1
             record_site_crawl(session, run_id, site_ids[site.host], "ok", stored, [])
     stages.score(engine, run_id, rubric)

@@ -44,9 +44,11 @@ def test_the_pandas_example_runs_on_a_real_export(
     table = namespace["by_country"]
     assert isinstance(table, pd.DataFrame)
     with engine.connect() as conn:
-        clinics = conn.execute(text(
-            "SELECT COUNT(*) FROM latest_site_scores WHERE rubric = 'seed' AND is_clinic"
-        )).scalar_one()
+        clinics = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM latest_site_scores WHERE rubric = 'seed' AND sells_treatment"
+            )
+        ).scalar_one()
     assert clinics > 0 and int(table["clinics"].sum()) == clinics
     assert set(table.columns) == {"clinics", "share_claiming_unproven", "median_risk"}
     assert ((table.share_claiming_unproven >= 0) & (table.share_claiming_unproven <= 1)).all()

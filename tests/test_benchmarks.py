@@ -42,7 +42,10 @@ def test_report_benchmark_times_html_and_pdf_against_the_export() -> None:
 def test_end_to_end_benchmark_prints_its_figures() -> None:
     done = subprocess.run(
         [sys.executable, "benchmarks/e2e.py", "--sizes", "3", "--no-baseline"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert done.returncode == 0, done.stderr
     header, row = done.stdout.splitlines()[:2]

@@ -36,15 +36,22 @@ def get(url: str) -> object:
 def test_browse_serves_the_database_read_only_with_canned_queries(home: Path) -> None:
     engine = storage.connect()
     storage.upgrade(engine)
-    store_demo_run(engine, demoweb.generate(n_sites=3, seed=5),
-                   datetime(2026, 11, 2, tzinfo=UTC), pages_per_site=2)
+    store_demo_run(
+        engine,
+        demoweb.generate(n_sites=3, seed=5),
+        datetime(2026, 11, 2, tzinfo=UTC),
+        pages_per_site=2,
+    )
     engine.dispose()
     before = (home / "audit.db").read_bytes()
     port = free_port()
     cli = Path(sys.executable).with_name("clinic-audit")
     process = subprocess.Popen(
-        [str(cli), "browse", "--port", str(port)], stderr=subprocess.PIPE, text=True,
-        start_new_session=True, env=os.environ.copy(),
+        [str(cli), "browse", "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=os.environ.copy(),
     )
     try:
         assert process.stderr is not None
@@ -71,8 +78,9 @@ def test_browse_serves_the_database_read_only_with_canned_queries(home: Path) ->
     assert (home / "audit.db").read_bytes() == before
 
 
-def test_browse_explains_that_it_needs_sqlite(monkeypatch: pytest.MonkeyPatch,
-                                              postgres_url: str) -> None:
+def test_browse_explains_that_it_needs_sqlite(
+    monkeypatch: pytest.MonkeyPatch, postgres_url: str
+) -> None:
     monkeypatch.setenv("CLINIC_AUDIT_DB_URL", postgres_url)
     storage.upgrade(storage.connect(postgres_url))
     result = CliRunner().invoke(app, ["browse"])

@@ -11,8 +11,21 @@ from typer.testing import CliRunner
 from flows.cli import app
 
 runner = CliRunner()
-COMMANDS = ["demo", "run", "crawl", "extract", "score", "report", "export", "evidence", "browse",
-            "serve", "deploy", "dispatch", "db"]
+COMMANDS = [
+    "demo",
+    "run",
+    "crawl",
+    "extract",
+    "score",
+    "report",
+    "export",
+    "evidence",
+    "browse",
+    "serve",
+    "deploy",
+    "dispatch",
+    "db",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -28,8 +41,9 @@ def test_missing_seed_file_exits_2_with_a_clear_message(home: Path) -> None:
     assert "seed file not found" in result.output
 
 
-def test_a_seed_file_with_only_bad_rows_reports_them_and_exits_2(home: Path,
-                                                                 tmp_path: Path) -> None:
+def test_a_seed_file_with_only_bad_rows_reports_them_and_exits_2(
+    home: Path, tmp_path: Path
+) -> None:
     seeds = tmp_path / "seeds.csv"
     seeds.write_text("url,name\nftp://x.example/,A\nnot a url,B\n")
     result = runner.invoke(app, ["crawl", str(seeds)])
@@ -39,8 +53,9 @@ def test_a_seed_file_with_only_bad_rows_reports_them_and_exits_2(home: Path,
 
 
 def test_unreachable_database_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLINIC_AUDIT_DB_URL",
-                       "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    monkeypatch.setenv(
+        "CLINIC_AUDIT_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    )
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 2
     assert "cannot open database" in result.output
@@ -54,22 +69,61 @@ def test_commands_on_an_empty_database_say_what_to_do(home: Path) -> None:
 
 def test_extract_jsonl_follows_the_contract(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
-    page.write_text("<html><body><h1>Stem cell clinic</h1><p>We treat knee arthritis with "
-                    "your own bone marrow cells under ultrasound guidance. Book a consultation."
-                    "</p></body></html>")
+    page.write_text(
+        "<html><body><h1>Stem cell clinic</h1><p>We treat knee arthritis with "
+        "your own bone marrow cells under ultrasound guidance. Book a consultation."
+        "</p></body></html>"
+    )
     note = tmp_path / "note.txt"
     note.write_text("We do not treat autism.")
     result = runner.invoke(app, ["extract", str(page), str(note), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
     assert [r["source"] for r in lines] == [str(page), str(note)]
-    assert list(lines[0]) == ["source", "url", "language", "is_clinic", "conditions",
-                              "cell_sources", "origin", "regulators", "flags"]
+    assert list(lines[0]) == [
+        "source",
+        "url",
+        "language",
+        "is_clinic",
+        "conditions",
+        "cell_sources",
+        "origin",
+        "regulators",
+        "flags",
+    ]
     assert lines[0]["conditions"][0]["slug"] == "knee-osteoarthritis"
     assert list(lines[0]["conditions"][0]) == ["slug", "tier", "stance", "quote"]
     assert set(lines[0]["flags"]) == {
-        "cure_or_guarantee", "fda_approval_claim", "cites_research", "testimonials",
-        "states_cell_count", "imaging_guidance", "lists_exclusions", "price_stated"}
+        "cure_or_guarantee",
+        "fda_approval_claim",
+        "cites_research",
+        "testimonials",
+        "states_cell_count",
+        "imaging_guidance",
+        "lists_exclusions",
+        "price_stated",
+    }
+
+
+def test_extract_judges_a_single_file_as_a_one_page_site(tmp_path: Path) -> None:
+    news = tmp_path / "news.html"
+    news.write_text(
+        "<html><body><article><h1>Clinic news</h1><p>By our staff writer. Published in "
+        "November.</p><p>Stem cell therapy helps knee osteoarthritis, according to the "
+        "reporter.</p></article></body></html>"
+    )
+    result = runner.invoke(app, ["extract", str(news), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    [line] = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    # The page sells nothing, so what it presents as helping is a mention (the same page
+    # crawled as a one-page site gets the same verdict: tests/test_site_verdict.py).
+    assert line["is_clinic"] is False
+    assert [(c["slug"], c["stance"]) for c in line["conditions"]] == [
+        ("knee-osteoarthritis", "mentioned")
+    ]
+    table = runner.invoke(app, ["extract", str(news), "--format", "table"])
+    assert table.exit_code == 0, table.output
+    assert "sells no treatment" in table.output and "reads like news" in table.output
 
 
 def test_extract_of_a_missing_file_exits_2(tmp_path: Path) -> None:

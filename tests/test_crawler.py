@@ -23,12 +23,15 @@ def crawl_sites(web_sites, seeds, **options):  # type: ignore[no-untyped-def]
     with serve(web_sites) as web:
         seed_rows = [Seed(web.url(host, path)) for host, path in seeds]
         run_id = stages.prepare_run(engine, seed_rows, "test", {})
-        opts = CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",),
-                            **options)
+        opts = CrawlOptions(
+            fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",), **options
+        )
         stages.crawl(engine, run_id, opts)
     with storage.sessions(engine)() as session:
-        pages = {p.url.split(str(web.port))[-1]: p
-                 for p in session.scalars(select(Page).where(Page.run_id == run_id))}
+        pages = {
+            p.url.split(str(web.port))[-1]: p
+            for p in session.scalars(select(Page).where(Page.run_id == run_id))
+        }
         crawls = {c.site_id: c for c in session.scalars(select(SiteCrawl))}
     return web, pages, crawls
 
@@ -53,8 +56,10 @@ def test_crawl_stays_on_site_obeys_robots_and_archives_pages(home: Path) -> None
     sites = {
         "www.clinic.test": {
             "/robots.txt": ROBOTS,
-            "/": html('<a href="/treatments">T</a> <a href="/private/x">P</a> '
-                      '<a href="http://other.test/">elsewhere</a>'),
+            "/": html(
+                '<a href="/treatments">T</a> <a href="/private/x">P</a> '
+                '<a href="http://other.test/">elsewhere</a>'
+            ),
             "/treatments": html("We treat knee arthritis. <a href='/'>home</a>"),
             "/private/x": html("secret claims"),
         },
@@ -72,13 +77,19 @@ def test_crawl_stays_on_site_obeys_robots_and_archives_pages(home: Path) -> None
 
 
 def test_page_and_depth_caps(home: Path) -> None:
-    wide = {"/robots.txt": ROBOTS,
-            "/": html(" ".join(f'<a href="/p{i}">{i}</a>' for i in range(30)))}
+    wide = {
+        "/robots.txt": ROBOTS,
+        "/": html(" ".join(f'<a href="/p{i}">{i}</a>' for i in range(30))),
+    }
     wide.update({f"/p{i}": html("leaf") for i in range(30)})
     deep = {"/robots.txt": ROBOTS, "/": html('<a href="/d1">1</a>')}
     deep.update({f"/d{i}": html(f'<a href="/d{i + 1}">next</a>') for i in range(1, 10)})
-    _, pages, _ = crawl_sites({"wide.test": wide, "deep.test": deep},
-                              [("wide.test", "/"), ("deep.test", "/")], max_pages=5, max_depth=2)
+    _, pages, _ = crawl_sites(
+        {"wide.test": wide, "deep.test": deep},
+        [("wide.test", "/"), ("deep.test", "/")],
+        max_pages=5,
+        max_depth=2,
+    )
     assert len([u for u in pages if u.startswith("/p") or u == "/"]) <= 5 + 1
     assert "/d2" in pages and "/d3" not in pages
 
@@ -90,14 +101,22 @@ def test_one_dead_site_does_not_sink_the_others(home: Path) -> None:
     engine = storage.connect()
     storage.upgrade(engine)
     with serve(sites) as web:
-        seeds = [Seed(web.url("alive.test")), Seed(f"http://dead.test:{dead_port}/"),
-                 Seed("http://unknown-name.invalid/")]
+        seeds = [
+            Seed(web.url("alive.test")),
+            Seed(f"http://dead.test:{dead_port}/"),
+            Seed("http://unknown-name.invalid/"),
+        ]
         run_id = stages.prepare_run(engine, seeds, "test", {})
-        stages.crawl(engine, run_id, CrawlOptions(fast=True, allow_loopback=True,
-                                                  resolve=("*.test=127.0.0.1",)))
+        stages.crawl(
+            engine,
+            run_id,
+            CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",)),
+        )
     with storage.sessions(engine)() as session:
-        outcome = {c.site_id: (c.status, c.pages, [e["reason"] for e in c.errors])
-                   for c in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id))}
+        outcome = {
+            c.site_id: (c.status, c.pages, [e["reason"] for e in c.errors])
+            for c in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id))
+        }
     statuses = sorted(status for status, _, _ in outcome.values())
     assert statuses == ["failed", "failed", "ok"]
     reasons = " ".join(r for _, _, rs in outcome.values() for r in rs)
@@ -131,8 +150,13 @@ def test_a_crawl_job_keeps_every_politeness_setting() -> None:
     assert effective.getint("DOWNLOAD_MAXSIZE") == 10 * 1024 * 1024
     assert not effective.getbool("COOKIES_ENABLED")
     assert "clinic-audit" in effective["USER_AGENT"]
-    custom = CrawlJob(run_id=1, db_url="sqlite://", archive_root="/tmp/warc", sites=[],
-                      user_agent="clinic-audit-study (+https://example.org/contact)")
+    custom = CrawlJob(
+        run_id=1,
+        db_url="sqlite://",
+        archive_root="/tmp/warc",
+        sites=[],
+        user_agent="clinic-audit-study (+https://example.org/contact)",
+    )
     assert Settings(custom.scrapy_settings())["USER_AGENT"].endswith("example.org/contact)")
 
 

@@ -19,8 +19,9 @@ SPANISH = "Tratamos la artrosis de rodilla con células madre. ¿Cuánto cuesta?
 
 
 def spanish_page(meta: str = "") -> bytes:
-    return (f"<html><head>{meta}<title>Clínica</title></head><body><p>{SPANISH}</p></body>"
-            "</html>").encode("cp1252")
+    return (
+        f"<html><head>{meta}<title>Clínica</title></head><body><p>{SPANISH}</p></body></html>"
+    ).encode("cp1252")
 
 
 def pdf(text: str) -> bytes:
@@ -42,20 +43,27 @@ def pdf(text: str) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
 def test_charsets_pdf_text_and_language_per_page(home: Path) -> None:
     site = {
         "/robots.txt": ROBOTS,
-        "/": html('<a href="/header">h</a> <a href="/meta">m</a> <a href="/nowhere">n</a> '
-                  '<a href="/folleto.pdf">folleto</a> <a href="/en">en</a>'),
+        "/": html(
+            '<a href="/header">h</a> <a href="/meta">m</a> <a href="/nowhere">n</a> '
+            '<a href="/folleto.pdf">folleto</a> <a href="/en">en</a>'
+        ),
         "/header": (200, "text/html; charset=windows-1252", spanish_page()),
         "/meta": (200, "text/html", spanish_page('<meta charset="iso-8859-1">')),
         "/nowhere": (200, "text/html", spanish_page()),
-        "/folleto.pdf": (200, "application/pdf",
-                         pdf("Tratamiento de la artrosis de rodilla con celulas madre: 5.000 EUR")),
+        "/folleto.pdf": (
+            200,
+            "application/pdf",
+            pdf("Tratamiento de la artrosis de rodilla con celulas madre: 5.000 EUR"),
+        ),
         "/en": html("We treat knee osteoarthritis with stem cells. What does it cost?"),
     }
     with serve({"clinica.test": site}) as web:

@@ -51,10 +51,16 @@ def test_the_archive_holds_the_bytes_as_received_with_request_records(home: Path
 
     found = records(home / "warc" / page.warc_file)
     kinds = {(kind, uri.split(str(web.port))[-1]) for kind, uri, _ in found}
-    assert {("response", "/robots.txt"), ("request", "/tratamientos"),
-            ("response", "/tratamientos")} <= kinds
-    response_id = next(h.get_header("WARC-Record-ID") for k, u, h in found  # type: ignore[attr-defined]
-                       if k == "response" and u.endswith("/tratamientos"))
+    assert {
+        ("response", "/robots.txt"),
+        ("request", "/tratamientos"),
+        ("response", "/tratamientos"),
+    } <= kinds
+    response_id = next(
+        h.get_header("WARC-Record-ID")
+        for k, u, h in found  # type: ignore[attr-defined]
+        if k == "response" and u.endswith("/tratamientos")
+    )
     request = next(h for k, u, h in found if k == "request" and u.endswith("/tratamientos"))
     assert request.get_header("WARC-Concurrent-To") == response_id  # type: ignore[attr-defined]
 
@@ -68,9 +74,12 @@ def test_an_unchanged_page_is_a_revisit_record_a_changed_one_a_new_copy(home: Pa
     before, after = pages(web, first), pages(web, second)
     unchanged = after["/tratamientos"]
     assert unchanged.revisit_file is not None and unchanged.revisit_file.startswith(
-        f"run-{second}/")
+        f"run-{second}/"
+    )
     assert (unchanged.warc_file, unchanged.warc_offset) == (
-        before["/tratamientos"].warc_file, before["/tratamientos"].warc_offset)
+        before["/tratamientos"].warc_file,
+        before["/tratamientos"].warc_offset,
+    )
     revisit = read_response(home / "warc", unchanged.revisit_file, unchanged.revisit_offset or 0)
     assert revisit.record_type == "revisit" and revisit.raw == b""
     assert revisit.payload_digest == warc_digest(GZIPPED)

@@ -34,32 +34,56 @@ def hostile_web() -> dict[str, object]:
     numbered = " ".join(f'<a href="/events/2026/{i}">{i}</a>' for i in range(40))
     queries = " ".join(f'<a href="/list?sort={i}">{i}</a>' for i in range(20))
     return {
-        "big.test": {"/robots.txt": ROBOTS,
-                     "/": (200, "text/html", b"x" * (MAX_RESPONSE_BYTES + 1))},
-        "bomb.test": {"/robots.txt": ROBOTS,
-                      "/": (200, "text/html", gzip.compress(b"\0" * (MAX_RESPONSE_BYTES * 3)),
-                            {"Content-Encoding": "gzip"})},
+        "big.test": {
+            "/robots.txt": ROBOTS,
+            "/": (200, "text/html", b"x" * (MAX_RESPONSE_BYTES + 1)),
+        },
+        "bomb.test": {
+            "/robots.txt": ROBOTS,
+            "/": (
+                200,
+                "text/html",
+                gzip.compress(b"\0" * (MAX_RESPONSE_BYTES * 3)),
+                {"Content-Encoding": "gzip"},
+            ),
+        },
         "slow.test": {"/robots.txt": ROBOTS, "/": HANG},
         "flaky.test": {"/robots.txt": ROBOTS, "/": flaky(2, 503)},
-        "loop.test": {"/robots.txt": ROBOTS,
-                      "/": (302, "text/html", b"", {"Location": "/a"}),
-                      "/a": (302, "text/html", b"", {"Location": "/"})},
-        "traps.test": {"/robots.txt": ROBOTS,
-                       "/": html(f'{numbered} {queries} <a href="a/">loop</a>'),
-                       **{f"/events/2026/{i}": html("event") for i in range(40)},
-                       **{f"/list?sort={i}": html("list") for i in range(20)},
-                       "/a/": html('<a href="a/">deeper</a>'),
-                       "/a/a/": html('<a href="a/">deeper</a>')},
-        "broken.test": {"/robots.txt": ROBOTS,
-                        "/": (200, "text/html",
-                              b"<html><body><p>Tratamos <b>rodilla<div></td></tr>\x00<a href")},
+        "loop.test": {
+            "/robots.txt": ROBOTS,
+            "/": (302, "text/html", b"", {"Location": "/a"}),
+            "/a": (302, "text/html", b"", {"Location": "/"}),
+        },
+        "traps.test": {
+            "/robots.txt": ROBOTS,
+            "/": html(f'{numbered} {queries} <a href="a/">loop</a>'),
+            **{f"/events/2026/{i}": html("event") for i in range(40)},
+            **{f"/list?sort={i}": html("list") for i in range(20)},
+            "/a/": html('<a href="a/">deeper</a>'),
+            "/a/a/": html('<a href="a/">deeper</a>'),
+        },
+        "broken.test": {
+            "/robots.txt": ROBOTS,
+            "/": (
+                200,
+                "text/html",
+                b"<html><body><p>Tratamos <b>rodilla<div></td></tr>\x00<a href",
+            ),
+        },
     }
 
 
 def test_hostile_sites_are_recorded_with_reasons_and_the_run_goes_on(home: Path) -> None:
     with serve(hostile_web()) as web:  # type: ignore[arg-type]
-        hosts = ["big.test", "bomb.test", "slow.test", "flaky.test", "loop.test", "traps.test",
-                 "broken.test"]
+        hosts = [
+            "big.test",
+            "bomb.test",
+            "slow.test",
+            "flaky.test",
+            "loop.test",
+            "traps.test",
+            "broken.test",
+        ]
         run_id = crawl_run(web, [(h, "/") for h in hosts], download_timeout=1)
     engine = database()
     from sqlalchemy import select
@@ -68,8 +92,10 @@ def test_hostile_sites_are_recorded_with_reasons_and_the_run_goes_on(home: Path)
 
     with sessions(engine)() as session:
         host_of = {s.id: s.host for s in session.scalars(select(Site))}
-    outcome = {host_of[c.site_id]: (c.status, c.pages, " | ".join(e["reason"] for e in c.errors))
-               for c in site_crawls(run_id).values()}
+    outcome = {
+        host_of[c.site_id]: (c.status, c.pages, " | ".join(e["reason"] for e in c.errors))
+        for c in site_crawls(run_id).values()
+    }
     assert outcome["big.test"][0] == "failed" and "too large" in outcome["big.test"][2]
     assert "decompression bomb" in outcome["bomb.test"][2]
     assert outcome["slow.test"][2] == "timeout"
@@ -86,8 +112,9 @@ def test_hostile_sites_are_recorded_with_reasons_and_the_run_goes_on(home: Path)
 
 
 def test_429_waits_for_retry_after(home: Path) -> None:
-    with serve({"busy.test": {"/robots.txt": ROBOTS,
-                              "/": flaky(1, 429, {"Retry-After": "1"})}}) as web:
+    with serve(
+        {"busy.test": {"/robots.txt": ROBOTS, "/": flaky(1, 429, {"Retry-After": "1"})}}
+    ) as web:
         run_id = crawl_run(web, [("busy.test", "/")])
     times = [t for host, path, t in web.times if host == "busy.test" and path == "/"]
     assert len(times) == 2 and times[1] - times[0] >= 1.0
@@ -106,5 +133,7 @@ def test_retry_after_forms_and_retry_settings() -> None:
     assert settings["CLINIC_AUDIT_RETRY_BACKOFF"] >= 1 and settings["RETRY_TIMES"] >= 2
     assert settings["DOWNLOAD_MAXSIZE"] == 10 * 1024 * 1024
     assert settings["DOWNLOADER_MIDDLEWARES"]["crawler.policy.PatientRetryMiddleware"]
-    assert settings["DOWNLOADER_MIDDLEWARES"]["scrapy.downloadermiddlewares.retry."
-                                              "RetryMiddleware"] is None
+    assert (
+        settings["DOWNLOADER_MIDDLEWARES"]["scrapy.downloadermiddlewares.retry.RetryMiddleware"]
+        is None
+    )

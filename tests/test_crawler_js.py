@@ -20,7 +20,7 @@ pytestmark = pytest.mark.js
 ROBOTS = (200, "text/plain", b"User-agent: *\n")
 SCRIPTED = html(
     '<div id="menu"></div><script>document.getElementById("menu").innerHTML ='
-    ' \'<a href="/tratamientos">Tratamientos</a> <p>Tratamos la artrosis de rodilla.</p>\';'
+    " '<a href=\"/tratamientos\">Tratamientos</a> <p>Tratamos la artrosis de rodilla.</p>';"
     "</script>"
 )
 

@@ -34,8 +34,9 @@ def test_a_killed_crawl_resumes_without_refetching_or_losing_pages(home: Path) -
 
     site: dict[str, object] = {
         "/robots.txt": ROBOTS,
-        "/": html(" ".join(f'<a href="/p{i}">{i}</a>' for i in range(40))
-                  + ' <a href="/slow">slow</a>'),
+        "/": html(
+            " ".join(f'<a href="/p{i}">{i}</a>' for i in range(40)) + ' <a href="/slow">slow</a>'
+        ),
         "/slow": slow,
     }
     site.update({f"/p{i}": html(f"page {i}") for i in range(40)})
@@ -43,11 +44,13 @@ def test_a_killed_crawl_resumes_without_refetching_or_losing_pages(home: Path) -
     with serve({"clinica.test": site}) as web:
         run_id = stages.prepare_run(engine, [Seed(web.url("clinica.test"))], "test", {})
         written = stages.write_crawl_job(
-            engine, run_id, CrawlOptions(fast=True, allow_loopback=True, resolve=RESOLVE))
+            engine, run_id, CrawlOptions(fast=True, allow_loopback=True, resolve=RESOLVE)
+        )
         assert written is not None
         job_file, _ = written
-        with subprocess.Popen([sys.executable, "-m", "crawler", str(job_file)],
-                              stdout=subprocess.PIPE, text=True) as crawler:
+        with subprocess.Popen(
+            [sys.executable, "-m", "crawler", str(job_file)], stdout=subprocess.PIPE, text=True
+        ) as crawler:
             assert crawler.stdout is not None
             reported = 0
             for line in crawler.stdout:
@@ -100,20 +103,27 @@ def test_sigterm_stops_gracefully_with_status_3_and_resume_finishes(home: Path) 
         release.wait()
         return html("the slow page")
 
-    site: dict[str, object] = {"/robots.txt": ROBOTS, "/slow": slow,
-                               "/": html('<a href="/slow">s</a> <a href="/a">a</a>')}
+    site: dict[str, object] = {
+        "/robots.txt": ROBOTS,
+        "/slow": slow,
+        "/": html('<a href="/slow">s</a> <a href="/a">a</a>'),
+    }
     site["/a"] = html('<a href="/b">b</a>')
     site["/b"] = html("b")
     engine = database()
     with serve({"clinica.test": site}) as web:
         run_id = stages.prepare_run(engine, [Seed(web.url("clinica.test"))], "test", {})
         written = stages.write_crawl_job(
-            engine, run_id, CrawlOptions(fast=True, allow_loopback=True, resolve=RESOLVE))
+            engine, run_id, CrawlOptions(fast=True, allow_loopback=True, resolve=RESOLVE)
+        )
         assert written is not None
         job_file, _ = written
-        with subprocess.Popen([sys.executable, "-m", "crawler", str(job_file)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) as crawler:
+        with subprocess.Popen(
+            [sys.executable, "-m", "crawler", str(job_file)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as crawler:
             assert arrived.wait(60)  # the crawl is midway: one request held open
             crawler.send_signal(signal.SIGTERM)
             release.set()

@@ -20,8 +20,13 @@ def test_registrable_domain_without_the_network() -> None:
 
 
 def test_claim_pages_rank_first_in_english_and_spanish() -> None:
-    for url in ("https://c.es/tratamientos/rodilla", "https://c.es/enfermedades",
-                "https://c.es/precios", "https://c.com/faq", "https://c.com/testimonials"):
+    for url in (
+        "https://c.es/tratamientos/rodilla",
+        "https://c.es/enfermedades",
+        "https://c.es/precios",
+        "https://c.com/faq",
+        "https://c.com/testimonials",
+    ):
         assert claim_priority(url) > 0, url
     assert claim_priority("https://c.com/about", "Conditions we treat") > 0
     assert claim_priority("https://c.com/about", "About us") == 0
@@ -39,25 +44,36 @@ def test_crawl_covers_the_registrable_domain_and_sitemaps_and_nothing_else(home:
     sites: dict[str, dict[str, object]] = {"otra.test": {"/": html("off-site")}}
     with serve(sites) as web:
         sites["www.clinica.test"] = {
-            "/robots.txt": (200, "text/plain",
-                            f"User-agent: *\nSitemap: {web.url('clinica.test', '/idx.xml')}\n"
-                            .encode()),
-            "/": html(f'<a href="{web.url("clinica.test", "/bare")}">bare</a>'
-                      f'<a href="{web.url("blog.clinica.test", "/post")}">blog</a>'
-                      f'<a href="{web.url("otra.test", "/")}">elsewhere</a>'
-                      '<a href="/old">moved</a> <a href="/away">away</a>'),
+            "/robots.txt": (
+                200,
+                "text/plain",
+                f"User-agent: *\nSitemap: {web.url('clinica.test', '/idx.xml')}\n".encode(),
+            ),
+            "/": html(
+                f'<a href="{web.url("clinica.test", "/bare")}">bare</a>'
+                f'<a href="{web.url("blog.clinica.test", "/post")}">blog</a>'
+                f'<a href="{web.url("otra.test", "/")}">elsewhere</a>'
+                '<a href="/old">moved</a> <a href="/away">away</a>'
+            ),
             "/old": (301, "text/html", b"", {"Location": web.url("clinica.test", "/new")}),
             "/away": (302, "text/html", b"", {"Location": web.url("otra.test", "/")}),
-            "/sitemap.xml": (200, "application/xml", _urlset(web.url("www.clinica.test",
-                                                                      "/from-sitemap"))),
+            "/sitemap.xml": (
+                200,
+                "application/xml",
+                _urlset(web.url("www.clinica.test", "/from-sitemap")),
+            ),
         }
         sites["clinica.test"] = {
-            "/bare": html("bare domain"), "/new": html("new home of old"),
-            "/idx.xml": (200, "application/xml",
-                         b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/'
-                         b'schemas/sitemap/0.9"><sitemap><loc>'
-                         + web.url("clinica.test", "/child.xml").encode()
-                         + b"</loc></sitemap></sitemapindex>"),
+            "/bare": html("bare domain"),
+            "/new": html("new home of old"),
+            "/idx.xml": (
+                200,
+                "application/xml",
+                b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/'
+                b'schemas/sitemap/0.9"><sitemap><loc>'
+                + web.url("clinica.test", "/child.xml").encode()
+                + b"</loc></sitemap></sitemapindex>",
+            ),
             "/child.xml": (200, "application/xml", _urlset(web.url("clinica.test", "/deep"))),
             "/deep": html("only in a sitemap"),
         }
@@ -72,8 +88,10 @@ def test_crawl_covers_the_registrable_domain_and_sitemaps_and_nothing_else(home:
 
 def test_claim_pages_are_fetched_first_when_the_cap_bites(home: Path) -> None:
     plain = " ".join(f'<a href="/page{i}">Page {i}</a>' for i in range(12))
-    site = {"/robots.txt": ROBOTS,
-            "/": html(plain + ' <a href="/precios">Precios</a> <a href="/x">Tratamientos</a>')}
+    site = {
+        "/robots.txt": ROBOTS,
+        "/": html(plain + ' <a href="/precios">Precios</a> <a href="/x">Tratamientos</a>'),
+    }
     site.update({f"/page{i}": html("nothing") for i in range(12)})
     site.update({"/precios": html("precios"), "/x": html("tratamientos")})
     with serve({"clinica.test": site}) as web:
@@ -83,8 +101,10 @@ def test_claim_pages_are_fetched_first_when_the_cap_bites(home: Path) -> None:
 
 def _urlset(*urls: str) -> bytes:
     entries = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
-    return (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{entries}</urlset>").encode()
+    return (
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{entries}</urlset>"
+    ).encode()
 
 
 def test_page_links_finds_pages_and_pdfs_but_not_images_or_mailto() -> None:
@@ -92,12 +112,14 @@ def test_page_links_finds_pages_and_pdfs_but_not_images_or_mailto() -> None:
 
     from crawler.links import page_links
 
-    body = (b'<html><head><base href="http://c.test/es/"></head><body>'
-            b'<a href="/tratamientos#rodilla">Tratamientos <b>de</b> rodilla</a>'
-            b'<a href="precios">Precios</a> <a href="//cdn.test/x">cdn</a>'
-            b'<a href="folleto.PDF">PDF</a> <a href="foto.jpg">foto</a>'
-            b'<a href="mailto:a@c.test">mail</a> <a href="http://clinic.ps">ps</a>'
-            b'<area href="/mapa"> <a href="/visto">seen</a></body></html>')
+    body = (
+        b'<html><head><base href="http://c.test/es/"></head><body>'
+        b'<a href="/tratamientos#rodilla">Tratamientos <b>de</b> rodilla</a>'
+        b'<a href="precios">Precios</a> <a href="//cdn.test/x">cdn</a>'
+        b'<a href="folleto.PDF">PDF</a> <a href="foto.jpg">foto</a>'
+        b'<a href="mailto:a@c.test">mail</a> <a href="http://clinic.ps">ps</a>'
+        b'<area href="/mapa"> <a href="/visto">seen</a></body></html>'
+    )
     response = HtmlResponse("http://c.test/es/index", body=body)
     links = page_links(response, skip={"http://c.test/visto"})
     assert links == [

@@ -26,9 +26,7 @@ pytestmark = pytest.mark.e2e
 N_SITES = 24
 
 
-def test_a_killed_run_resumes_without_duplicates_or_losses(
-    tmp_path: Path, db_url: str
-) -> None:
+def test_a_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, db_url: str) -> None:
     web = demoweb.generate(n_sites=N_SITES, seed=5)
     home = tmp_path / "var"
     env = audit_env(home, db_url)
@@ -54,8 +52,9 @@ def test_a_killed_run_resumes_without_duplicates_or_losses(
         assert kept, "the crawled sites' pages were committed before the kill"
 
         resume_log = tmp_path / "resume.log"
-        resumed = start([CLI, "run", "--resume", "1", "--fast", "--batch-size", "3"], env,
-                        resume_log)
+        resumed = start(
+            [CLI, "run", "--resume", "1", "--fast", "--batch-size", "3"], env, resume_log
+        )
         try:  # on a timeout, kill the group: the run's temporary Prefect server must go too
             assert resumed.wait(timeout=150) == 0, resume_log.read_text()[-3000:]
         finally:
@@ -66,4 +65,3 @@ def test_a_killed_run_resumes_without_duplicates_or_losses(
     with storage.sessions(engine)() as session:
         assert session.scalar(select(CrawlRun.status).where(CrawlRun.id == 1)) == "finished"
     engine.dispose()
-

@@ -39,8 +39,10 @@ def audit_demo_web(tmp_path: Path, db_url: str) -> dict:  # type: ignore[type-ar
 
 def row_counts(engine) -> list[int]:  # type: ignore[no-untyped-def]
     with storage.sessions(engine)() as session:
-        return [session.scalar(select(func.count()).select_from(m))
-                for m in (Page, Claim, SiteScore, SiteFlag)]
+        return [
+            session.scalar(select(func.count()).select_from(m))
+            for m in (Page, Claim, SiteScore, SiteFlag)
+        ]
 
 
 def check_run(summary: dict, db_url: str) -> None:  # type: ignore[type-arg]
@@ -50,7 +52,12 @@ def check_run(summary: dict, db_url: str) -> None:  # type: ignore[type-arg]
     with storage.sessions(engine)() as session:
         scores = session.scalars(select(SiteScore).where(SiteScore.run_id == run_id)).all()
         assert len(scores) == 8
-        assert all(s.grade in "ABCDF" and 0 <= s.risk_score <= 100 for s in scores)
+        sellers = [s for s in scores if s.sells_treatment]
+        assert all(s.grade in "ABCDF" and 0 <= s.risk_score <= 100 for s in sellers)
+        # The demo web's news site sells no treatment, decided over all of its pages: no grade.
+        others = [s for s in scores if not s.sells_treatment]
+        assert len(others) == 1 and (others[0].grade, others[0].risk_score) == (None, None)
+        assert all(s.verdict_reasons for s in scores)
     report = Path(summary["report"]).read_text()
     assert "Sites by risk" in report
     before = row_counts(engine)
@@ -72,11 +79,19 @@ def test_flow_end_to_end_on_sqlite(prefect: None, home: Path, tmp_path: Path) ->
         rows = list(csv.DictReader(f))
     assert {"url", "run_id", "risk_score", "grade", "reasons"} <= set(rows[0])
     assert len(rows) == 8
+    others = [row for row in rows if row["sells_treatment"] != "True"]
+    assert len(others) == 1  # the news site
+    for row in rows:  # a site that sells no treatment has an empty grade, never an A
+        if row in others:
+            assert row["grade"] == row["risk_score"] == "" and row["verdict_reasons"]
+        else:
+            assert row["grade"] in list("ABCDF") and 0 <= int(row["risk_score"]) <= 100
 
 
 @pytest.mark.postgres
-def test_flow_end_to_end_on_postgresql(prefect: None, home: Path, tmp_path: Path,
-                                       postgres_url: str) -> None:
+def test_flow_end_to_end_on_postgresql(
+    prefect: None, home: Path, tmp_path: Path, postgres_url: str
+) -> None:
     summary = audit_demo_web(tmp_path, postgres_url)
     check_run(summary, postgres_url)
 

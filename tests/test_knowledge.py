@@ -19,13 +19,33 @@ from score import (
     load_knowledge,
     load_rubric,
     score_site,
+    site_verdict,
 )
 
 CITATION = re.compile(r"^(PMID:\d+|DOI:10\.\S+|NCT\d{8}|regulator decision: .+)$")
 EVIDENCE = Path(str(files("score") / "knowledge" / "evidence.yaml"))
 VOCABULARY_REGULATORS = {
-    "fda", "ftc", "ema", "mhra", "tga", "health-canada", "invima", "cofepris", "minsa", "anvisa",
-    "mhlw", "mfds", "cdsco", "nmpa", "aabb", "fact", "jci", "isct", "isscr", "clia", "cap",
+    "fda",
+    "ftc",
+    "ema",
+    "mhra",
+    "tga",
+    "health-canada",
+    "invima",
+    "cofepris",
+    "minsa",
+    "anvisa",
+    "mhlw",
+    "mfds",
+    "cdsco",
+    "nmpa",
+    "aabb",
+    "fact",
+    "jci",
+    "isct",
+    "isscr",
+    "clia",
+    "cap",
 }
 
 
@@ -60,8 +80,14 @@ def test_approved_products_and_regulators_use_the_vocabulary() -> None:
     knowledge = load_knowledge()
     slugs = {c.slug for c in load_conditions()}
     names = {p.product.split(" (")[0] for p in knowledge.products}
-    assert {"remestemcel-L", "TEMCELL HS Inj.", "Prochymal", "darvadstrocel", "Cartistem",
-            "Stemirac"} <= names
+    assert {
+        "remestemcel-L",
+        "TEMCELL HS Inj.",
+        "Prochymal",
+        "darvadstrocel",
+        "Cartistem",
+        "Stemirac",
+    } <= names
     for product in knowledge.products:
         assert set(product.conditions) <= slugs and product.regulator in VOCABULARY_REGULATORS
         assert product.status in ("approved", "conditional", "withdrawn")
@@ -69,16 +95,25 @@ def test_approved_products_and_regulators_use_the_vocabulary() -> None:
 
 
 def fired(records: list[ClaimRecord], country: str | None) -> dict[str, str]:
-    assessment = score_site(aggregate_site(records), SiteContext(True, country), load_rubric())
+    assessment = score_site(
+        aggregate_site(records), SiteContext(site_verdict([], "clinic"), country), load_rubric()
+    )
     return {r.rule: r.detail for r in assessment.reasons}
 
 
 FDA_CLAIM = ClaimRecord("flag", "fda_approval_claim", "https://c.test/", "FDA approved lab")
 FDA_NAMED = ClaimRecord("regulator", "fda", "https://c.test/", "FDA approved lab")
-GVHD = ClaimRecord("condition", "graft-versus-host-disease", "https://c.test/gvhd",
-                   "We treat GvHD", "claimed", "preliminary")
-AUTISM = ClaimRecord("condition", "autism", "https://c.test/autism", "We treat autism",
-                     "claimed", "unproven")
+GVHD = ClaimRecord(
+    "condition",
+    "graft-versus-host-disease",
+    "https://c.test/gvhd",
+    "We treat GvHD",
+    "claimed",
+    "preliminary",
+)
+AUTISM = ClaimRecord(
+    "condition", "autism", "https://c.test/autism", "We treat autism", "claimed", "unproven"
+)
 
 
 def test_fda_approval_claimed_by_a_mexican_clinic_is_flagged_but_not_for_a_us_one() -> None:
@@ -116,15 +151,18 @@ def test_a_researchers_own_evidence_file_changes_the_hash_only_if_its_content_do
     copy = tmp_path / "my-evidence.yaml"
     shutil.copy(EVIDENCE, copy)
     assert load_rubric("strict", copy).kb_hash == load_rubric("strict").kb_hash
-    copy.write_text(EVIDENCE.read_text().replace(
-        "  copd:\n", "  copd:\n    strict_tier: preliminary\n", 1))
+    copy.write_text(
+        EVIDENCE.read_text().replace("  copd:\n", "  copd:\n    strict_tier: preliminary\n", 1)
+    )
     edited = load_rubric("strict", copy)
     assert edited.kb_hash != load_rubric("strict").kb_hash
     assert edited.tiers["copd"] == "preliminary"
 
 
-@pytest.mark.parametrize("content", [
-    "not: [valid", "just a string", "name: x\n", "conditions: {copd: {strict_tier: proven}}\n"])
+@pytest.mark.parametrize(
+    "content",
+    ["not: [valid", "just a string", "name: x\n", "conditions: {copd: {strict_tier: proven}}\n"],
+)
 def test_a_broken_evidence_file_is_refused_with_a_clear_message(
     tmp_path: Path, content: str
 ) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
@@ -47,8 +48,9 @@ def two_quarters(db_url: str) -> Iterator[tuple[Engine, demoweb.DemoWeb, int, in
     web = demoweb.generate(n_sites=6, seed=5)
     august = store_demo_run(engine, web, AUGUST, pages_per_site=2)
     november = store_demo_run(engine, web, NOVEMBER, pages_per_site=6)
-    store_demo_run(engine, web, datetime(2026, 12, 1, tzinfo=UTC), pages_per_site=1,
-                   status="failed")
+    store_demo_run(
+        engine, web, datetime(2026, 12, 1, tzinfo=UTC), pages_per_site=1, status="failed"
+    )
     yield engine, web, august, november
     engine.dispose()
 
@@ -77,6 +79,10 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     assert local.title == f"2026-Q4 — {country}"
     # Every claim in a dossier carries its page's archive facts.
     assert all(c.fetched_at is not None and c.sha256 and c.warc_file for c in report.claims)
+    # The demo web's news site sells no treatment: no grade, and its pages claim nothing.
+    [news] = [s for s in report.sites if s.sells_treatment is False]
+    assert (news.grade, news.risk_score) == (None, None) and news.verdict_reasons
+    assert not any(c.stance == "claimed" for c in report.claims if c.site_id == news.site_id)
 
     paths = write_report_files(report, tmp_path, ("html",))
     assert [p.name for p in paths] == ["report-2026-Q4.html", "manifest.sha256"]
@@ -84,6 +90,13 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     assert "New claims since 2026-Q3" in html and "not legal or medical advice" in html
     assert html.count("data:image/png;base64,") == 3  # three charts, embedded
     assert report.claims[0].sha256 in html
+    row = next(
+        tr
+        for tr in BeautifulSoup(html, "html.parser").find_all("tr")
+        if tr.find("a", href=f"#site-{news.site_id}") and len(tr.find_all("td")) == 6
+    )
+    grade, risk = (" ".join(td.get_text().split()) for td in row.find_all("td")[:2])
+    assert (grade, risk) == ("", "sells no treatment")
     first_page = screenshot(paths[0], tmp_path / "period-first-page.png", tmp_path / "chromium")
     assert first_page.stat().st_size > 10_000  # for a person to look at
     digest, name = paths[1].read_text().split()
@@ -96,19 +109,31 @@ def test_the_views_answer_the_common_questions(
     engine, _, _, november = two_quarters
     with engine.connect() as conn:
         latest = pd.read_sql(text("SELECT * FROM latest_site_scores WHERE rubric = 'seed'"), conn)
-        by_tier = pd.read_sql(text(
-            "SELECT * FROM claims_by_condition_tier WHERE run_id = :run"), conn,
-            params={"run": november})
-        claims = pd.read_sql(text(
-            "SELECT site_id, value FROM claims WHERE run_id = :run AND kind = 'condition' "
-            "AND stance = 'claimed'"), conn, params={"run": november})
+        by_tier = pd.read_sql(
+            text("SELECT * FROM claims_by_condition_tier WHERE run_id = :run"),
+            conn,
+            params={"run": november},
+        )
+        claims = pd.read_sql(
+            text(
+                "SELECT site_id, value FROM claims WHERE run_id = :run AND kind = 'condition' "
+                "AND stance = 'claimed'"
+            ),
+            conn,
+            params={"run": november},
+        )
         countries = pd.read_sql(text("SELECT * FROM sites_per_country"), conn)
     assert len(latest) == 6 and set(latest.run_id) == {november}  # failed run ignored
+    sellers = latest[latest.sells_treatment.astype(bool)]
+    assert 0 < len(sellers) < len(latest)  # the demo web's news site sells no treatment
+    assert latest[~latest.sells_treatment.astype(bool)].grade.isna().all()
+    # Only sites that sell treatment claim: a news site's claims are mentions.
+    claims = claims[claims.site_id.isin(sellers.site_id)]
     expected = claims.drop_duplicates().groupby("value").size().to_dict()
     assert by_tier.set_index("condition").sites_claiming.to_dict() == expected
     assert set(by_tier.tier) <= {"supported", "preliminary", "unproven"}
     assert countries.sites.sum() == 6
-    assert countries.clinics.sum() == latest.is_clinic.astype(bool).sum()
+    assert countries.sellers.sum() == len(sellers)
 
 
 def test_the_literature_table_maps_slugs_to_survey_categories(
@@ -121,13 +146,19 @@ def test_the_literature_table_maps_slugs_to_survey_categories(
     marrow = rows[("cell source", "autologous bone marrow")]
     assert marrow.published["US 2021"] == 45.3 and marrow.published["US 2016"] is None
     claims = report.site_claims()
-    expected = sum(1 for s in report.clinics if "bone-marrow" in
-                   claims[s.site_id].named_values("cell_source"))
+    expected = sum(
+        1 for s in report.clinics if "bone-marrow" in claims[s.site_id].named_values("cell_source")
+    )
     assert marrow.sites == expected
     assert marrow.share == pytest.approx(100 * expected / len(report.clinics))
     assert {c for d, c in rows if d == "condition group"} == {
-        "orthopedic", "pain", "neurological", "autoimmune", "cardiopulmonary",
-        "cosmetic/anti-aging"}
+        "orthopedic",
+        "pain",
+        "neurological",
+        "autoimmune",
+        "cardiopulmonary",
+        "cosmetic/anti-aging",
+    }
 
 
 def test_the_literature_mapping_names_only_known_slugs() -> None:
@@ -210,18 +241,28 @@ def test_the_folder_manifest_lists_every_file_each_command_wrote_there(
     each = written("report", "--period", "2026-Q4", "--jurisdiction", "each")
     countries = sorted({site.country for site in web.sites if site.country})
     assert [n for n in each if n.endswith(".html")] == [
-        f"report-2026-Q4-{country}.html" for country in countries]
+        f"report-2026-Q4-{country}.html" for country in countries
+    ]
     written("report", "--period", "2026-Q4")  # rewritten: listed with its new digest
-    checked = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=out, check=True,
-                             capture_output=True, text=True).stdout
+    checked = subprocess.run(
+        ["sha256sum", "-c", "manifest.sha256"], cwd=out, check=True, capture_output=True, text=True
+    ).stdout
     assert checked.splitlines() == [
-        f"{name}: OK" for name in sorted(["report-2026-Q4.html", "report-2026-Q4.pdf",
-                                          *(n for n in each if n.endswith(".html"))])]
+        f"{name}: OK"
+        for name in sorted(
+            ["report-2026-Q4.html", "report-2026-Q4.pdf", *(n for n in each if n.endswith(".html"))]
+        )
+    ]
 
     written("export", "--format", "csv")
     written("export", "--format", "parquet")
-    checked = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=exports, check=True,
-                             capture_output=True, text=True).stdout
+    checked = subprocess.run(
+        ["sha256sum", "-c", "manifest.sha256"],
+        cwd=exports,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "claims.csv: OK" in checked and "claims.parquet: OK" in checked
     result = runner.invoke(app, ["report", "--jurisdiction", "each"])
     assert result.exit_code == 2 and "needs --period" in result.output

@@ -28,6 +28,7 @@ from tests.local_web import LocalWeb, html, serve
 
 pytestmark = pytest.mark.e2e
 
+
 def payload(port: int) -> str:
     beacon = f"http://127.0.0.1:{port}/beacon"
     return (
@@ -78,16 +79,30 @@ def test_payloads_in_scraped_text_never_run_in_the_html_or_pdf_report(
         sites["plain.test"]["/"] = html("<p>News: a study of stem cells in mice.</p>")
         seeds = tmp_path / "seeds.csv"
         with seeds.open("w", newline="") as f:
-            csv.writer(f).writerows([
-                ["url", "name", "country"],
-                [web.url("payload.test"), "Miracle " + payload(web.port), "PA"],
-                [web.url("plain.test"), "Plain news", "US"],
-            ])
+            csv.writer(f).writerows(
+                [
+                    ["url", "name", "country"],
+                    [web.url("payload.test"), "Miracle " + payload(web.port), "PA"],
+                    [web.url("plain.test"), "Plain news", "US"],
+                ]
+            )
         options = CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",))
         summary = audit_flow(str(seeds), storage.database_url(), "seed", options)
         out = tmp_path / "report"
-        result = CliRunner().invoke(app, ["report", "--run", str(summary["run_id"]), "--format",
-                                          "html", "--format", "pdf", "--out", str(out)])
+        result = CliRunner().invoke(
+            app,
+            [
+                "report",
+                "--run",
+                str(summary["run_id"]),
+                "--format",
+                "html",
+                "--format",
+                "pdf",
+                "--out",
+                str(out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         report_html = out / f"run-{summary['run_id']}.html"
         report_pdf = report_html.with_suffix(".pdf")
@@ -96,8 +111,9 @@ def test_payloads_in_scraped_text_never_run_in_the_html_or_pdf_report(
 
         # Control: the raw payload in a page without escaping or CSP does run, and is seen.
         control = tmp_path / "control.html"
-        control.write_text(f"<html><head><title>control</title></head><body>{payload(web.port)}"
-                           "</body></html>")
+        control.write_text(
+            f"<html><head><title>control</title></head><body>{payload(web.port)}</body></html>"
+        )
         dom = chromium(tmp_path / "chromium-control", "--dump-dom", control.as_uri())
         assert "PWNED" in dom or "pwned" in dom
         assert beacons(web), "the control payload should have called the beacon"
@@ -105,18 +121,34 @@ def test_payloads_in_scraped_text_never_run_in_the_html_or_pdf_report(
 
         dom = chromium(tmp_path / "chromium", "--dump-dom", report_html.as_uri())
         no_payload_ran(dom)
-        first_page = screenshot(report_html, tmp_path / "html-first-page.png",
-                                tmp_path / "chromium")
+        first_page = screenshot(
+            report_html, tmp_path / "html-first-page.png", tmp_path / "chromium"
+        )
         assert first_page.stat().st_size > 10_000
         assert beacons(web) == [] and fetched_during_crawl == []
 
-    text = subprocess.run(["pdftotext", "-layout", str(report_pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(report_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "<script>document.title='PWNED'" in text and "{{ 7*7 }}" in text
     assert "not legal or medical advice" in text
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(report_pdf),
-                    str(tmp_path / "pdf-page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(report_pdf),
+            str(tmp_path / "pdf-page"),
+        ],
+        check=True,
+    )
     assert next(tmp_path.glob("pdf-page*.png")).stat().st_size > 5_000
-    listed = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=out, check=True,
-                            capture_output=True, text=True).stdout
+    listed = subprocess.run(
+        ["sha256sum", "-c", "manifest.sha256"], cwd=out, check=True, capture_output=True, text=True
+    ).stdout
     assert f"{report_html.name}: OK" in listed and f"{report_pdf.name}: OK" in listed

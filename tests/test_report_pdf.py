@@ -18,8 +18,9 @@ from tests.report_data import store_demo_run
 
 
 def page_texts(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return text.split("\f")[:-1]  # pdftotext ends every page with a form feed
 
 
@@ -28,8 +29,12 @@ def test_a_pdf_laid_out_in_parts_holds_every_dossier_numbered_linked_and_outline
 ) -> None:
     engine = storage.connect(f"sqlite:///{tmp_path / 'audit.db'}")
     storage.upgrade(engine)
-    store_demo_run(engine, demoweb.generate(n_sites=6, seed=5),
-                   datetime(2026, 11, 10, tzinfo=UTC), pages_per_site=3)
+    store_demo_run(
+        engine,
+        demoweb.generate(n_sites=6, seed=5),
+        datetime(2026, 11, 10, tzinfo=UTC),
+        pages_per_site=3,
+    )
     with storage.sessions(engine)() as session:
         report = period_report(session, parse_period("2026-Q4"), "seed")
     engine.dispose()
@@ -68,8 +73,11 @@ def test_a_pdf_laid_out_in_parts_holds_every_dossier_numbered_linked_and_outline
         assert any(f"{name}\n" in texts[target] for name in names)
     # Links inside a dossier (the points' quotes) work too, and every anchor can be opened by
     # name (report.pdf#site-3).
-    assert any(annotation.get_object().get("/Dest")
-               for page in reader.pages[first_dossier:] for annotation in page.get("/Annots") or [])
+    assert any(
+        annotation.get_object().get("/Dest")
+        for page in reader.pages[first_dossier:]
+        for annotation in page.get("/Annots") or []
+    )
     assert {f"site-{site.site_id}" for site in report.sites} <= set(reader.named_destinations)
 
     outline = reader.outline
@@ -78,6 +86,7 @@ def test_a_pdf_laid_out_in_parts_holds_every_dossier_numbered_linked_and_outline
     sections = [item.title for item in outline[1] if isinstance(item, Destination)]
     assert sections[-2:] == ["Site dossiers", "Appendix: method"]
     dossier_index = outline[1].index(
-        next(item for item in outline[1] if getattr(item, "title", "") == "Site dossiers"))
+        next(item for item in outline[1] if getattr(item, "title", "") == "Site dossiers")
+    )
     site_items = outline[1][dossier_index + 1]
     assert len(site_items) == len(report.sites)  # one tree although the sites span parts

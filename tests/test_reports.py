@@ -13,19 +13,52 @@ PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">{{ 7*7 }}'
 
 
 def test_scraped_strings_are_escaped_and_javascript_links_are_not_links() -> None:
-    site = SiteRow(1, "https://c.test/", PAYLOAD, "CO", "ok", 2, [{"url": "u", "reason": PAYLOAD}],
-                   True, 80, "F",
-                   [{"rule": "cure-or-guarantee", "points": 15, "description": "d",
-                     "evidence": [{"quote": PAYLOAD, "url": "javascript:alert(3)"}]}])
-    claims = [ClaimRow(1, "condition", "autism", "claimed", "unproven", PAYLOAD,
-                       "javascript:alert(4)"),
-              ClaimRow(1, "flag", "testimonials", None, None, PAYLOAD, "https://c.test/t")]
+    site = SiteRow(
+        1,
+        "https://c.test/",
+        PAYLOAD,
+        "CO",
+        "ok",
+        2,
+        [{"url": "u", "reason": PAYLOAD}],
+        True,
+        80,
+        "F",
+        [
+            {
+                "rule": "cure-or-guarantee",
+                "points": 15,
+                "description": "d",
+                "evidence": [{"quote": PAYLOAD, "url": "javascript:alert(3)"}],
+            }
+        ],
+    )
+    claims = [
+        ClaimRow(1, "condition", "autism", "claimed", "unproven", PAYLOAD, "javascript:alert(4)"),
+        ClaimRow(1, "flag", "testimonials", None, None, PAYLOAD, "https://c.test/t"),
+    ]
     run = RunInfo(1, datetime.now(UTC), None, "finished", PAYLOAD, PAYLOAD, "abc")
-    html = render_report(Report("run 1", [run], "seed", [site], claims))
+    news = SiteRow(
+        2,
+        "https://n.test/",
+        "News",
+        "CO",
+        "ok",
+        1,
+        [],
+        False,
+        None,
+        None,
+        [],
+        [f'reads like news, research or a regulator (weight 2): "{PAYLOAD}"'],
+    )
+    html = render_report(Report("run 1", [run], "seed", [site, news], claims))
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html
     assert "{{ 7*7 }}" in html  # rendered as text, not evaluated
+    verdict = BeautifulSoup(html, "html.parser").select_one("#site-2 p.verdict")
+    assert verdict is not None and PAYLOAD in verdict.get_text()  # the reason, as text
     assert "autism" in html and ">F<" in html
 
 
@@ -45,22 +78,35 @@ def five_page_site() -> Report:
     claims = []
     for i, (url, warc, digest) in enumerate(pages):
         fetched = datetime(2026, 11, 2, 10, i, tzinfo=UTC)
-        for kind, value, stance, tier in (("condition", "autism", "claimed", "unproven"),
-                                          ("condition", "als", "claimed", "unproven")):
+        for kind, value, stance, tier in (
+            ("condition", "autism", "claimed", "unproven"),
+            ("condition", "als", "claimed", "unproven"),
+        ):
             claims.append(ClaimRow(1, kind, value, stance, tier, QUOTE, url, fetched, warc, digest))
         if i in (1, 3):
-            claims.append(ClaimRow(1, "flag", "testimonials", None, None, QUOTE, url, fetched,
-                                   warc, digest))
+            claims.append(
+                ClaimRow(1, "flag", "testimonials", None, None, QUOTE, url, fetched, warc, digest)
+            )
     evidence = [{"quote": QUOTE, "url": url} for url, _, _ in pages] * 2  # as the scorer repeats
     reasons = [
         {"rule": "base", "points": 30, "description": "every clinic starts here", "evidence": []},
-        {"rule": "unproven-claims", "points": 16, "description": "offers unproven treatments",
-         "detail": "autism, als", "evidence": evidence},
-        {"rule": "regulator-outside-its-country", "points": 6, "description": "names a regulator",
-         "evidence": [{"quote": "Approved by COFEPRIS.", "url": "https://c.test/about"}]},
+        {
+            "rule": "unproven-claims",
+            "points": 16,
+            "description": "offers unproven treatments",
+            "detail": "autism, als",
+            "evidence": evidence,
+        },
+        {
+            "rule": "regulator-outside-its-country",
+            "points": 6,
+            "description": "names a regulator",
+            "evidence": [{"quote": "Approved by COFEPRIS.", "url": "https://c.test/about"}],
+        },
     ]
-    site = SiteRow(1, "https://c.test/", "Repeating Clinic", "CO", "ok", 5, [], True, 52, "D",
-                   reasons)
+    site = SiteRow(
+        1, "https://c.test/", "Repeating Clinic", "CO", "ok", 5, [], True, 52, "D", reasons
+    )
     run = RunInfo(1, datetime.now(UTC), None, "finished", "seeds.csv", "kb", "abc")
     return Report("run 1", [run], "seed", [site], claims)
 
@@ -76,21 +122,29 @@ def test_a_quote_on_five_pages_is_listed_once_with_every_page_and_its_archived_c
     quotes = dossier.select('p[id^="s1-q"]')
     assert [words(q) for q in quotes] == [  # one entry, not 5 pages x 3 claims = 15 rows
         f"Q1 “{QUOTE}” — claimed, unproven: autism, als; flag: testimonials (only P2, P4)"
-        " — P1, P2, P3, P4, P5"]
+        " — P1, P2, P3, P4, P5"
+    ]
     pages = dossier.select('p[id^="s1-p"]')
     assert [page["id"] for page in pages] == [f"s1-p{i}" for i in range(1, 6)]
     for i, page in enumerate(pages):
-        assert words(page) == (f"P{i + 1} https://c.test/p{i} · 2026-11-02 10:0{i}:00 UTC · "
-                               f"run-1/part-{i}.warc.gz · {i:064x}")
-    reasons = {entry.code.get_text(): entry
-               for entry in dossier.select("div.reasons p.entry") if entry.code}
+        assert words(page) == (
+            f"P{i + 1} https://c.test/p{i} · 2026-11-02 10:0{i}:00 UTC · "
+            f"run-1/part-{i}.warc.gz · {i:064x}"
+        )
+    reasons = {
+        entry.code.get_text(): entry
+        for entry in dossier.select("div.reasons p.entry")
+        if entry.code
+    }
     assert list(reasons) == ["base", "unproven-claims", "regulator-outside-its-country"]
     assert words(reasons["unproven-claims"]) == (  # ten pieces of evidence, one quote
-        f"+16 unproven-claims offers unproven treatments: autism, als — “{QUOTE}” Q1")
+        f"+16 unproven-claims offers unproven treatments: autism, als — “{QUOTE}” Q1"
+    )
     assert [a["href"] for a in reasons["unproven-claims"]("a")] == ["#s1-q1"]
     # Evidence the claims do not hold is shown in full, with its page.
     assert words(reasons["regulator-outside-its-country"]).endswith(
-        "— “Approved by COFEPRIS.” https://c.test/about")
+        "— “Approved by COFEPRIS.” https://c.test/about"
+    )
     # Once in the riskiest sites' top reason, once in the points, once in the quotes.
     assert html.count(QUOTE) == 3
     assert html.count('href="#site-1"') == 2  # riskiest sites and sites by risk link here

@@ -27,33 +27,59 @@ def store_run(engine, pages: dict[str, list[dict]]) -> int:  # type: ignore[no-u
         session.merge(SiteCrawl(run_id=run_id, site_id=site_id, status="done", pages=len(pages)))
         for path, claims in pages.items():
             page_id = record_page(
-                session, run_id=run_id, site_id=site_id, url=SITE + path, status=200,
-                content_type="text/html", depth=0, fetched_at=datetime(2026, 11, 2, tzinfo=UTC),
-                size=10, sha256="0" * 64, warc_file="x.warc.gz", warc_offset=0,
+                session,
+                run_id=run_id,
+                site_id=site_id,
+                url=SITE + path,
+                status=200,
+                content_type="text/html",
+                depth=0,
+                fetched_at=datetime(2026, 11, 2, tzinfo=UTC),
+                size=10,
+                sha256="0" * 64,
+                warc_file="x.warc.gz",
+                warc_offset=0,
             )
             page = session.get(Page, page_id)
             assert page is not None
-            replace_page_claims(session, page, claims, language="en", is_clinic=True, title=path,
-                                extracted_at=datetime(2026, 11, 2, tzinfo=UTC))
+            replace_page_claims(
+                session,
+                page,
+                claims,
+                language="en",
+                is_clinic=True,
+                title=path,
+                extracted_at=datetime(2026, 11, 2, tzinfo=UTC),
+            )
     return run_id
 
 
 def condition(slug: str, stance: str, tier: str, quote: str) -> dict:  # type: ignore[type-arg]
-    return {"kind": "condition", "value": slug, "stance": stance, "tier": tier, "quote": quote,
-            "cue": None}
+    return {
+        "kind": "condition",
+        "value": slug,
+        "stance": stance,
+        "tier": tier,
+        "quote": quote,
+        "cue": None,
+    }
 
 
 FIRST = {
-    "": [condition("knee-osteoarthritis", "claimed", "supported", "We treat knee arthritis."),
-         condition("copd", "claimed", "unproven", "Breathe again: COPD therapy."),
-         {"kind": "flag", "value": "fda_approval_claim", "quote": "Our lab is FDA approved."},
-         {"kind": "regulator", "value": "fda", "quote": "Our lab is FDA approved."}],
+    "": [
+        condition("knee-osteoarthritis", "claimed", "supported", "We treat knee arthritis."),
+        condition("copd", "claimed", "unproven", "Breathe again: COPD therapy."),
+        {"kind": "flag", "value": "fda_approval_claim", "quote": "Our lab is FDA approved."},
+        {"kind": "regulator", "value": "fda", "quote": "Our lab is FDA approved."},
+    ],
 }
 SECOND = {
     "": FIRST[""][:1] + FIRST[""][2:],
     "autism": [condition("autism", "claimed", "unproven", "Stem cells for autism.")],
-    "faq": [condition("autism", "disclaimed", "unproven", "We do not cure autism."),
-            condition("copd", "disclaimed", "unproven", "We no longer treat COPD.")],
+    "faq": [
+        condition("autism", "disclaimed", "unproven", "We do not cure autism."),
+        condition("copd", "disclaimed", "unproven", "We no longer treat COPD."),
+    ],
 }
 
 
@@ -100,7 +126,8 @@ def test_rescoring_gives_byte_identical_exports_and_records_the_knowledge_base(
     rules = {r["rule"]: r for r in scores["seed"].reasons}
     assert "fda (US) on a site in MX" in rules["fda-approval-claimed-abroad"]["detail"]
     assert rules["unproven-claims"]["evidence"] == [
-        {"quote": "Stem cells for autism.", "url": SITE + "autism"}]
+        {"quote": "Stem cells for autism.", "url": SITE + "autism"}
+    ]
 
 
 def test_claim_changes_say_what_a_site_added_and_dropped_since_its_previous_run(
@@ -114,8 +141,9 @@ def test_claim_changes_say_what_a_site_added_and_dropped_since_its_previous_run(
         score("--run", str(second))
     with storage.sessions(engine)() as session:
         changes = session.scalars(select(ClaimChange).order_by(ClaimChange.id)).all()
-        assert {(c.run_id, c.previous_run_id, c.change, c.kind, c.value, c.quote)
-                for c in changes} == {
+        assert {
+            (c.run_id, c.previous_run_id, c.change, c.kind, c.value, c.quote) for c in changes
+        } == {
             (second, first, "added", "condition", "autism", "Stem cells for autism."),
             (second, first, "removed", "condition", "copd", "Breathe again: COPD therapy."),
         }

@@ -105,20 +105,24 @@ def test_two_workers_share_a_run_and_a_killed_workers_run_is_requeued_and_resume
     storage.upgrade(engine)
 
     def cli(*args: str) -> str:
-        done = subprocess.run(
-            [CLI, *args], env=env, capture_output=True, text=True, timeout=120
-        )
+        done = subprocess.run([CLI, *args], env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
     subprocess.run(
         [PREFECT, "work-pool", "create", "scaleout", "--type", "process"],
-        env=env, check=True, capture_output=True, timeout=60,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     # The operator's own crawl limit: the flow keeps it instead of creating its default.
     subprocess.run(
         [PREFECT, "gcl", "create", "clinic-audit-crawl", "--limit", "4"],
-        env=env, check=True, capture_output=True, timeout=60,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     # The shortest heartbeat Prefect allows: a dead run is noticed after 3 x 30 s.
     cli("deploy", "--pool", "scaleout", "--name", "pool", "--heartbeat", "30")
@@ -138,17 +142,14 @@ def test_two_workers_share_a_run_and_a_killed_workers_run_is_requeued_and_resume
             run_id = int(out.split()[0])
             # Midway: both shards have finished batches, and sites are still pending.
             wait_until(
-                lambda: sum(s != "pending" for s in crawl_statuses(engine, run_id).values())
-                >= 40,
+                lambda: sum(s != "pending" for s in crawl_statuses(engine, run_id).values()) >= 40,
                 180,
                 "40 crawled sites",
             )
             kill_tree(workers[0])
             statuses = crawl_statuses(engine, run_id)
             assert "pending" in statuses.values(), "the kill came too late to test anything"
-            wait_until(
-                lambda: _finished(engine, run_id), 420, f"run {run_id} to finish by itself"
-            )
+            wait_until(lambda: _finished(engine, run_id), 420, f"run {run_id} to finish by itself")
         check_each_site_once(engine, run_id, N_SITES)
         runs = _flow_runs(prefect_server["PREFECT_API_URL"])
         assert sorted(r["state_type"] for r in runs) == ["COMPLETED", "COMPLETED"]

@@ -36,8 +36,10 @@ def _schedules(name: str) -> list[str]:
 def test_serve_registers_a_cron_schedule(api_url: str, tmp_path: Path) -> None:
     seeds = tmp_path / "seeds.csv"
     seeds.write_text("url,name\nhttps://clinic.example/,Clinic\n")
-    env = {**audit_env(tmp_path / "var", f"sqlite:///{tmp_path / 'a.db'}"),
-           "PREFECT_API_URL": api_url}
+    env = {
+        **audit_env(tmp_path / "var", f"sqlite:///{tmp_path / 'a.db'}"),
+        "PREFECT_API_URL": api_url,
+    }
     served = start(
         [CLI, "serve", str(seeds), "--cron", "0 3 1 * *", "--name", "monthly"],
         env,
@@ -66,7 +68,11 @@ def test_prefect_yaml_deploys_the_pool_and_the_monthly_schedule(api_url: str) ->
         client.create_work_pool(WorkPoolCreate(name="clinic-audit", type="process"))
     done = subprocess.run(
         [str(Path(sys.executable).with_name("prefect")), "--no-prompt", "deploy", "--all"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert _schedules("monthly") == ["0 3 1 * *"]
@@ -94,7 +100,9 @@ def test_the_restart_automation_is_created_once_and_follows_the_heartbeat(api_ur
     assert updated.id == created.id and updated.trigger.within.total_seconds() == 90  # type: ignore[union-attr]
     action = updated.actions[0]
     assert (action.type, action.state.value, action.name) == (  # type: ignore[union-attr]
-        "change-flow-run-state", "SCHEDULED", "AwaitingRetry"
+        "change-flow-run-state",
+        "SCHEDULED",
+        "AwaitingRetry",
     )
 
 
