@@ -207,11 +207,13 @@ def crawl(
 
 def claims_of(doc: DocumentExtraction) -> list[dict[str, Any]]:
     """Claim rows for the claims table from one page's extraction."""
+    reported = doc.stances(sells_treatment=False)
     rows = [
         {
             "kind": "condition",
             "value": c.slug,
             "stance": c.stance,
+            "reported_stance": reported[c.slug],
             "tier": c.tier,
             "quote": c.quote,
             "cue": c.cue,
@@ -391,7 +393,10 @@ def site_claims(
         .order_by(Page.id, Claim.id)
     ).all()
     return aggregate_site(
-        (ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier) for c, url in rows),
+        (
+            ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier, c.reported_stance)
+            for c, url in rows
+        ),
         verdict,
     )
 

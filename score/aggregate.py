@@ -23,6 +23,8 @@ class ClaimRecord:
     quote: str = ""
     stance: str | None = None
     tier: str | None = None
+    # The stance on a site that sells no treatment (``claims.reported_stance``); None: mentioned.
+    reported_stance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ def aggregate_site(claims: Iterable[ClaimRecord], verdict: SiteVerdict | None = 
     for claim in claims:
         if verdict is not None and not verdict.carries(claim.kind, claim.value):
             continue
-        stance = claim.stance if verdict is None else verdict.stance(claim.stance)
+        stance = (
+            claim.stance if verdict is None else verdict.stance(claim.stance, claim.reported_stance)
+        )
         evidence = Evidence(claim.quote, claim.url, stance)
         if claim.kind != "condition":
             site.named.setdefault(claim.kind, {}).setdefault(claim.value, []).append(evidence)

@@ -42,11 +42,13 @@ class SiteVerdict:
     seller_weight: int = 0
     other_weight: int = 0
 
-    def stance(self, stance: str | None) -> str | None:
+    def stance(self, stance: str | None, reported: str | None = None) -> str | None:
         """A page's raw stance as the site's: a site that sells no treatment claims nothing,
-        so what its pages present as helping is a mention."""
+        so what its pages present as helping is a mention, or a disclaimer where the page
+        refutes the promise it reports (``reported``, see
+        :meth:`extract.DocumentExtraction.stances`)."""
         if stance == "claimed" and not self.sells_treatment:
-            return "mentioned"
+            return reported or "mentioned"
         return stance
 
     def carries(self, kind: str, value: str) -> bool:

@@ -208,6 +208,11 @@ class Claim(Base):
         "stance). A site that sells no treatment (`site_scores.sells_treatment` false) claims "
         "nothing: the audit reads its pages' claimed as mentioned.",
     )
+    reported_stance: Mapped[str | None] = mapped_column(
+        String(16),
+        doc="Conditions only: the stance on a site that sells no treatment: disclaimed where "
+        "the page refutes the promise it reports (a consumer alert), else mentioned for a claim.",
+    )
     tier: Mapped[str | None] = mapped_column(
         String(16), doc="Conditions only: evidence tier (supported, preliminary, unproven)."
     )

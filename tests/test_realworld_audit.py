@@ -24,7 +24,7 @@ import storage
 from flows import stages
 from flows.audit import audit_flow
 from flows.stages import CrawlOptions
-from score import site_verdict
+from score import SiteVerdict, site_verdict
 from score.evaluation import Case, Report, Summary, load_corpus
 from storage import Site, SiteScore
 from tests.local_web import serve
@@ -56,18 +56,15 @@ def _cases() -> dict[str, Case]:
 
 
 def _site_view(session: Session, run_id: int, site: Site) -> Summary:
-    """A site as the run stored it: its verdict and its conditions' stances."""
+    """A site as the run stored it: its verdict and its conditions' stances as the site's."""
     score = session.scalar(
         select(SiteScore).where(SiteScore.run_id == run_id, SiteScore.site_id == site.id)
     )
     assert score is not None, f"{site.seed_url} was not scored"
-    sells = bool(score.is_clinic)
-    claims = stages.site_claims(session, run_id, site.id)
-    stances = {
-        slug: c.stance if sells or c.stance != "claimed" else "mentioned"
-        for slug, c in claims.conditions.items()
-    }
-    return Summary(stances, {}, {}, sells)
+    verdict = SiteVerdict(bool(score.sells_treatment), tuple(score.verdict_reasons or ()))
+    claims = stages.site_claims(session, run_id, site.id, verdict)
+    stances = {slug: c.stance for slug, c in claims.conditions.items()}
+    return Summary(stances, {}, {}, verdict.sells_treatment)
 
 
 def test_the_audit_of_real_pages_as_one_page_sites_meets_the_floors(
