@@ -8,7 +8,7 @@ Synonyms, cues and page-type hints are data (``score/knowledge/conditions.yaml``
 
 from extract.decode import READABLE_TYPES, decode_html, media_type, readable_html
 from extract.document import extract_document, extract_text
-from extract.knowledge import ConditionEntry, load_conditions
+from extract.knowledge import ConditionEntry, languages_read, load_conditions
 from extract.models import (
     FLAG_NAMES,
     STANCES,
@@ -30,6 +30,7 @@ __all__ = [
     "decode_html",
     "extract_document",
     "extract_text",
+    "languages_read",
     "load_conditions",
     "media_type",
     "readable_html",

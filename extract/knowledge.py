@@ -272,6 +272,11 @@ def lexicon() -> Lexicon:
     )
 
 
+def languages_read() -> frozenset[str]:
+    """The languages the vocabulary covers (ISO 639-1): pages in any other are not audited."""
+    return frozenset(lexicon().stopwords)
+
+
 def _flag_regex(rules: dict[str, FlagRule], *, numeric: bool) -> re.Pattern[str] | None:
     """Join the flag regexes that need a digit (``numeric``) or the others into one pattern.
 

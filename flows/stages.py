@@ -27,6 +27,7 @@ from extract import (
     READABLE_TYPES,
     DocumentExtraction,
     extract_document,
+    languages_read,
     media_type,
     readable_html,
 )
@@ -46,6 +47,7 @@ from score import (
     site_verdict,
 )
 from storage import Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
+from storage.queries import page_languages
 from storage.writes import (
     finish_run,
     replace_claim_changes,
@@ -61,6 +63,7 @@ EXTRACT_CHUNK = 50
 NO_GRADE = "sells no treatment"
 #: ... and a site none of whose pages was read (its crawl failed): there is nothing to judge.
 NOT_SCORED = "not scored"
+NOT_AUDITED = "not audited (language)"
 
 
 class CrawlFailed(RuntimeError):
@@ -325,9 +328,10 @@ def score(
         site_ids: Only these sites of the run (a batch); default every site.
 
     Returns:
-        The count of each grade, of sites that sell no treatment (:data:`NO_GRADE`) and of
-        sites none of whose pages was extracted (:data:`NOT_SCORED`: no score is stored for
-        them, and no claim change, since nothing was read).
+        The count of each grade, of sites that sell no treatment (:data:`NO_GRADE`), of
+        sites none of whose pages was extracted (:data:`NOT_SCORED`) and of sites whose pages
+        are all in languages extraction does not read (:data:`NOT_AUDITED`); no score is
+        stored for the last two, and no claim change, since nothing was read.
     """
     rubric = load_rubric(rubric_name, kb)
     grades: Counter[str] = Counter()
@@ -340,6 +344,12 @@ def score(
             if not _was_read(session, run_id, site.id):
                 _forget_assessment(session, run_id, site.id, rubric.name)
                 grades[NOT_SCORED] += 1
+                continue
+            if not _in_a_language_read(session, run_id, site.id):
+                # Its pages are in languages the vocabulary does not cover: nothing was read
+                # from them, and a site is never graded on pages nobody read.
+                _forget_assessment(session, run_id, site.id, rubric.name)
+                grades[NOT_AUDITED] += 1
                 continue
             verdict = stored_verdict(session, run_id, site)
             claims = site_claims(session, run_id, site.id, verdict)
@@ -354,6 +364,12 @@ def _was_read(session: Session, run_id: int, site_id: int) -> bool:
         Page.run_id == run_id, Page.site_id == site_id, Page.extracted_at.is_not(None)
     )
     return session.scalar(extracted.limit(1)) is not None
+
+
+def _in_a_language_read(session: Session, run_id: int, site_id: int) -> bool:
+    """Whether any extracted page of the site is in a language extraction reads."""
+    languages = page_languages(session, run_id, site_id)
+    return not languages or bool(languages & (languages_read() | {"und"}))
 
 
 def _forget_assessment(session: Session, run_id: int, site_id: int, rubric: str) -> None:

@@ -110,7 +110,12 @@ def _context(report: Report) -> dict[str, Any]:
         "report": report,
         "clinics": clinics,
         "others": [s for s in report.sites if s.sells_treatment is False],
-        "unscored": [s for s in report.sites if s.sells_treatment is None],
+        "unscored": [s for s in report.sites if s.sells_treatment is None and not s.languages],
+        # sites read but not audited: every page in a language the extractor does not read
+        "unaudited": [s for s in report.sites if s.sells_treatment is None and s.languages],
+        "unaudited_languages": sorted(
+            {lang for s in report.sites if s.sells_treatment is None for lang in s.languages}
+        ),
         "grade_counts": list(report.grade_counts().items()),
         "countries": Counter(s.country or "?" for s in report.sites).most_common(),
         "riskiest": [

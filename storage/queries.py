@@ -45,6 +45,9 @@ class SiteRow:
     reasons: list[dict[str, Any]]
     verdict_reasons: list[str] = field(default_factory=list)
     kind: str | None = None  # the seed file's
+    # The languages of the site's extracted pages (ISO 639-1): why a site that was read was not
+    # scored when none of them is one extraction reads.
+    languages: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,22 @@ def site_rows(session: Session, run_id: int, rubric: str) -> list[SiteRow]:
             list(score.reasons or []) if score else [],
             [str(r) for r in score.verdict_reasons or []] if score else [],
             site.kind,
+            sorted(page_languages(session, run_id, site.id)) if score is None else [],
         )
         for site, crawl, score in session.execute(query)
     ]
     return sorted(rows, key=lambda r: (-(r.risk_score or -1), r.seed_url))
+
+
+def page_languages(session: Session, run_id: int, site_id: int) -> set[str]:
+    """The languages of a site's extracted pages in one run."""
+    return set(
+        session.scalars(
+            select(Page.language)
+            .where(Page.run_id == run_id, Page.site_id == site_id, Page.language.is_not(None))
+            .distinct()
+        )
+    )
 
 
 def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:

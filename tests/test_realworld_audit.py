@@ -76,12 +76,22 @@ def test_the_audit_of_real_pages_as_one_page_sites_meets_the_floors(
         host: {"/": (200, "text/html; charset=utf-8", case.path.read_bytes())}
         for host, case in cases.items()
     }
+    # Real pages in Portuguese, French and German: read, never graded, listed as not audited.
+    others = {
+        f"other{n}.test": page
+        for n, page in enumerate(sorted((CORPORA["own"] / "other-languages").glob("*.html")))
+    }
+    sites |= {
+        host: {"/": (200, "text/html; charset=utf-8", page.read_bytes())}
+        for host, page in others.items()
+    }
     with serve(sites) as web:
         seeds = tmp_path / "seeds.csv"
         with seeds.open("w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["url", "name"])
             writer.writerows([web.url(host), case.name] for host, case in cases.items())
+            writer.writerows([web.url(host), page.name] for host, page in others.items())
         options = CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",))
         summary = audit_flow(str(seeds), storage.database_url(), "seed", options)
 
@@ -89,7 +99,14 @@ def test_the_audit_of_real_pages_as_one_page_sites_meets_the_floors(
     report, mismatches = Report(), []
     with storage.sessions(engine)() as session:
         by_host = {s.host: s for s in stages.run_sites(session, summary["run_id"])}
-        assert set(by_host) == set(cases)
+        assert set(by_host) == set(cases) | set(others)
+        for host in others:
+            site = by_host[host]
+            assert session.scalar(select(SiteScore).where(SiteScore.site_id == site.id)) is None
+    html = Path(summary["report"]).read_text()
+    assert f"{len(others)} not audited (their pages are in de, fr, pt" in html
+    assert summary["grades"].get("not audited (language)") == len(others)
+    with storage.sessions(engine)() as session:
         for host, case in cases.items():
             stored = _site_view(session, summary["run_id"], by_host[host])
             doc = case.extract()
