@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from html import unescape
 
 import lxml.etree as etree
-import lxml.html
 
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head")
 BLOCK_TAGS = frozenset(
@@ -130,6 +129,22 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("\0", " ").split())  # NUL separates sentences internally
 
 
+# lxml.html's parser with plain elements: lxml.html looks up a Python element class for every
+# element it hands out, which costs more than the walk over them needs.
+_PARSER = etree.HTMLParser()
+_OG_TITLE = etree.XPath("string(//meta[@property='og:title']/@content)")
+_DESCRIPTION = etree.XPath("string(//meta[@name='description']/@content)")
+_JSONLD = etree.XPath("//script[@type='application/ld+json']")
+
+
+def _parse(html: str | bytes) -> etree._Element:
+    """``lxml.html.document_fromstring(html)`` without lxml.html's element classes."""
+    root = etree.fromstring(html, _PARSER)
+    if root is None:
+        raise etree.ParserError("Document is empty")
+    return root
+
+
 def html_to_page(html: str) -> Page:
     """Parse HTML into visible blocks (script/style/noscript/template dropped).
 
@@ -143,20 +158,19 @@ def html_to_page(html: str) -> Page:
     if not html.strip():
         return page
     try:
-        root = lxml.html.document_fromstring(html)
+        root = _parse(html)
     except (etree.ParserError, ValueError):
         # str input with an XML encoding declaration is refused by lxml: hand it bytes.
         try:
-            root = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+            root = _parse(html.encode("utf-8", "replace"))
         except etree.ParserError:
             return page
     page.jsonld_types, page.jsonld_texts = _jsonld(root)
     title = root.findtext(".//title") or ""
-    og_title = root.xpath("string(//meta[@property='og:title']/@content)")
-    page.title = _clean(title) or _clean(str(og_title))
+    page.title = _clean(title) or _clean(str(_OG_TITLE(root)))
     if page.title:
         page.blocks.append(Block(page.title, "title"))
-    desc = _clean(str(root.xpath("string(//meta[@name='description']/@content)")))
+    desc = _clean(str(_DESCRIPTION(root)))
     if desc:
         page.blocks.append(Block(desc, "meta"))
     etree.strip_elements(
@@ -212,7 +226,7 @@ def _jsonld(root: etree._Element) -> tuple[set[str], list[tuple[str, str]]]:
             for item in node:
                 visit(item)
 
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    for script in _JSONLD(root):
         try:
             visit(json.loads(script.text or ""))
         except ValueError:
@@ -223,6 +237,7 @@ def _jsonld(root: etree._Element) -> tuple[set[str], list[tuple[str, str]]]:
 def _walk(root: etree._Element, out: list[Block]) -> None:
     """Flatten the tree into blocks without recursion (broken HTML can nest very deep)."""
     buf: list[str] = []
+    append = buf.append
     stack: list[tuple[str, bool]] = [("body", False)]  # (block tag, inside navigation)
     col_headers: list[list[str]] = []  # per open table: header texts by column
     col_index: list[int] = []
@@ -234,30 +249,39 @@ def _walk(root: etree._Element, out: list[Block]) -> None:
             out.append(Block(text, kind, in_nav, HEADINGS.get(kind, 0), header))
 
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        in_nav = stack[-1][1]
+        tag = el.tag
+        if not isinstance(tag, str):
+            tag = ""
         if event == "start":
-            nav = (
-                in_nav
-                or tag in ("nav", "header")
-                or bool(
-                    _NAV_HINT.search(
-                        f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"
+            if tag in BLOCK_TAGS:
+                parent, in_nav = stack[-1]
+                if buf:
+                    flush(parent, in_nav)
+                nav = (
+                    in_nav
+                    or tag in ("nav", "header")
+                    or bool(
+                        _NAV_HINT.search(
+                            f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"
+                        )
                     )
                 )
-            )
-            if tag == "br":
-                flush(stack[-1][0], in_nav)
-            elif tag in BLOCK_TAGS or (tag == "a" and in_nav):
-                flush(stack[-1][0], in_nav)
                 stack.append((tag, nav))
                 if tag == "table":
                     col_headers.append([])
                     col_index.append(0)
                 elif tag == "tr" and col_index:
                     col_index[-1] = 0
-            if el.text and tag != "br":
-                buf.append(el.text)
+            elif tag == "br":
+                if buf:
+                    flush(*stack[-1])
+                continue  # a <br>'s own text (broken markup) is not shown
+            elif tag == "a" and stack[-1][1]:  # a navigation link is an entry of its own
+                if buf:
+                    flush(*stack[-1])
+                stack.append(("a", True))
+            if el.text:
+                append(el.text)
         else:
             if tag in BLOCK_TAGS or (tag == "a" and len(stack) > 1 and stack[-1][0] == "a"):
                 header = None
@@ -276,10 +300,10 @@ def _walk(root: etree._Element, out: list[Block]) -> None:
                 if len(stack) > 1:
                     stack.pop()
             else:
-                buf.append(" ")
+                append(" ")
             if el.tail:
-                buf.append(el.tail)
-    flush(stack[-1][0], stack[-1][1])
+                append(el.tail)
+    flush(*stack[-1])
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)])\s+")
