@@ -17,18 +17,19 @@ def _run(*args: str) -> str:
     return done.stdout
 
 
-def test_quality_benchmark_prints_per_language_tables() -> None:
+def test_quality_benchmark_prints_per_language_and_kind_tables() -> None:
     out = _run("benchmarks/extract_quality.py", "--no-demo")
-    assert "== development corpus: " in out
-    assert "condition:claimed" in out
-    assert "es P/R/F1" in out and "en P/R/F1" in out
+    assert "== real-world corpora (shared + own): " in out
+    assert "== synthetic corpus" in out
+    assert "condition:claimed" in out and "page_type" in out and "vocabulary" in out
+    assert "es P/R/F1" in out and "en P/R/F1" in out and "kind:non-clinic-rewr P/R/F1" in out
 
 
-def test_speed_benchmark_compares_with_trafilatura() -> None:
+def test_speed_benchmark_compares_with_trafilatura_on_both_page_sets() -> None:
     out = _run("benchmarks/extract_speed.py", "--pages", "20")
-    assert out.startswith("20 pages, ")
-    assert "trafilatura.extract" in out and "extract_document" in out
-    assert "ratio (extract_document / trafilatura.extract)" in out
+    assert "== long, prose-heavy pages (real-world corpus text): 20 pages, " in out
+    assert "== boilerplate-heavy pages (demo web, wrapped): 20 pages, " in out
+    assert out.count("ratio (extract_document / trafilatura.extract)") == 2
 
 
 def test_report_benchmark_times_html_and_pdf_against_the_export() -> None:
