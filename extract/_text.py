@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import AhoCorasick, Implementation
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _APOSTROPHES = re.compile(r"[\u2019\u2018'`\u02bc\u00b4]")
@@ -53,16 +53,16 @@ def expand(term: str) -> list[str]:
     if m is None:
         return [term]
     head, tail = term[: m.start()], term[m.end() :]
-    out: list[str] = []
+    out: dict[str, None] = {}  # first-seen order, without a quadratic membership test
     for alt in m.group(1).split("|"):  # innermost group first; recurse for the rest
-        for variant in expand(head + alt + tail):
-            if variant not in out:
-                out.append(variant)
-    return out
+        out.update(dict.fromkeys(expand(head + alt + tail)))
+    return list(out)
 
 
 def is_acronym(term: str) -> bool:
     """True for ALL-CAPS terms ("MS", "ELA", "HCT/P"), which match case-sensitively."""
+    if term.islower():  # a lower-case letter: the common case, decided in C
+        return False
     letters = [c for c in term if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -114,6 +114,7 @@ class PhraseMatcher:
 
 
 _PLURAL_ENDINGS = ("", "es", "s")
+_DFA = Implementation.DFA
 
 
 def _is_word(char: str) -> bool:
@@ -143,7 +144,9 @@ class _Table:
         self._forms = [(phrase, table[phrase]) for phrase in forms.values()]
         # Whether a form needs a word boundary before / after it (it starts / ends a word).
         self._bounded = [(_is_word(form[0]), _is_word(form[-1])) for form in forms]
-        self._automaton = AhoCorasick(list(forms)) if forms else None
+        # A DFA scans two to three times faster than the default NFA on the large tables; it
+        # costs ~0.1 s more to build, once per process.
+        self._automaton = AhoCorasick(list(forms), implementation=_DFA) if forms else None
 
     def __bool__(self) -> bool:
         return self._automaton is not None
