@@ -17,10 +17,13 @@ from ahocorasick_rs import AhoCorasick, Implementation
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _APOSTROPHES = re.compile(r"[\u2019\u2018'`\u02bc\u00b4]")
-_DASHES = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_]")
-# Whitespace runs that are not a single " " (the rest is already collapsed). It opens with a
-# one-character class, so the engine skips from space to space in C.
-_SPACES = re.compile(r"\s(?:\s+|(?<=[^ ]))")
+# Dashes become spaces and whitespace runs collapse to one space, in one pass: the runs of dashes
+# and whitespace other than a lone " " (most text is already single-spaced). The pattern opens
+# with a one-character class, so the engine skips from space to space in C.
+_DASHES_SPACES = re.compile(
+    r"[\s\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_]"
+    r"(?:[\s\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_]+|(?<=[^ ]))"
+)
 _ALT_GROUP = re.compile(r"\(([^()]*\|[^()]*)\)")
 
 
@@ -42,9 +45,7 @@ def normalise_raw(text: str) -> str:
     """Case-kept :func:`normalise` without the final strip (NUL characters survive it)."""
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    text = _APOSTROPHES.sub("", text)
-    text = _DASHES.sub(" ", text)
-    return _SPACES.sub(" ", text)
+    return _DASHES_SPACES.sub(" ", _APOSTROPHES.sub("", text))
 
 
 def expand(term: str) -> list[str]:

@@ -116,31 +116,32 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
     ]
     if not sentences:
         cased_parts = []
-    folded_parts, starts = [], []
-    pos = 0
-    for cased in cased_parts:
-        folded = cased.lower()
-        if len(folded) != len(cased):  # rare letters whose lower case is longer ("İ")
-            folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in cased)
-        folded_parts.append(folded)
-        starts.append(pos)
-        pos += len(cased) + 1
+    starts = list(itertools.accumulate((len(p) + 1 for p in cased_parts), initial=0))[:-1]
+    cased = "\n".join(cased_parts)
+    # Lower-casing the joined text equals joining the lower-cased sentences ("\n" is neither
+    # cased nor case-ignorable, so a final sigma reads the same) unless a letter's lower case
+    # is longer ("İ"): then sentence by sentence, keeping such letters as they are.
+    folded = cased.lower()
+    if len(folded) != len(cased):
+        folded = "\n".join(_lower_in_place(p) for p in cased_parts)
     doc = _Doc(
         page,
         sentences,
-        "\n".join(folded_parts),
-        "\n".join(cased_parts),
+        folded,
+        cased,
         starts,
         [[] for _ in sentences],
         [[] for _ in sentences],
         block_contexts(page.blocks, lex),
     )
     for hit in lex.cue_matcher.finditer(doc.folded, doc.cased):
+        cues = doc.cues[doc.sentence_of(hit.start)]
         for value in hit.values:  # one phrase can be listed both forward and backward
             category, direction = value.split(":")
             cat = lex.categories[category]
-            cue = Cue(hit.start, hit.end, hit.text, category, direction, cat.stance, cat.priority)
-            doc.cues[doc.sentence_of(hit.start)].append(cue)
+            cues.append(
+                Cue(hit.start, hit.end, hit.text, category, direction, cat.stance, cat.priority)
+            )
     for hit in lex.terminator_matcher.finditer(doc.folded):
         index = doc.sentence_of(hit.start)
         # "but" inside a cue ("not only … but") is part of the cue, not a clause break.
@@ -150,11 +151,19 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
     for i, s in enumerate(sentences):
         if s.text.rstrip().endswith("?") or s.text.lstrip().startswith("¿"):
             # A question governs its whole sentence, so it is placed over the sentence's span.
-            end = starts[i] + len(folded_parts[i])
+            end = starts[i] + len(cased_parts[i])
             doc.cues[i].append(
                 Cue(starts[i], end, "?", "asked", "both", asked.stance, asked.priority)
             )
     return doc
+
+
+def _lower_in_place(text: str) -> str:
+    """``text.lower()``, keeping the letters whose lower case is longer (offsets stay put)."""
+    folded = text.lower()
+    if len(folded) != len(text):
+        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return folded
 
 
 def _extract(page: Page, url: str | None) -> DocumentExtraction:
