@@ -478,9 +478,9 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
     for block in doc.page.blocks:
         if block.in_nav:
             entry = normalise(block.text)
-            side = lex.nav_items.get(entry)
-            if side is not None:
-                cues[(side, f"menu: {entry}")] = lex.nav_weight
+            menu_side = lex.nav_items.get(entry)
+            if menu_side is not None:
+                cues[(menu_side, f"menu: {entry}")] = lex.nav_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_clinic):
         cues[("seller", f"schema.org {kind}")] = lex.jsonld_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_nonclinic):
