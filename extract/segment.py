@@ -88,12 +88,12 @@ class Block:
         """Bare labels (menu items, list items, cells, headings, short captions)."""
         if self.in_nav or self.heading_level or self.kind == "title":
             return True
-        # Words counted up to one past the item limit: enough for the comparisons below.
-        words = len(self.text.split(None, _MAX_ITEM_WORDS + 1))
-        prose_end = self.text.rstrip().endswith((".", "!", "?"))
+        text = self.text
+        prose_end = text.rstrip().endswith((".", "!", "?"))
+        # Words are counted only when needed, and only up to one past the limit.
         if self.kind in MENU_KINDS:  # a list item or cell, unless it is a whole sentence
-            return words <= _MAX_ITEM_WORDS or not prose_end
-        return words <= 6 and not prose_end
+            return not prose_end or len(text.split(None, _MAX_ITEM_WORDS + 1)) <= _MAX_ITEM_WORDS
+        return not prose_end and len(text.split(None, 7)) <= 6
 
 
 @dataclass
