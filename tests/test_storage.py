@@ -38,7 +38,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
-    assert storage.current_revision(engine) == head == "0005"
+    assert storage.current_revision(engine) == head == "0006"
     names = set(inspect(engine).get_table_names())
     assert {
         "crawl_runs",

@@ -21,11 +21,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN, not a batch copy of the table: the analyst views read `claims`, and
+# SQLite refuses to rename a copy into place under them (DROP COLUMN needs SQLite 3.35+).
 def upgrade() -> None:
-    with op.batch_alter_table("claims") as batch:
-        batch.add_column(sa.Column("reported_stance", sa.String(length=16), nullable=True))
+    op.add_column("claims", sa.Column("reported_stance", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("claims") as batch:
-        batch.drop_column("reported_stance")
+    op.drop_column("claims", "reported_stance")
