@@ -260,10 +260,12 @@ def _walk(root: etree._Element, out: list[Block]) -> None:
                 nav = (
                     in_nav
                     or tag in ("nav", "header")
-                    or bool(
-                        _NAV_HINT.search(
+                    or (
+                        len(el.attrib) > 0  # most blocks have no attributes at all
+                        and _NAV_HINT.search(
                             f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"
                         )
+                        is not None
                     )
                 )
                 stack.append((tag, nav))
