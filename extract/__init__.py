@@ -1,7 +1,9 @@
 """Stage 2: pure functions of (html, url) → what the page claims, with a stance.
 
 No database, no network: ``extract_document(html, url)`` returns a :class:`DocumentExtraction`
-whose ``to_contract(source)`` is the ``clinic-audit extract --format jsonl`` object of DESIGN.md.
+with the page's own stances and its page-type cues; once :func:`score.site_verdict` has said
+whether the site sells treatment, ``to_contract(source, sells_treatment)`` is the
+``clinic-audit extract --format jsonl`` object of DESIGN.md.
 Synonyms, cues and page-type hints are data (``score/knowledge/conditions.yaml`` and
 ``extract/patterns/*.yaml``).
 """
