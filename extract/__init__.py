@@ -10,7 +10,7 @@ Synonyms, cues and page-type hints are data (``score/knowledge/conditions.yaml``
 
 from extract.decode import READABLE_TYPES, decode_html, media_type, readable_html
 from extract.document import extract_document, extract_text
-from extract.knowledge import ConditionEntry, languages_read, load_conditions
+from extract.knowledge import ConditionEntry, languages_read, load_conditions, selling_points
 from extract.models import (
     FLAG_NAMES,
     STANCES,
@@ -36,4 +36,5 @@ __all__ = [
     "load_conditions",
     "media_type",
     "readable_html",
+    "selling_points",
 ]

@@ -272,6 +272,12 @@ def lexicon() -> Lexicon:
     )
 
 
+def selling_points() -> frozenset[str]:
+    """The flags only a seller's own words raise (``assertive`` in flags.yaml): a cure promised,
+    an approval claimed, testimonials. Reported by a page that sells nothing, they are not its."""
+    return lexicon().selling_points
+
+
 def languages_read() -> frozenset[str]:
     """The languages the vocabulary covers (ISO 639-1): pages in any other are not audited."""
     return frozenset(lexicon().stopwords)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.knowledge import lexicon
+from extract.knowledge import selling_points
 
 STANCES: tuple[str, ...] = ("claimed", "disclaimed", "mentioned")
 FLAG_NAMES: tuple[str, ...] = (
@@ -131,8 +131,8 @@ class DocumentExtraction:
         testimonials) that a page of a non-seller reports are someone else's, not the site's."""
         if sells_treatment:
             return dict(self.flags)
-        selling_points = lexicon().selling_points
-        return {name: on and name not in selling_points for name, on in self.flags.items()}
+        assertive = selling_points()
+        return {name: on and name not in assertive for name, on in self.flags.items()}
 
     def to_contract(self, source: str | None, sells_treatment: bool) -> dict[str, Any]:
         """Return the ``clinic-audit extract --format jsonl`` object of DESIGN.md.

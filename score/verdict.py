@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from extract import FLAG_NAMES, DocumentExtraction, PageCue
+from extract import PageCue, selling_points
 
 # The seed file's ``kind`` column (DESIGN.md): who sells treatment and who does not.
 SELLER_KINDS = frozenset({"clinic", "facilitator", "seller"})
@@ -106,16 +105,6 @@ def site_verdict(
     if sells:
         reasons.sort(key=lambda r: not r.startswith("reads like a seller"))
     return SiteVerdict(sells, tuple(reasons), weight["seller"], weight["other"])
-
-
-@cache
-def selling_points() -> frozenset[str]:
-    """The flags only a seller's own words raise; read off extraction's own rule
-    (:meth:`extract.DocumentExtraction.judged_flags`), so a site and a single page agree."""
-    every = DocumentExtraction(
-        url=None, language="", title="", flags=dict.fromkeys(FLAG_NAMES, True)
-    )
-    return frozenset(name for name, on in every.judged_flags(False).items() if not on)
 
 
 def cues_to_json(cues: Iterable[PageCue]) -> list[list[Any]]:
