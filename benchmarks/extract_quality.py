@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -48,15 +47,12 @@ from score.evaluation import (
     evaluate_corpus,
     fingerprint,
     load_corpus,
+    realworld_corpora,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "extract" / "corpus"
 FLOORS = ROOT / "tests" / "extract" / "quality_floors.json"
-OWN_REALWORLD = ROOT / "tests" / "extract" / "realworld"
-SHARED_REALWORLD = Path(
-    os.environ.get("CLINIC_AUDIT_SHARED_CORPUS", ROOT.parent / "shared" / "corpus" / "realworld")
-)
 REALWORLD_FLOORS = ROOT / "tests" / "extract" / "realworld_floors.json"
 # Floors sit this far under the measured figure, so harmless noise does not fail the gate.
 PIN_MARGIN = 0.01
@@ -171,11 +167,11 @@ def pin(path: Path, pinned: dict[str, Any]) -> None:
     print(f"pinned {path.relative_to(ROOT)}")
 
 
-def realworld_corpora() -> dict[str, Path]:
+def present_corpora() -> dict[str, Path]:
     """The real-world corpora present here: ``shared`` (read in place) and ``own``."""
-    corpora = {"shared": SHARED_REALWORLD, "own": OWN_REALWORLD}
-    if not SHARED_REALWORLD.is_dir():
-        print(f"note: no shared corpus at {SHARED_REALWORLD}; measuring the project's own only")
+    corpora = realworld_corpora(ROOT)
+    if not corpora["shared"].is_dir():
+        print(f"note: no shared corpus at {corpora['shared']}; measuring the project's own only")
     return {name: path for name, path in corpora.items() if path.is_dir()}
 
 
@@ -207,7 +203,7 @@ def main() -> None:
     parser.add_argument("--allow-lower", action="store_true", help="let --pin lower a floor")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo web")
     args = parser.parse_args()
-    corpora = realworld_corpora()
+    corpora = present_corpora()
     reports = {name: evaluate_corpus(load_corpus(path)) for name, path in corpora.items()}
     together = evaluate_corpus([case for path in corpora.values() for case in load_corpus(path)])
     print_report(f"real-world corpora ({' + '.join(corpora)})", together, args.errors)

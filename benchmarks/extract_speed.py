@@ -35,21 +35,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from html import escape
+from pathlib import Path
 
 import lxml.html
 import trafilatura
 
 import demoweb
 from extract import decode_html, extract_document
+from score.evaluation import realworld_corpora
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REALWORLD = [
-    os.environ.get(
-        "CLINIC_AUDIT_SHARED_CORPUS",
-        os.path.join(os.path.dirname(ROOT), "shared", "corpus", "realworld"),
-    ),
-    os.path.join(ROOT, "tests", "extract", "realworld"),
-]
+REALWORLD = [str(path) for path in realworld_corpora(Path(ROOT)).values()]
 LONG_MIN, LONG_MAX = 30_000, 60_000
 PRICED = [
     ("Knee osteoarthritis", "Artrosis de rodilla"), ("Rotator cuff tear", "Manguito rotador"),

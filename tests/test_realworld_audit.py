@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,21 +24,14 @@ from flows import stages
 from flows.audit import audit_flow
 from flows.stages import CrawlOptions
 from score import SiteVerdict, site_verdict
-from score.evaluation import Case, Report, Summary, load_corpus
+from score.evaluation import Case, Report, Summary, load_corpus, realworld_corpora
 from storage import Site, SiteScore
 from tests.local_web import serve
 
 pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).parent
-CORPORA = {
-    "shared": Path(
-        os.environ.get(
-            "CLINIC_AUDIT_SHARED_CORPUS", HERE.parents[1] / "shared" / "corpus" / "realworld"
-        )
-    ),
-    "own": HERE / "extract" / "realworld",
-}
+CORPORA = realworld_corpora(HERE.parent)
 FLOORS = json.loads((HERE / "extract" / "realworld_floors.json").read_text())
 
 

@@ -21,23 +21,21 @@ so a lower floor or an edited corpus is always a visible, reviewed change, never
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from score.evaluation import Report, evaluate_corpus, fingerprint, load_corpus
+from score.evaluation import (
+    Report,
+    evaluate_corpus,
+    fingerprint,
+    load_corpus,
+    realworld_corpora,
+)
 
 HERE = Path(__file__).parent
 SYNTHETIC = HERE / "corpus"
-REALWORLD = {
-    "shared": Path(
-        os.environ.get(
-            "CLINIC_AUDIT_SHARED_CORPUS", HERE.parents[2] / "shared" / "corpus" / "realworld"
-        )
-    ),
-    "own": HERE / "realworld",
-}
+REALWORLD = realworld_corpora(HERE.parents[1])
 PINNED_SYNTHETIC = json.loads((HERE / "quality_floors.json").read_text())
 PINNED_REALWORLD = json.loads((HERE / "realworld_floors.json").read_text())
 HOW = "re-pin with `.venv/bin/python benchmarks/extract_quality.py --pin` (see this module)"
