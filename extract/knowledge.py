@@ -120,7 +120,8 @@ def _load_yaml(package: str, *parts: str) -> Any:
 def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """Compile the ``coordinated`` section of conditions.yaml (see :class:`Lexicon`).
 
-    The pattern finds the end of an English list ("... and nerve diseases": group ``last``)
+    The pattern finds the end of an English list ("... and nerve diseases", "cardiac/pulmonary
+    disease": group ``last``)
     or a whole Spanish one ("enfermedades cardiacas, pulmonares y renales": group ``list``);
     the English items before the conjunction are read back by the caller. Anchoring on the
     head noun keeps the scan cheap on long pages.
@@ -138,7 +139,7 @@ def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[st
     def alternatives(terms: list[str]) -> str:
         return "|".join(re.escape(normalise(v)) for t in terms for v in expand(t))
 
-    en = rf",? (?:and|or|&) (?P<last>\w+) (?:{alternatives(spec['heads']['en'])})"
+    en = rf"(?:,? (?:and|or|&) |/)(?P<last>\w+) (?:{alternatives(spec['heads']['en'])})"
     es = (
         rf"(?<!\w)(?:{alternatives(spec['heads']['es'])}) "
         r"(?P<list>\w+(?:, \w+){0,8},? (?:y|e|o|u) \w+)"
