@@ -2,7 +2,14 @@
 
 from crawler.archive import ArchivedResponse, WarcArchive, read_response
 from crawler.job import CrawlJob, JobSite
-from crawler.seeds import Seed, SeedFileError, SeedProblem, parse_seeds, read_seeds
+from crawler.seeds import (
+    Seed,
+    SeedFileError,
+    SeedProblem,
+    is_country_code,
+    parse_seeds,
+    read_seeds,
+)
 from crawler.settings import USER_AGENT, crawl_settings
 
 __all__ = [
@@ -15,6 +22,7 @@ __all__ = [
     "SeedProblem",
     "WarcArchive",
     "crawl_settings",
+    "is_country_code",
     "parse_seeds",
     "read_response",
     "read_seeds",

@@ -28,8 +28,9 @@ EACH_JURISDICTION = "each"
 def load_reports(
     engine: Engine, run_id: int | None, period: str | None, rubric: str, jurisdiction: str | None
 ) -> list[Report]:
-    """The report of ``period`` if given, else of run ``run_id``; with ``jurisdiction`` "each",
-    one report per country audited in the period (sites of no known country are left out).
+    """The report of ``period`` if given, else of run ``run_id``, of the sites in
+    ``jurisdiction`` (an ISO code) if given; with "each", one report per country audited in the
+    period (sites of no known country are left out).
 
     Raises:
         reports.PeriodError: ``period`` is not a year, quarter or month.
@@ -38,7 +39,7 @@ def load_reports(
     with storage.sessions(engine)() as session:
         if period is None:
             assert run_id is not None
-            return [run_report(session, run_id, rubric)]
+            return [run_report(session, run_id, rubric, jurisdiction)]
         when = parse_period(period)
         if jurisdiction != EACH_JURISDICTION:
             return [period_report(session, when, rubric, jurisdiction)]

@@ -39,6 +39,26 @@ def test_missing_seed_file_exits_2_with_a_clear_message(home: Path) -> None:
     result = runner.invoke(app, ["run", str(home / "missing.csv")])
     assert result.exit_code == 2
     assert "seed file not found" in result.output
+    assert not (home / "audit.db").exists(), "a typo must not create and migrate a database"
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("clinic-audit 0.")
+
+
+def test_a_home_or_database_that_cannot_be_created_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")  # a folder cannot be made inside a file, even by root
+    monkeypatch.setenv("CLINIC_AUDIT_HOME", str(not_a_folder / "var"))
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 2 and "CLINIC_AUDIT_HOME" in result.output, result.output
+    monkeypatch.setenv("CLINIC_AUDIT_HOME", str(tmp_path / "var"))
+    monkeypatch.setenv("CLINIC_AUDIT_DB_URL", f"sqlite:///{not_a_folder / 'db' / 'audit.db'}")
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 2 and "cannot open database" in result.output, result.output
 
 
 def test_a_seed_file_with_only_bad_rows_reports_them_and_exits_2(
