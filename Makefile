@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP_INSTALL) -e ".[test,dask]"
 	touch $(VENV)/.installed $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed system-deps
 	$(BIN)/clinic-audit demo
 
 # Installs only what is missing (quiet, idempotent); needs root on Debian, else says what to do.

@@ -483,9 +483,13 @@ def report(
 @app.command()
 def export(
     output_format: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
-    out: Annotated[Path, typer.Option(help="Folder to write the tables into.")] = Path(
-        "var/exports"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder to write the tables into (default: exports/ in CLINIC_AUDIT_HOME).",
+            show_default=False,
+        ),
+    ] = None,
     run_id: Annotated[
         int | None, typer.Option("--run", help="Only this run (default: every run).")
     ] = None,
@@ -500,7 +504,8 @@ def export(
     engine = open_database()
     if run_id is not None:
         run_id = resolve_run(engine, run_id)
-    for path in write_tables(export_frames(engine, run_id), out, output_format):
+    folder = out or storage.home() / "exports"
+    for path in write_tables(export_frames(engine, run_id), folder, output_format):
         typer.echo(path)
 
 

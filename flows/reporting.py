@@ -108,7 +108,12 @@ def browse_command(db_url: str, metadata_file: Path) -> list[str]:
             "`clinic-audit export` or query the server directly"
         )
     if importlib.util.find_spec("datasette") is None:
-        raise ValueError(escape("Datasette is not installed: pip install 'clinic-audit[browse]'"))
+        raise ValueError(
+            escape(
+                "Datasette is not installed: in the checkout, "
+                "pip install -c constraints.txt -e '.[browse]'"
+            )
+        )
     database = Path(url.database)
     metadata_file.write_text(json.dumps(datasette_metadata(database.stem)), encoding="utf-8")
     # -i (immutable): Datasette opens the file read-only and never writes to it.

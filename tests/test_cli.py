@@ -190,3 +190,17 @@ def test_run_needs_seeds_or_a_run_to_resume(home: Path) -> None:
 def test_resuming_a_run_that_does_not_exist_exits_2(home: Path) -> None:
     result = runner.invoke(app, ["run", "--resume", "42"])
     assert result.exit_code == 2 and "no run 42" in result.output
+
+
+def test_export_writes_into_the_home_folder_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "audit-home"
+    monkeypatch.setenv("CLINIC_AUDIT_HOME", str(home))
+    monkeypatch.setenv("CLINIC_AUDIT_DB_URL", f"sqlite:///{home / 'audit.db'}")
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["db", "upgrade"])
+    result = runner.invoke(app, ["export"])
+    assert result.exit_code == 0, result.output
+    assert (home / "exports" / "claims.csv").exists()
+    assert not (tmp_path / "var" / "exports").exists()
