@@ -235,7 +235,6 @@ def run_flow(
         with showing_progress():
             return flow_function(
                 seeds_file,
-                storage.database_url(),
                 rubric,
                 options,
                 batch_size=batch_size,
