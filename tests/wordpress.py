@@ -208,7 +208,8 @@ def _blog_dump(folder: Path) -> Path:
     _sql(f"CREATE DATABASE {database}")
     try:
         site = _site(folder / "install", database, "http://127.0.0.1")
-        _run("php", "-d", f"auto_prepend_file={site}/abspath.php", str(INSTALLER))
+        prepend = f"auto_prepend_file={site}/abspath.php"
+        _run("php", "-d", prepend, "-d", "display_errors=stderr", str(INSTALLER))
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = dump.with_suffix(f".{os.getpid()}.part")
         _run("mariadb-dump", *MARIADB, "--skip-dump-date", database, stdout=partial)
@@ -244,7 +245,7 @@ def _wait_until_served(url: str, apache: subprocess.Popen[bytes], error_log: Pat
 @contextmanager
 def wordpress_site() -> Iterator[WordPressSite]:
     """The test blog on ``http://127.0.0.1:PORT/``; everything started is stopped after."""
-    for tool in ("apache2", "php", "mariadb", "mariadb-dump"):
+    for tool in ("dpkg-query", "apache2", "php", "mariadb", "mariadb-dump"):
         if shutil.which(tool) is None:
             missing(f"{tool} is not installed")
     try:
