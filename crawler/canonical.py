@@ -4,9 +4,9 @@ Every URL is put in one form before it is scheduled or compared with those alrea
 ``?b=2&a=1#top`` and ``?a=1&b=2`` are one page, and so are a post and its
 ``?replytocom=17&utm_source=x`` twin. w3lib does the work (the same canonical form Scrapy's
 request fingerprints use, so its duplicate filter agrees with ours; Scrapy's ``strip_url``
-drops credentials and default ports); ``url_rules.yaml`` says
-which query parameters go and which links are never pages (feeds, APIs, site search,
-comment pagination, log-in). The rules are read once.
+drops credentials and default ports). ``url_rules.yaml`` says which query parameters go and
+which links are never pages (feeds, APIs, site search, comment pagination, log-in); the rules
+are read once.
 """
 
 from __future__ import annotations
