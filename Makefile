@@ -8,9 +8,13 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 .PHONY: demo test lint typecheck clean system-deps
 
 # What the reports need from Debian: Pango/HarfBuzz and fonts for WeasyPrint (PDF), poppler's
-# pdftoppm/pdftotext and headless Chromium for the report tests.
+# pdftoppm/pdftotext and headless Chromium for the report tests. The crawler's real-CMS test
+# serves Debian's WordPress (Twenty Twenty-One theme) with Apache and mod_php from the
+# machine's MariaDB; php-cli installs the blog, php-xml gives WordPress its sitemaps.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-	fonts-dejavu-core poppler-utils chromium
+	fonts-dejavu-core poppler-utils chromium \
+	wordpress wordpress-theme-twentytwentyone apache2 libapache2-mod-php php-cli php-mysql \
+	php-xml mariadb-client
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
