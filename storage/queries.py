@@ -63,6 +63,7 @@ class ClaimRow:
     fetched_at: datetime | None = None
     warc_file: str | None = None
     sha256: str | None = None
+    warc_offset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,14 +142,16 @@ def page_languages(session: Session, run_id: int, site_id: int) -> set[str]:
 def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
     """Every claim of a run with the page it was read from and that page's archived copy."""
     query = (
-        select(Claim, Page.url, Page.fetched_at, Page.warc_file, Page.sha256)
+        select(Claim, Page.url, Page.fetched_at, Page.warc_file, Page.sha256, Page.warc_offset)
         .join(Page, Claim.page_id == Page.id)
         .where(Claim.run_id == run_id)
         .order_by(Claim.site_id, Page.id, Claim.id)
     )
     return [
-        ClaimRow(c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url, fetched, warc, digest)
-        for c, url, fetched, warc, digest in session.execute(query)
+        ClaimRow(
+            c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url, fetched, warc, digest, at
+        )
+        for c, url, fetched, warc, digest, at in session.execute(query)
     ]
 
 
