@@ -2,8 +2,9 @@
 
 - A WARC file: each record's ``WARC-Block-Digest`` and ``WARC-Payload-Digest`` (warcio reads
   hex, base32 and base64 digests alike, so files written before :mod:`evidence.digests`
-  chose ``sha256:<hex>`` are checked too). A file that cannot be read past some offset is
-  named with that offset.
+  chose ``sha256:<hex>`` are checked too), and, for a ``.warc.gz``, every gzip member's own
+  CRC: warcio only warns on stderr about a damaged member and reads on as if the file ended
+  there, so a changed compressed byte would otherwise pass unseen.
 - A WACZ: ``datapackage-digest.json``'s hash of ``datapackage.json``, the hash and size of
   every file ``datapackage.json`` lists, any file it does not list, and the records of each
   WARC file inside.
@@ -13,10 +14,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import redirect_stderr
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -29,6 +32,7 @@ from evidence.manifest import MANIFEST, entries
 from evidence.wacz import ARCHIVE_DIR
 
 _WARC_SUFFIXES = (".warc", ".warc.gz")
+_BLOCK = 1 << 20
 _PACKAGE_FILES = ("datapackage.json", "datapackage-digest.json")
 
 
@@ -62,22 +66,67 @@ def verify(path: Path) -> Verification:
         raise NotEvidence(f"{path} does not exist")
     if path.name.endswith(_WARC_SUFFIXES):
         result = Verification(path, "WARC file")
-        with path.open("rb") as f:
-            _verify_warc(f, path.name, result)
+        _verify_warc(path, path.name, result)
         return result
     if zipfile.is_zipfile(path):
         return _verify_wacz(path)
     raise NotEvidence(f"{path} is not a WARC file (.warc, .warc.gz), a WACZ or a folder")
 
 
-def _verify_warc(stream: IO[bytes], name: str, result: Verification) -> None:
+#: A WARC file: on disk, or a file inside a WACZ.
+WarcSource = Path | tuple[zipfile.ZipFile, str]
+
+
+def _open(source: WarcSource) -> IO[bytes]:
+    if isinstance(source, Path):
+        return source.open("rb")
+    package, name = source
+    return package.open(name)
+
+
+def _verify_warc(source: WarcSource, name: str, result: Verification) -> None:
+    """Check every gzip member's CRC and every record's digests."""
+    if name.endswith(".gz"):
+        with _open(source) as stream:
+            _check_gzip(stream, name, result)
+    with _open(source) as stream, redirect_stderr(io.StringIO()):  # warcio's warnings: see above
+        _check_records(stream, name, result)
+
+
+def _check_gzip(stream: IO[bytes], name: str, result: Verification) -> None:
+    """Inflate every gzip member (zlib checks its CRC and length); name the first bad one by
+    the offset it starts at, which is its record's (each record is a member of its own)."""
+    start = base = 0  # file offsets: where the current member starts, where ``data`` starts
+    data = b""
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    while True:
+        if not data:
+            data = stream.read(_BLOCK)
+            if not data:
+                if base > start:  # a member began and never ended
+                    result.changed.append(f"{name}@{start}: gzip member cut short")
+                return
+        try:
+            inflater.decompress(data, _BLOCK)  # bounded output: a bomb costs no memory
+        except zlib.error as exc:
+            result.changed.append(f"{name}@{start}: gzip member damaged ({exc})")
+            return
+        rest = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
+        base += len(data) - len(rest)
+        data = rest
+        if inflater.eof:
+            start = base
+            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+
+
+def _check_records(stream: IO[bytes], name: str, result: Verification) -> None:
     """Check every record's digests; a file unreadable from some offset on is named there."""
     records = ArchiveIterator(stream, check_digests=True)
     offset = 0
     try:
         for record in records:
             # The raw stream is what the digests cover (no Content-Encoding undone).
-            while record.raw_stream.read(1 << 20):
+            while record.raw_stream.read(_BLOCK):
                 pass
             offset = records.get_record_offset()
             checker = record.digest_checker
@@ -88,8 +137,14 @@ def _verify_warc(stream: IO[bytes], name: str, result: Verification) -> None:
             elif checker.passed:
                 result.checked += 1
     except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
-        # A damaged gzip member or record: nothing after it can be trusted to be what it was.
-        result.changed.append(f"{name}: unreadable after offset {offset}: {exc}")
+        # A damaged record: nothing after it can be trusted to be what it was.
+        result.changed.append(f"{name}: unreadable after offset {offset}: {_brief(exc)}")
+
+
+def _brief(exc: Exception) -> str:
+    """The first line of an error, printable: warcio quotes the damaged bytes it met."""
+    line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return "".join(c if c.isprintable() and c.isascii() else "?" for c in line)[:120]
 
 
 def _verify_folder(folder: Path) -> Verification:
@@ -110,8 +165,7 @@ def _verify_folder(folder: Path) -> Verification:
                 f"{name}: {written(actual)}, but {MANIFEST} lists {written(hex_value)}"
             )
     for warc in warcs:
-        with warc.open("rb") as f:
-            _verify_warc(f, warc.name, result)
+        _verify_warc(warc, warc.name, result)
     return result
 
 
@@ -143,9 +197,8 @@ def _verify_wacz(path: Path) -> Verification:
         for name in sorted(n for n in names if n.startswith(ARCHIVE_DIR)):
             if name.endswith(_WARC_SUFFIXES):
                 try:
-                    with package.open(name) as f:
-                        _verify_warc(f, name, result)
-                except zipfile.BadZipFile as exc:
+                    _verify_warc((package, name), name, result)
+                except zipfile.BadZipFile as exc:  # the zip's CRC: named already, by its hash
                     result.changed.append(f"{name}: {exc}")
     return result
 

@@ -177,19 +177,25 @@ def test_verify_names_the_one_byte_changed_in_a_wacz_a_warc_or_a_report_folder(
     code, output = verify(changed_wacz)
     assert code == 1 and f"CHANGED  {member.filename}" in output, output
 
-    # A WARC file: one byte of a page's payload flipped inside its (valid) gzip member.
+    # A WARC file: one byte of a page's payload flipped inside its (valid) gzip member...
     page = pages(web, second)["/"]
-    blob = warc.read_bytes()
+    original = warc.read_bytes()
     start = page.warc_offset
     inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    record = bytearray(inflater.decompress(blob[start:]))
-    end = len(blob) - len(inflater.unused_data)
+    record = bytearray(inflater.decompress(original[start:]))
+    end = len(original) - len(inflater.unused_data)
     record[record.rindex(b"</body>")] ^= 0x20  # "<" becomes "\x1c"
-    warc.write_bytes(blob[:start] + gzip.compress(bytes(record)) + blob[end:])
+    warc.write_bytes(original[:start] + gzip.compress(bytes(record)) + original[end:])
     code, output = verify(warc)
     assert code == 1, output
     assert f"CHANGED  {warc.name}@{start} response {page.url}: block digest failed" in output
     assert "payload digest failed" in output and "1 changed" in output
+    # ... or one byte of the compressed file itself (warcio alone would only warn on stderr).
+    damaged = bytearray(original)
+    damaged[(start + end) // 2] ^= 0x01
+    warc.write_bytes(bytes(damaged))
+    code, output = verify(warc)
+    assert code == 1 and f"CHANGED  {warc.name}@{start}: gzip member damaged" in output, output
 
     # A report folder: one byte of a listed file flipped.
     folder = tmp_path / "report"
