@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from contextlib import redirect_stdout
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from wacz.main import main as wacz_main
@@ -48,6 +48,11 @@ def packaged_name(warc_file: str) -> str:
     return Path(warc_file).as_posix().replace("/", "-")
 
 
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC (the database may hand back naive UTC or an aware time)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment
+
+
 def _pages_jsonl(pages: Iterable[PackagedPage], title: str) -> str:
     lines = [{"format": "json-pages-1.0", "id": "pages", "title": title}]
     lines += [
@@ -55,7 +60,7 @@ def _pages_jsonl(pages: Iterable[PackagedPage], title: str) -> str:
             "id": f"page-{number}",
             "url": page.url,
             # The WARC-Date of the page's record: replay looks the capture up by it.
-            "ts": page.fetched_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "ts": _utc(page.fetched_at).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "title": page.title or page.url,
         }
         for number, page in enumerate(pages, 1)

@@ -560,6 +560,8 @@ def evidence_package(
     from evidence.wacz import PackageError
     from flows.evidence import package_run
 
+    if out.suffix != ".wacz" or out.is_dir():
+        raise fail(f"--out must name a .wacz file, not {out}")
     engine = open_database()
     run_id = resolve_run(engine, run_id)
     try:

@@ -18,7 +18,7 @@ from evidence.digests import digest_of
 from evidence.manifest import update_manifest
 from flows.cli import app
 from storage import Page
-from tests.crawling import crawl_again, crawl_run, pages
+from tests.crawling import crawl_again, crawl_run, database, pages
 from tests.local_web import LocalWeb, html, serve
 from tests.replay import fetch, replay
 
@@ -216,3 +216,14 @@ def test_verify_names_the_one_byte_changed_in_a_wacz_a_warc_or_a_report_folder(
     code, output = verify(tmp_path / "notes.txt")
     assert code == 2 and "is not a WARC file" in output
     assert verify(tmp_path / "missing.wacz")[0] == 2
+
+
+def test_package_refuses_a_wrong_output_name_and_an_unknown_run(home: Path) -> None:
+    database()
+    wrong = runner.invoke(app, ["evidence", "package", "--out", str(home / "run.zip")])
+    assert wrong.exit_code == 2 and "must name a .wacz file" in wrong.output
+    unknown = runner.invoke(
+        app, ["evidence", "package", "--run", "99", "--out", str(home / "run.wacz")]
+    )
+    assert unknown.exit_code == 2 and "99" in unknown.output
+    assert not (home / "run.wacz").exists()
