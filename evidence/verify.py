@@ -29,11 +29,12 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from evidence.digests import PREFIX, file_sha256_hex, sha256_hex, stream_sha256_hex, written
 from evidence.manifest import MANIFEST, entries
-from evidence.wacz import ARCHIVE_DIR
 
 _WARC_SUFFIXES = (".warc", ".warc.gz")
 _BLOCK = 1 << 20
 _PACKAGE_FILES = ("datapackage.json", "datapackage-digest.json")
+#: Where the WARC files are inside a WACZ (WACZ 1.1.1).
+_ARCHIVE_DIR = "archive/"
 
 
 class NotEvidence(ValueError):
@@ -46,6 +47,7 @@ class Verification:
 
     path: Path
     kind: str
+    #: Files and WARC records whose digests were recomputed and compared.
     checked: int = 0
     changed: list[str] = field(default_factory=list)
 
@@ -194,7 +196,7 @@ def _verify_wacz(path: Path) -> Verification:
         for name in sorted(names - listed - set(_PACKAGE_FILES)):
             if not name.endswith("/"):
                 result.changed.append(f"{name}: not listed in datapackage.json")
-        for name in sorted(n for n in names if n.startswith(ARCHIVE_DIR)):
+        for name in sorted(n for n in names if n.startswith(_ARCHIVE_DIR)):
             if name.endswith(_WARC_SUFFIXES):
                 try:
                     _verify_warc((package, name), name, result)
@@ -251,4 +253,4 @@ def describe(result: Verification) -> Iterator[str]:
     for change in result.changed:
         yield f"CHANGED  {change}"
     verdict = "all match" if result.ok else f"{len(result.changed)} changed"
-    yield f"{result.kind} {result.path}: {result.checked} digests checked, {verdict}"
+    yield f"{result.kind} {result.path}: {result.checked} files and records checked, {verdict}"

@@ -26,9 +26,6 @@ from pathlib import Path
 
 from wacz.main import main as wacz_main
 
-#: Where the WARC files are inside a WACZ (WACZ 1.1.1).
-ARCHIVE_DIR = "archive/"
-
 
 class PackageError(RuntimeError):
     """The package could not be written (a WARC file is missing, py-wacz failed)."""
