@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from playwright.async_api import async_playwright
+from sqlalchemy import delete, select
 from warcio.archiveiterator import ArchiveIterator
 
 import storage
 from crawler import read_response
+from crawler.capture import WATCH_MUTATIONS, PageCapture
 from crawler.rendering import CHROMIUM, browser_args
 from crawler.settings import crawl_settings
 from flows import stages
-from storage import Claim
+from flows.evidence import find_evidence
+from storage import Claim, Page
 from tests.bundled_site import BundlerUnavailable, build_vite_site, served
-from tests.crawling import RESOLVE, crawl_run, database, pages
+from tests.crawling import RESOLVE, crawl_again, crawl_run, database, pages
 from tests.local_web import html, serve
 
 pytestmark = pytest.mark.js
@@ -76,6 +80,50 @@ def test_render_js_finds_what_only_a_script_writes(home: Path, chromium: str) ->
         f.seek(home_page.warc_offset)
         record = next(iter(ArchiveIterator(f)))
         assert record.rec_headers.get_header("WARC-Rendered-By") == "chromium"
+
+
+def test_a_resumed_crawl_follows_links_from_the_archived_dom(home: Path, chromium: str) -> None:
+    site = {"/robots.txt": ROBOTS, "/": SCRIPTED, "/tratamientos": html("precios")}
+    with serve({"scripted.test": site}) as web:
+        run_id = crawl_run(web, [("scripted.test", "/")], render_js=True)
+        with storage.sessions(database()).begin() as session:  # as if killed before this row
+            session.execute(
+                delete(Page).where(Page.url == web.url("scripted.test", "/tratamientos"))
+            )
+        before = len(web.requests)
+        crawl_again(run_id, resume=True, render_js=True)
+    # The home page came from its archived DOM, the only place its link is; the lost page
+    # was fetched again.
+    fetched = [path for _, path in web.requests[before:]]
+    assert [path for path in fetched if path not in ("/robots.txt", "/sitemap.xml")] == [
+        "/tratamientos"
+    ]
+    assert set(pages(web, run_id)) == {"/", "/tratamientos"}
+
+
+def test_a_page_that_never_settles_is_taken_when_the_wait_is_capped(chromium: str) -> None:
+    ticker = html(
+        '<p id="t">0</p><script>let n = 0;'
+        'setInterval(() => { document.getElementById("t").textContent = ++n; }, 50);</script>'
+    )
+
+    async def render(url: str) -> PageCapture:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=chromium, args=browser_args([])
+            )
+            page = await browser.new_page()
+            capture = PageCapture(page, "ticker.test", allow_loopback=True, max_bytes=1 << 20)
+            await page.add_init_script(script=WATCH_MUTATIONS)
+            await page.goto(url, wait_until="load")
+            await capture.settle(quiet_ms=300, cap_ms=1500)
+            await browser.close()
+            return capture
+
+    with serve({"127.0.0.1": {"/": ticker}}) as web:
+        capture = asyncio.run(render(web.url("127.0.0.1", "/")))
+    assert not capture.settled
+    assert 1.5 <= capture.render_seconds < 5
 
 
 def _records(home: Path) -> list[tuple[str, str, dict[str, str], bytes]]:
@@ -149,6 +197,8 @@ def test_render_js_waits_for_a_vite_page_and_archives_what_the_browser_fetched(
     (conversion,) = [r for r in records if r[0] == "conversion"]
     assert conversion[2]["WARC-Refers-To"] == served_id
     assert conversion[3] == rendered.body
+    described = "\n".join(find_evidence(database(), page.url, run_id).describe())
+    assert f"the served response is record {served_id}" in described
     (metadata,) = [r[3].decode() for r in records if r[0] == "metadata"]
     assert "settled: yes" in metadata
 
