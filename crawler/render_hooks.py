@@ -59,6 +59,8 @@ async def start_capture(page: Page, request: Request) -> None:
     """
     capture = PageCapture(page, **request.meta[CAPTURE_POLICY])
     _CAPTURES[page] = capture
+    # The capture holds its page, so the weak key alone would never let the entry go.
+    page.once("close", _forget)
     request.meta[CAPTURE] = capture
     await page.add_init_script(script=WATCH_MUTATIONS)
 
@@ -73,6 +75,10 @@ async def start_capture(page: Page, request: Request) -> None:
         # through to this one, which lets nothing out.
         await context.route("**/*", _refuse_route)
         _GUARDED_CONTEXTS.add(context)
+
+
+def _forget(page: Page) -> None:
+    _CAPTURES.pop(page, None)
 
 
 async def _refuse_route(route: Route) -> None:
