@@ -18,6 +18,10 @@ DEMO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subs
 SYSTEM_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium \
 	wordpress wordpress-theme-twentytwentyone apache2 libapache2-mod-php php-cli php-mysql \
 	php-xml mariadb-client
+# Node.js and npm build the Vite page of the rendering test (tests/bundled_site.py). They are
+# installed only when the `npm` command is missing, so a Node.js from elsewhere (NodeSource,
+# nvm) is kept: Debian's npm package would conflict with it.
+NODE_PACKAGES := nodejs npm
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +52,7 @@ demo-deps:
 	$(call apt_install,$(DEMO_PACKAGES))
 
 system-deps:
-	$(call apt_install,$(SYSTEM_PACKAGES))
+	$(call apt_install,$(SYSTEM_PACKAGES) $(if $(shell command -v npm),,$(NODE_PACKAGES)))
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/ruff check .

@@ -4,6 +4,8 @@ Each fetch is a ``response`` record holding the payload exactly as the server se
 gzip- or brotli-encoded if it came so; only the transfer's chunking is undone by the HTTP
 client) and a ``request`` record saying what we asked for. A page unchanged since the site's
 previous run is a ``revisit`` record pointing at the earlier copy instead of a second one.
+A page rendered in Chromium adds a ``conversion`` record, the DOM after its scripts ran,
+referring to the served response, and a ``metadata`` record saying how it was rendered.
 
 Each record is its own gzip member, so a record is reached by (file, offset) without reading
 what comes before it. Digests are SHA-256 rather than warcio's default SHA-1, written in the
@@ -69,19 +71,18 @@ class Exchange:
     payload: bytes
     fetched_at: datetime
     ip_address: str | None = None
-    #: The payload is the DOM a browser built after running the page's scripts, not the bytes
-    #: the server sent (recorded as ``WARC-Rendered-By: chromium``).
-    rendered: bool = False
 
 
 @dataclass(frozen=True)
 class Stored:
-    """Where a fetch's record went: (file, offset) and the payload's bare hex SHA-256."""
+    """Where a fetch's record went: (file, offset), the payload's bare hex SHA-256, the record's
+    id."""
 
     warc_file: str
     warc_offset: int
     sha256: str
     size: int
+    record_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class ArchivedResponse:
     ip_address: str | None = None
     payload_digest: str | None = None
     refers_to_date: str | None = None
+    #: The record a ``conversion`` (a rendered DOM) was made from: the served response's id.
+    refers_to: str | None = None
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -146,8 +149,11 @@ class WarcArchive:
             warc_headers_dict=self._warc_headers(exchange),
         )
         offset = self._write(response)
-        self._write_request(exchange, response.rec_headers.get_header("WARC-Record-ID"))
-        return Stored(self.name, offset, sha256_hex(exchange.payload), len(exchange.payload))
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        self._write_request(exchange, record_id)
+        return Stored(
+            self.name, offset, sha256_hex(exchange.payload), len(exchange.payload), record_id
+        )
 
     def write_revisit(self, exchange: Exchange, original: ArchivedResponse) -> Stored:
         """Append a revisit record saying ``exchange`` brought the same payload as ``original``."""
@@ -171,9 +177,45 @@ class WarcArchive:
         headers = {"WARC-Date": warc_date(exchange.fetched_at)}
         if exchange.ip_address:
             headers["WARC-IP-Address"] = exchange.ip_address
-        if exchange.rendered:
-            headers["WARC-Rendered-By"] = "chromium"
         return headers
+
+    def write_rendered_dom(
+        self, url: str, dom: bytes, content_type: str, rendered_at: datetime, served_id: str | None
+    ) -> Stored:
+        """Append a ``conversion`` record: the DOM Chromium built from the served response.
+
+        ``served_id`` is the record id of the served response it was made from (None if the
+        browser could not hand its bytes over).
+        """
+        headers = {"WARC-Date": warc_date(rendered_at), "WARC-Rendered-By": "chromium"}
+        if served_id:
+            headers["WARC-Refers-To"] = served_id
+        record = self._writer.create_warc_record(
+            url,
+            "conversion",
+            payload=BytesIO(dom),
+            length=len(dom),
+            warc_content_type=content_type,
+            warc_headers_dict=headers,
+        )
+        offset = self._write(record)
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        return Stored(self.name, offset, sha256_hex(dom), len(dom), record_id)
+
+    def write_metadata(
+        self, url: str, fields: list[tuple[str, str]], moment: datetime, refers_to: str
+    ) -> int:
+        """Append a ``metadata`` record of ``name: value`` lines about record ``refers_to``."""
+        payload = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
+        record = self._writer.create_warc_record(
+            url,
+            "metadata",
+            payload=BytesIO(payload),
+            length=len(payload),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={"WARC-Date": warc_date(moment), "WARC-Refers-To": refers_to},
+        )
+        return self._write(record)
 
     def _write_request(self, exchange: Exchange, response_id: str) -> None:
         parts = urlsplit(exchange.url)
@@ -223,31 +265,41 @@ def _status_line(status: int, headers: list[tuple[str, str]]) -> StatusAndHeader
 
 
 def read_response(root: Path, name: str, offset: int) -> ArchivedResponse:
-    """Read the response or revisit record at ``offset`` of WARC file ``name`` under ``root``.
+    """Read the response, revisit or conversion record at ``offset`` of WARC file ``name``.
+
+    A conversion (a rendered DOM) has no HTTP status line: its status is 0 and its one header
+    is its Content-Type.
 
     Raises:
-        LookupError: no response or revisit record starts there.
+        LookupError: no such record starts there.
     """
     with (root / name).open("rb") as f:
         f.seek(offset)
         for record in ArchiveIterator(f):
-            if record.rec_type not in ("response", "revisit"):
+            if record.rec_type not in ("response", "revisit", "conversion"):
                 continue
-            http = record.http_headers
-            raw = record.raw_stream.read()
-            body = _decoded(raw, http) if record.rec_type == "response" else b""
             warc = record.rec_headers
+            raw = record.raw_stream.read()
+            if record.rec_type == "conversion":
+                http = None
+                headers = [("Content-Type", warc.get_header("Content-Type"))]
+                body = raw
+            else:
+                http = record.http_headers
+                headers = list(http.headers) if http else []
+                body = _decoded(raw, http) if record.rec_type == "response" else b""
             return ArchivedResponse(
                 url=warc.get_header("WARC-Target-URI"),
                 date=warc.get_header("WARC-Date"),
                 status=int(http.get_statuscode()) if http else 0,
-                headers=list(http.headers) if http else [],
+                headers=headers,
                 body=body,
                 raw=raw,
                 record_type=record.rec_type,
                 ip_address=warc.get_header("WARC-IP-Address"),
                 payload_digest=warc.get_header("WARC-Payload-Digest"),
                 refers_to_date=warc.get_header("WARC-Refers-To-Date"),
+                refers_to=warc.get_header("WARC-Refers-To"),
             )
     raise LookupError(f"no response record at {name}@{offset}")
 

@@ -4,6 +4,12 @@
 response before any other middleware touches it: the payload still as the server encoded it.
 :class:`ReplayMiddleware` answers a resumed crawl's requests for pages the run already holds
 from the archive, so nothing stored is fetched twice and their links are still followed.
+
+A page rendered in Chromium is archived as what the browser saw and made: the served response
+and every response the browser fetched for it (scripts, JSON, CSS; one copy of each per crawl,
+later ones as revisits), then the DOM after its scripts ran as a ``conversion`` record referring
+to the served response, then a ``metadata`` record saying how it was rendered and which of its
+requests were refused. The page's row points at the conversion: extraction reads the DOM.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import os
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from weakref import WeakKeyDictionary
 
 from scrapy import Request, Spider, signals
@@ -22,10 +28,21 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 import storage
-from crawler.archive import Exchange, WarcArchive, read_response
+from crawler.archive import (
+    ArchivedResponse,
+    Exchange,
+    Stored,
+    WarcArchive,
+    read_response,
+    warc_date,
+)
+from crawler.rendering import CAPTURE
 from crawler.settings import PROJECT_URL
 from evidence.digests import sha256_hex
 from storage.history import StoredCopy, previous_copies, stored_pages
+
+if TYPE_CHECKING:  # imported by a rendering crawl only: it loads Playwright
+    from crawler.capture import PageCapture
 
 #: request.meta key: where the response's record went (a dict, see :func:`_evidence`).
 EVIDENCE = "clinic_audit_evidence"
@@ -113,6 +130,8 @@ class EvidenceMiddleware:
         self.crawler = crawler
         self.root = Path(crawler.settings["CLINIC_AUDIT_ARCHIVE"])
         self.previous: dict[str, StoredCopy] = {}
+        # What rendered pages fetched, by (URL, SHA-256): a site's scripts once per crawl.
+        self.fetched_by_browser: dict[tuple[str, str], ArchivedResponse] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -142,11 +161,15 @@ class EvidenceMiddleware:
             payload=response.body,
             fetched_at=datetime.now(UTC),
             ip_address=str(response.ip_address) if response.ip_address else None,
-            rendered=bool(request.meta.get("playwright")),
         )
         sha256 = sha256_hex(response.body)
         previous = self.previous.get(response.url)
-        if previous and previous.sha256 == sha256 and previous.status == response.status:
+        capture: PageCapture | None = request.meta.pop(CAPTURE, None)
+        # A file the browser downloaded (a PDF) is no DOM: it is archived like any response.
+        if capture is not None and "playwright_suggested_filename" not in request.meta:
+            dom = self._archive_rendering(exchange, response, capture)
+            evidence = _evidence(exchange, sha256, dom.warc_file, dom.warc_offset)
+        elif previous and previous.sha256 == sha256 and previous.status == response.status:
             original = read_response(self.root, previous.warc_file, previous.warc_offset)
             revisit = self.archive.write_revisit(exchange, original)
             evidence = _evidence(exchange, sha256, previous.warc_file, previous.warc_offset)
@@ -156,6 +179,53 @@ class EvidenceMiddleware:
             evidence = _evidence(exchange, sha256, stored.warc_file, stored.warc_offset)
         request.meta[EVIDENCE] = evidence
         return response
+
+    def _archive_rendering(
+        self, rendered: Exchange, response: Response, capture: PageCapture
+    ) -> Stored:
+        """Archive what the browser fetched for a page and the DOM it built; return the DOM's
+        record."""
+        served_id = None
+        for exchange in capture.exchanges:
+            stored = self._archive_fetched(exchange, is_page=exchange is capture.document)
+            if exchange is capture.document:
+                served_id = stored.record_id
+        encoding = getattr(response, "encoding", None) or "utf-8"
+        dom = self.archive.write_rendered_dom(
+            rendered.url,
+            rendered.payload,
+            f"text/html; charset={encoding}",
+            rendered.fetched_at,
+            served_id,
+        )
+        fields = [
+            ("rendered-by", "chromium"),
+            ("settled", "yes" if capture.settled else "no, archived when the wait was capped"),
+            ("render-seconds", f"{capture.render_seconds:.2f}"),
+            *(("fetched", exchange.url) for exchange in capture.exchanges),
+            *(("refused", f"{refused.url} ({refused.reason})") for refused in capture.refused),
+            *(("note", note) for note in capture.notes),
+        ]
+        self.archive.write_metadata(rendered.url, fields, rendered.fetched_at, dom.record_id)
+        return dom
+
+    def _archive_fetched(self, exchange: Exchange, is_page: bool) -> Stored:
+        """One response the browser fetched; a sub-resource already archived is a revisit."""
+        sha256 = sha256_hex(exchange.payload)
+        key = (exchange.url, sha256)
+        original = self.fetched_by_browser.get(key)
+        if original is not None and not is_page:
+            return self.archive.write_revisit(exchange, original)
+        stored = self.archive.write_exchange(exchange)
+        self.fetched_by_browser[key] = ArchivedResponse(
+            url=exchange.url,
+            date=warc_date(exchange.fetched_at),
+            status=exchange.status,
+            headers=exchange.headers,
+            body=b"",
+            raw=b"",
+        )
+        return stored
 
 
 def _evidence(exchange: Exchange, sha256: str, warc_file: str, offset: int) -> dict[str, Any]:
@@ -200,7 +270,8 @@ class ReplayMiddleware:
         cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.raw)
         return cls(
             url=request.url,
-            status=archived.status,
+            # A rendered page's record is its DOM, which has no status line of its own.
+            status=copy.status,
             headers=headers,
             body=archived.raw,
             request=request,

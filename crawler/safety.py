@@ -103,6 +103,32 @@ class GuardedResolver(CachingThreadedResolver):
         return address
 
 
+async def host_refusal(host: str, allow_loopback: bool) -> str | None:
+    """Why the crawler must not connect to ``host``, or None if it may.
+
+    A name is resolved first, through the crawl's resolver (:class:`GuardedResolver`, which
+    Scrapy installs), so static rules and the cache apply as they do to downloads.
+
+    Raises:
+        DNSLookupError: the name does not resolve.
+    """
+    host = host.strip("[]")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        # Imported here: importing the reactor at module level would install the default
+        # one before Scrapy installs its own.
+        from twisted.internet import reactor
+
+        try:
+            await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined,arg-type]
+        except AddressRefused as exc:
+            return str(exc)
+        return None
+    refusal = address_refusal(host, allow_loopback)
+    return f"{host}: {refusal}" if refusal else None
+
+
 class AddressPolicyMiddleware:
     """Refuses non-http(s) URLs and hosts whose address the policy forbids, saying why.
 
@@ -121,22 +147,10 @@ class AddressPolicyMiddleware:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
             raise IgnoreRequest(f"scheme {parts.scheme!r} refused: only http and https")
-        host = (parts.hostname or "").strip("[]")
         try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            # Imported here: importing the reactor at module level would install the default
-            # one before Scrapy installs its own.
-            from twisted.internet import reactor
-
-            try:
-                await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined,arg-type]
-            except AddressRefused as exc:
-                raise IgnoreRequest(str(exc)) from None
-            except DNSLookupError:
-                pass  # the download fails with its own, clearer DNS error
-            return None
-        refusal = address_refusal(host, self.allow_loopback)
+            refusal = await host_refusal(parts.hostname or "", self.allow_loopback)
+        except DNSLookupError:
+            return None  # the download fails with its own, clearer DNS error
         if refusal:
-            raise IgnoreRequest(f"{host}: {refusal}")
+            raise IgnoreRequest(refusal)
         return None

@@ -40,7 +40,7 @@ from crawler.evidence import EVIDENCE, REPLAYED
 from crawler.job import JobSite
 from crawler.links import canonical_link, page_links
 from crawler.policy import AUXILIARY, PAGE_CAP_REACHED, SITE_DOMAIN, SITE_ID
-from crawler.rendering import page_meta
+from crawler.render_hooks import page_meta
 from crawler.scope import TrapGuard, claim_priority, url_domain
 
 #: Requests queued per site at most, as a multiple of the page cap: enough for the
@@ -90,7 +90,14 @@ class ClinicSpider(Spider):
     def _request(self, url: str, site_id: int, priority: int = 0) -> Request:
         meta = self._meta(site_id)
         if site_id in self.render_js:
-            meta.update(page_meta(site_id))
+            meta.update(
+                page_meta(
+                    site_id,
+                    self._domains[site_id],
+                    allow_loopback=self.settings.getbool("CLINIC_AUDIT_ALLOW_LOOPBACK"),
+                    max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE"),
+                )
+            )
         return Request(
             url,
             callback=self.parse,

@@ -33,11 +33,17 @@ class Evidence:
         """Lines saying what the copy is: where, when, from which address, which digest."""
         page, copy = self.page, self.copy
         record = self.revisit or copy
+        status = f"Status:     {copy.status}"
+        if copy.record_type == "conversion":
+            status = (
+                "Rendered:   the DOM Chromium built after the page's scripts ran; the served "
+                f"response is record {copy.refers_to or 'unknown'} of the same file"
+            )
         lines = [
             f"URL:        {page.url}",
             f"Run:        {page.run_id}",
             f"Fetched:    {record.date}",
-            f"Status:     {copy.status}",
+            status,
             f"Server IP:  {record.ip_address or 'unknown'}",
             f"Digest:     {written(page.sha256)}",
             f"Record:     {page.warc_file}@{page.warc_offset}",

@@ -112,7 +112,10 @@ class Page(Base):
     """A fetched URL; its bytes live in the WARC archive at (warc_file, warc_offset).
 
     ``sha256`` is the digest of the payload exactly as the server sent it (before any
-    Content-Encoding is undone), the same bytes as the record's WARC-Payload-Digest.
+    Content-Encoding is undone), the same bytes as the record's WARC-Payload-Digest. A page
+    rendered in Chromium points at a ``conversion`` record instead: the DOM after the page's
+    scripts ran, which extraction reads and ``sha256`` and ``size`` describe; the served
+    response and what the browser fetched for it are archived beside it.
     """
 
     __tablename__ = "pages"
@@ -135,14 +138,15 @@ class Page(Base):
     size: Mapped[int] = mapped_column(doc="Body size in bytes.")
     sha256: Mapped[str] = mapped_column(
         String(64),
-        doc="SHA-256 of the payload as received (before Content-Encoding is undone); "
-        "checks the WARC copy.",
+        doc="SHA-256 of the payload as received (before Content-Encoding is undone), or of "
+        "the DOM of a page rendered in Chromium; checks the WARC copy.",
     )
     warc_file: Mapped[str] = mapped_column(
         String(1024), doc="WARC file holding the archived copy, relative to the archive folder."
     )
     warc_offset: Mapped[int] = mapped_column(
-        doc="Byte offset of the response record in the WARC file."
+        doc="Byte offset of the response record in the WARC file (for a rendered page, of "
+        "the conversion record holding its DOM)."
     )
     ip_address: Mapped[str | None] = mapped_column(
         String(64), doc="The server's IP address (also the record's WARC-IP-Address)."
