@@ -2,6 +2,7 @@
 
 from crawler.archive import ArchivedResponse, WarcArchive, read_response
 from crawler.job import CrawlJob, JobSite
+from crawler.scope import site_domain
 from crawler.seeds import Seed, SeedFileError, SeedProblem, parse_seeds, read_seeds
 from crawler.settings import USER_AGENT, crawl_settings
 
@@ -18,4 +19,5 @@ __all__ = [
     "parse_seeds",
     "read_response",
     "read_seeds",
+    "site_domain",
 ]
