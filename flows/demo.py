@@ -103,9 +103,9 @@ def run_demo(sites: int, seed: int, port: int, fast: bool) -> None:
 
 def write_demo_outputs() -> None:
     """The quarter's report as HTML and PDF, and every table as CSV and Parquet."""
+    from flows.reviewing import export_tables
     from reports import NothingToReport, period_report, write_report_files, write_tables
     from reports.period import quarter_of
-    from storage.queries import export_frames
 
     engine = storage.connect()
     quarter = quarter_of(datetime.now(UTC))
@@ -122,7 +122,7 @@ def write_demo_outputs() -> None:
     console.print(f"Report {quarter.label} (HTML, PDF, manifest) written in {took:.1f}s:")
     for path in paths:
         console.print(f"  {path}")
-    frames = export_frames(engine)
+    frames = export_tables(engine)
     for fmt in ("csv", "parquet"):
         folder = storage.home() / "exports" / fmt
         write_tables(frames, folder, fmt)

@@ -74,9 +74,7 @@ def site_findings(
     digest_of = page_digests(session, run_id, site.id)
     language = site_language(session, run_id, site.id)
     domain = site.domain or ""
-    reviews = {
-        (r.kind, r.value): r for r in reviews_by_domain(session, [domain]).get(domain, [])
-    }
+    reviews = {(r.kind, r.value): r for r in reviews_by_domain(session, [domain]).get(domain, [])}
     found: list[Finding] = []
 
     def add(kind: str, value: str, machine: str, evidence: list[tuple[str, str]]) -> None:

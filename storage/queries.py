@@ -17,6 +17,7 @@ from storage.tables import (
     ClaimChange,
     CrawlRun,
     Page,
+    Review,
     Site,
     SiteCrawl,
     SiteFlag,
@@ -143,6 +144,11 @@ def page_languages(session: Session, run_id: int, site_id: int) -> set[str]:
     )
 
 
+def scored_site_ids(session: Session, run_id: int) -> set[int]:
+    """The sites of a run that have a stored score (under any rubric): the ones judged."""
+    return set(session.scalars(select(SiteScore.site_id).where(SiteScore.run_id == run_id)))
+
+
 def page_digests(session: Session, run_id: int, site_id: int) -> dict[str, str]:
     """page URL -> SHA-256 of its payload, for a site's pages in one run."""
     query = select(Page.url, Page.sha256).where(Page.run_id == run_id, Page.site_id == site_id)
@@ -266,6 +272,7 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
             Site.name,
             Site.country,
             Site.kind,
+            Site.domain,
             Site.first_seen_at,
         ),
         "site_crawls": where(
@@ -355,6 +362,22 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
             )
             .join(Site, Site.id == ClaimChange.site_id)
             .join(CrawlRun, CrawlRun.id == ClaimChange.run_id),
+        ),
+        # Decisions outlive runs: every one is exported, whatever the run.
+        "reviews": select(
+            Review.domain,
+            Review.kind,
+            Review.value,
+            Review.machine,
+            Review.decision,
+            Review.reviewed,
+            Review.reviewer,
+            Review.note,
+            Review.reviewed_at,
+            Review.run_id,
+            Review.page_url,
+            Review.page_sha256,
+            Review.language,
         ),
     }
     frames = {}
