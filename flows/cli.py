@@ -471,8 +471,8 @@ def export(
         int | None, typer.Option("--run", help="Only this run (default: every run).")
     ] = None,
 ) -> None:
-    """Export every table (sites, pages, claims, site_scores, reviews, ...) as CSV or Parquet
-    files, and update the folder's SHA-256 manifest. Claims carry their review status."""
+    """Export every table (sites, pages, claims, reviews, ...) as CSV or Parquet files, and
+    update the folder's SHA-256 manifest; claims carry their review status."""
     from flows.reviewing import export_tables
     from reports import FORMATS, write_tables
 

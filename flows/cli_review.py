@@ -17,8 +17,7 @@ from flows.console import console
 from score import Agreement
 
 review_app = typer.Typer(
-    help="Reviewers' decisions on findings: export a run's findings as a spreadsheet (CSV), "
-    "import the decisions back.",
+    help="Reviewers' decisions: a run's findings out as a CSV sheet, the decisions back in.",
     no_args_is_help=True,
 )
 
@@ -47,8 +46,8 @@ def export_reviews(
         ),
     ] = None,
 ) -> None:
-    """Write the run's findings for reviewers (a CSV to fill in), or its reviewed pages as
-    labelled corpus pages (--corpus DIR)."""
+    """Write the run's findings for reviewers to fill in (CSV), or its reviewed pages as an
+    extraction corpus (--corpus DIR)."""
     from flows import reviewing
     from flows.cli import fail, open_database, resolve_run
 
@@ -83,9 +82,11 @@ def import_reviews(
         ),
     ] = None,
 ) -> None:
-    """Record the decisions of a filled-in review sheet, all or none: a bad row is reported
-    with its line number and nothing is imported. `clinic-audit score --run N` then applies
-    them to the grades."""
+    """Record the decisions of a filled-in review sheet, all or none.
+
+    A bad row is reported with its line number and then nothing is imported. `clinic-audit
+    score --run N` applies the decisions to the grades.
+    """
     from flows import reviewing
     from flows.cli import fail, open_database, resolve_run
 
@@ -108,8 +109,12 @@ def import_reviews(
 
 
 def agreement(run_id: RunOption = None) -> None:
-    """Machine against reviewers: precision, recall, F1 and Cohen's kappa per field and per
-    language, over the run's findings a reviewer's decision applies to."""
+    """Machine against reviewers: precision, recall, F1 and Cohen's kappa per field and
+    language.
+
+    Over the run's findings that a reviewer's decision applies to; the report's method
+    section quotes the same figures.
+    """
     from flows import reviewing
     from flows.cli import open_database, resolve_run
 

@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Column, Table
 from sqlalchemy.dialects import sqlite
 
+from flows.reviewing import EXPORT_REVIEW_COLUMNS
 from storage.database import MIGRATIONS
 from storage.tables import Base
 
@@ -73,6 +74,17 @@ def render() -> str:
                 f"| `{column.name}` | {_type(column)} | {'yes' if column.nullable else 'no'} | "
                 f"{_key(column)} | {attribute.doc or ''} |"
             )
+    lines += [
+        "",
+        "## Review columns of the exports",
+        "",
+        "`claims.csv` (and `claims.parquet`) also carry, for each claim, where its finding "
+        "stands with the reviewers (see `reviews`; `clinic-audit review`):",
+        "",
+        "| column | meaning |",
+        "|---|---|",
+        *(f"| `{name}` | {meaning} |" for name, meaning in EXPORT_REVIEW_COLUMNS.items()),
+    ]
     lines += [
         "",
         "## Views",
