@@ -26,7 +26,15 @@ from flows import stages
 from flows.findings import Finding, site_findings
 from reports import Report
 from score import Agreement, agreement_table, resolve
-from score.review import ABSENT, NO, REVIEW_KINDS, REVIEWED, SELLS_TREATMENT, YES
+from score.review import (
+    ABSENT,
+    NEEDS_REREVIEW,
+    NO,
+    REVIEW_KINDS,
+    REVIEWED,
+    SELLS_TREATMENT,
+    YES,
+)
 from storage import Site
 from storage.history import page_evidence
 from storage.queries import claim_rows, export_frames, scored_site_ids, site_rows
@@ -36,7 +44,15 @@ from storage.tables import utcnow
 #: The spreadsheet's contract: these columns first, in this order (more may follow).
 CONTRACT_COLUMNS = ("site_url", "kind", "value", "machine", "decision", "reviewer", "note")
 #: What follows them in an export; import reads only the contract columns.
-CONTEXT_COLUMNS = ("status", "quote", "page_url", "page_sha256", "language", "reviewed_at")
+CONTEXT_COLUMNS = (
+    "status",
+    "previous_decision",
+    "quote",
+    "page_url",
+    "page_sha256",
+    "language",
+    "reviewed_at",
+)
 #: The columns exports add to ``claims`` (``clinic-audit export``), documented in the data
 #: dictionary.
 EXPORT_REVIEW_COLUMNS = {
@@ -76,12 +92,13 @@ def run_findings(
 def findings_csv(findings: Sequence[Finding]) -> str:
     """The review sheet of ``findings``: contract columns, then context. A decision that
     applies is filled in (importing the sheet again changes nothing); one whose page has
-    changed shows as ``needs re-review`` with an empty decision."""
+    changed shows as ``needs re-review`` with an empty decision and the old one beside it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow((*CONTRACT_COLUMNS, *CONTEXT_COLUMNS))
     for f in findings:
         current = f.review if f.status == REVIEWED else None
+        outdated = f.review if f.status == NEEDS_REREVIEW else None
         writer.writerow(
             (
                 f.site_url,
@@ -92,8 +109,9 @@ def findings_csv(findings: Sequence[Finding]) -> str:
                 current.reviewer if current else "",
                 current.note if current else "",
                 f.status,
-                f.quote,
-                f.page_url or "",
+                f"{outdated.decision} ({outdated.reviewer})" if outdated else "",
+                spreadsheet_safe(f.quote),
+                spreadsheet_safe(f.page_url or ""),
                 f.page_sha256 or "",
                 f.language or "",
                 current.reviewed_at.isoformat() if current else "",
@@ -102,13 +120,21 @@ def findings_csv(findings: Sequence[Finding]) -> str:
     return out.getvalue()
 
 
+def spreadsheet_safe(text: str) -> str:
+    """Scraped ``text`` as a spreadsheet cell that stays text: one starting like a formula
+    (``=``, ``+``, ``-``, ``@``, a tab or carriage return) is prefixed with an apostrophe,
+    so a hostile page cannot put a formula into a reviewer's spreadsheet."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
 def import_csv(engine: Engine, run_id: int, text: str) -> int:
     """Record the decisions of a review sheet against the findings of ``run_id``, all in one
-    transaction; return how many rows carried a decision.
+    transaction; return how many were new or changed.
 
-    Rows with an empty decision are skipped. The ``machine`` column must be what the run's
-    machine says (the sheet was exported from this run), so a decision is never recorded
-    against a finding the reviewer did not see.
+    Rows with an empty decision are skipped, and so are rows that repeat the decision that
+    holds (same decision, reviewer and note: its time stays when it was made). The
+    ``machine`` column must be what the run's machine says (the sheet was exported from this
+    run), so a decision is never recorded against a finding the reviewer did not see.
 
     Raises:
         ReviewImportError: the header or any row is wrong; every problem is listed with its
@@ -124,7 +150,8 @@ def import_csv(engine: Engine, run_id: int, text: str) -> int:
         raise ReviewImportError([(1, f"the header must start with {expected}; it is {found}")])
     findings = {(f.site_url, f.kind, f.value): f for f in run_findings(engine, run_id)}
     with storage.sessions(engine)() as session:
-        sites = {s.seed_url: s for s in stages.run_sites(session, run_id)}
+        scored = scored_site_ids(session, run_id)
+        sites = {s.seed_url: s for s in stages.run_sites(session, run_id) if s.id in scored}
     rows: list[dict[str, Any]] = []
     problems: list[tuple[int, str]] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -134,7 +161,7 @@ def import_csv(engine: Engine, run_id: int, text: str) -> int:
         if not row.get("decision"):
             continue
         try:
-            rows.append(_review_values(row, run_id, sites, findings))
+            values = _review_values(row, run_id, sites, findings)
         except ValueError as exc:
             problems.append((line, str(exc)))
             continue
@@ -142,6 +169,8 @@ def import_csv(engine: Engine, run_id: int, text: str) -> int:
         if key in seen:
             problems.append((line, f"the same finding as line {seen[key]}"))
         seen.setdefault(key, line)
+        if values is not None:
+            rows.append(values)
     if problems:
         raise ReviewImportError(problems)
     with storage.sessions(engine).begin() as session:
@@ -153,11 +182,12 @@ def _review_values(
     run_id: int,
     sites: Mapping[str, Site],
     findings: Mapping[tuple[str, str, str], Finding],
-) -> dict[str, Any]:
-    """The reviews row of one sheet row, or ValueError saying what is wrong with it."""
+) -> dict[str, Any] | None:
+    """The reviews row of one sheet row (None: the decision that holds, unchanged), or
+    ValueError saying what is wrong with it."""
     site = sites.get(row["site_url"])
     if site is None:
-        raise ValueError(f"{row['site_url']!r} is not a site of run {run_id}")
+        raise ValueError(f"{row['site_url']!r} is not a site judged in run {run_id}")
     kind, value = row["kind"], row["value"]
     if kind not in REVIEW_KINDS:
         raise ValueError(f"unknown kind {kind!r}: use {', '.join(REVIEW_KINDS)}")
@@ -177,6 +207,13 @@ def _review_values(
                 f"{row['machine']!r}: export the sheet of this run again (or import with --run)"
             )
     reviewed = resolve(kind, machine, row["decision"])
+    held = finding.review if finding and finding.status == REVIEWED else None
+    if held and (held.decision, held.reviewer, held.note) == (
+        row["decision"],
+        row["reviewer"],
+        row["note"],
+    ):
+        return None
     return {
         "domain": site.domain or "",
         "kind": kind,

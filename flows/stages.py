@@ -50,6 +50,7 @@ from score import (
 from score.review import apply_decisions, reviewed_verdict
 from storage import Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
 from storage.queries import page_languages
+from storage.reviews import reviews_by_domain
 from storage.writes import (
     finish_run,
     replace_claim_changes,
@@ -410,6 +411,8 @@ def reviewed_site(session: Session, run_id: int, site: Site) -> tuple[SiteVerdic
     applies (:mod:`flows.findings`) in place of the machine's value."""
     verdict = stored_verdict(session, run_id, site)
     claims = site_claims(session, run_id, site.id, verdict)
+    if not reviews_by_domain(session, [site.domain or ""]):  # most sites: nothing to look up
+        return verdict, claims
     decisions = [
         decision
         for finding in site_findings(session, run_id, site, verdict, claims)

@@ -61,6 +61,8 @@ class Report:
     agreement: list[Agreement] = field(default_factory=list)
     # Only the findings a reviewer confirmed are shown (``report --reviewed-only``).
     reviewed_only: bool = False
+    # The sites whose verdict (sells treatment or not) is a reviewer's.
+    reviewed_verdicts: frozenset[int] = frozenset()
 
     @property
     def kb_versions(self) -> list[str]:
@@ -133,7 +135,18 @@ def with_reviews(
             claims.append(replace(claim, stance=stance, review=status))
         elif not reviewed_only:
             claims.append(replace(claim, review=status if status == NEEDS_REREVIEW else None))
-    return replace(report, claims=claims, agreement=agreement, reviewed_only=reviewed_only)
+    verdicts = frozenset(
+        site_id
+        for (site_id, kind, _), (status, _) in marks.items()
+        if kind == "site" and status == REVIEWED
+    )
+    return replace(
+        report,
+        claims=claims,
+        agreement=agreement,
+        reviewed_only=reviewed_only,
+        reviewed_verdicts=verdicts,
+    )
 
 
 def grade_counts(sites: list[SiteRow]) -> dict[str, int]:

@@ -422,3 +422,71 @@ def test_review_export_writes_the_contract_columns_first(engine: Engine, tmp_pat
     assert ("site", "sells_treatment", "yes") in kinds
     assert ("condition", "autism", "claimed") in kinds
     assert ("flag", "testimonials", "no") in kinds and ("flag", "cure_or_guarantee", "yes") in kinds
+
+
+def test_migration_0007_fills_in_the_domain_of_stored_sites_and_goes_back(db_url: str) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from storage.database import MIGRATIONS
+
+    engine = storage.connect(db_url)
+    storage.upgrade(engine, "0006")
+    sites = sa.table("sites", *(sa.column(c) for c in ("id", "seed_url", "host", "first_seen_at")))
+    now = datetime(2026, 11, 2, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(sites),
+            [
+                {
+                    "id": 1,
+                    "seed_url": "https://www.clinica.com.mx/es/",
+                    "host": "x",
+                    "first_seen_at": now,
+                },
+                {"id": 2, "seed_url": "http://127.0.0.1:8001/", "host": "x", "first_seen_at": now},
+            ],
+        )
+    storage.upgrade(engine)
+    assert storage.current_revision(engine) == "0007"
+    with engine.connect() as conn:
+        domains = dict(conn.execute(sa.text("SELECT id, domain FROM sites ORDER BY id")).all())
+    assert domains == {1: "clinica.com.mx", 2: "127.0.0.1:8001"}
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    assert "reviews" not in sa.inspect(engine).get_table_names()
+    assert "domain" not in {c["name"] for c in sa.inspect(engine).get_columns("sites")}
+
+
+def test_importing_the_same_sheet_again_changes_nothing_and_scraped_formulas_stay_text(
+    engine: Engine, tmp_path: Path
+) -> None:
+    hostile = {"": [dict(CLAIMS[""][0], quote='=HYPERLINK("http://evil.test","autism")')]}
+    run_id = store_run(engine, "https://clinica.test/", hostile)
+    invoke("score", "--run", str(run_id))
+    text = sheet(
+        [
+            {"kind": "condition", "value": "autism", "decision": "confirm", "reviewer": "ana"},
+            {"kind": "site", "value": "sells_treatment", "decision": "reject", "reviewer": "ana"},
+        ],
+        run_id,
+        engine,
+    )
+    assert reviewing.import_csv(engine, run_id, text) == 2
+    with storage.sessions(engine)() as session:
+        first = {r.value: r.reviewed_at for r in session.scalars(select(Review))}
+    exported = reviewing.findings_csv(reviewing.run_findings(engine, run_id))
+    assert "'=HYPERLINK(" in exported
+    assert reviewing.import_csv(engine, run_id, exported) == 0  # the decisions that hold
+    with storage.sessions(engine)() as session:
+        assert {r.value: r.reviewed_at for r in session.scalars(select(Review))} == first
+
+    invoke("score", "--run", str(run_id))  # the reviewer says the site sells nothing
+    assert score_of(engine, run_id).sells_treatment is False
+    invoke("report", "--run", str(run_id), "--out", str(tmp_path))
+    html = (tmp_path / f"run-{run_id}.html").read_text()
+    assert "Sells no treatment: not graded ✓</strong>" in html
