@@ -11,6 +11,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from rich.table import Table
@@ -99,7 +100,7 @@ def run_demo(sites: int, seed: int, port: int, fast: bool) -> None:
     with server:
         summary = run_flow(str(seeds_file), "seed", options)
     elapsed = time.monotonic() - started
-    review_from_truth(web, int(summary["run_id"]))  # type: ignore[call-overload]
+    review_from_truth(web, summary)
     print_demo_summary(web, summary, elapsed)
     write_demo_outputs()
 
@@ -155,17 +156,20 @@ def truth_decisions(web: demoweb.DemoWeb, findings: list[Finding]) -> list[dict[
     return decisions
 
 
-def review_from_truth(web: demoweb.DemoWeb, run_id: int) -> None:
-    """Record the demo reviewer's decisions, score the run again with them and rewrite its
-    report and tables, as a reviewer's import followed by `clinic-audit score` would."""
+def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
+    """Record the demo reviewer's decisions, score the run again with them (its grades in
+    ``summary`` too) and rewrite its report and tables, as a reviewer's import followed by
+    `clinic-audit score` would."""
+    run_id = int(summary["run_id"])
     from flows.audit import write_report
     from flows.reviewing import export_tables, record_decisions, run_findings
     from flows.stages import score
     from reports import write_tables
 
     engine = storage.connect()
-    recorded = record_decisions(engine, run_id, truth_decisions(web, run_findings(engine, run_id)))
-    score(engine, run_id)
+    decisions = truth_decisions(web, run_findings(engine, run_id))
+    recorded = record_decisions(engine, run_id, enumerate(decisions, start=1))
+    summary["grades"] = dict(score(engine, run_id))
     run_dir = storage.home() / "reports" / f"run-{run_id}"
     write_report(engine, run_id, "seed", run_dir)
     write_tables(export_tables(engine, run_id), run_dir / "tables", "csv")

@@ -148,6 +148,29 @@ def import_csv(engine: Engine, run_id: int, text: str) -> int:
     if header[: len(CONTRACT_COLUMNS)] != CONTRACT_COLUMNS:
         expected, found = ",".join(CONTRACT_COLUMNS), ",".join(header)
         raise ReviewImportError([(1, f"the header must start with {expected}; it is {found}")])
+    return record_decisions(engine, run_id, ((reader.line_num, row) for row in _stripped(reader)))
+
+
+def _stripped(reader: csv.DictReader[str]) -> Iterable[dict[str, str]]:
+    for raw in reader:
+        yield {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+
+
+def record_decisions(
+    engine: Engine, run_id: int, decisions: Iterable[tuple[int, Mapping[str, str]]]
+) -> int:
+    """Record numbered decisions on findings of ``run_id``, all in one transaction, or none;
+    return how many were new or changed. What a CLI, a sheet or a web page calls.
+
+    Each decision is ``(number, row)``, the number naming it in errors (a sheet's line), the
+    row the sheet's columns: ``site_url``, ``kind``, ``value``, ``decision``, ``reviewer``,
+    ``note`` and, from a sheet, ``machine`` (what the machine said when the reviewer looked;
+    without it, the run's). A row with an empty decision is skipped, and so is one that
+    repeats the decision that holds (same decision, reviewer and note).
+
+    Raises:
+        ReviewImportError: every bad row, by number; nothing is recorded.
+    """
     findings = {(f.site_url, f.kind, f.value): f for f in run_findings(engine, run_id)}
     with storage.sessions(engine)() as session:
         scored = scored_site_ids(session, run_id)
@@ -155,9 +178,7 @@ def import_csv(engine: Engine, run_id: int, text: str) -> int:
     rows: list[dict[str, Any]] = []
     problems: list[tuple[int, str]] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for raw in reader:
-        line = reader.line_num
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+    for line, row in decisions:
         if not row.get("decision"):
             continue
         try:
@@ -165,7 +186,7 @@ def import_csv(engine: Engine, run_id: int, text: str) -> int:
         except ValueError as exc:
             problems.append((line, str(exc)))
             continue
-        key = (row["site_url"], row["kind"], row["value"])
+        key = (row.get("site_url", ""), row.get("kind", ""), row.get("value", ""))
         if key in seen:
             problems.append((line, f"the same finding as line {seen[key]}"))
         seen.setdefault(key, line)
@@ -185,33 +206,34 @@ def _review_values(
 ) -> dict[str, Any] | None:
     """The reviews row of one sheet row (None: the decision that holds, unchanged), or
     ValueError saying what is wrong with it."""
-    site = sites.get(row["site_url"])
+    url, kind, value = row.get("site_url", ""), row.get("kind", ""), row.get("value", "")
+    site = sites.get(url)
     if site is None:
-        raise ValueError(f"{row['site_url']!r} is not a site judged in run {run_id}")
-    kind, value = row["kind"], row["value"]
+        raise ValueError(f"{url!r} is not a site judged in run {run_id}")
     if kind not in REVIEW_KINDS:
         raise ValueError(f"unknown kind {kind!r}: use {', '.join(REVIEW_KINDS)}")
-    if not row["reviewer"]:
+    if not row.get("reviewer"):
         raise ValueError("no reviewer named")
-    finding = findings.get((row["site_url"], kind, value))
+    said = row.get("machine")  # None: the caller saw the run's own finding
+    finding = findings.get((url, kind, value))
     if finding is None:
         _check_new_value(kind, value)
         machine = ABSENT if kind == "condition" else NO
-        if row["machine"] not in ("", machine):
+        if said not in (None, "", machine):
             raise ValueError(f"the machine did not find {kind} {value!r} in run {run_id}")
     else:
         machine = finding.machine
-        if row["machine"] != machine:
+        if said is not None and said != machine:
             raise ValueError(
                 f"the machine says {machine!r} for {kind} {value!r} in run {run_id}, the sheet "
-                f"{row['machine']!r}: export the sheet of this run again (or import with --run)"
+                f"{said!r}: export the sheet of this run again (or import with --run)"
             )
     reviewed = resolve(kind, machine, row["decision"])
     held = finding.review if finding and finding.status == REVIEWED else None
     if held and (held.decision, held.reviewer, held.note) == (
         row["decision"],
         row["reviewer"],
-        row["note"],
+        row.get("note", ""),
     ):
         return None
     return {
@@ -222,7 +244,7 @@ def _review_values(
         "decision": row["decision"],
         "reviewed": reviewed,
         "reviewer": row["reviewer"],
-        "note": row["note"],
+        "note": row.get("note", ""),
         "reviewed_at": utcnow(),
         "run_id": run_id,
         "page_url": finding.page_url if finding else None,
@@ -241,24 +263,6 @@ def _check_new_value(kind: str, value: str) -> None:
         raise ValueError(f"a site finding is {SELLS_TREATMENT}, not {value!r}")
     if not value or len(value) > 64:
         raise ValueError("the value must be a slug of 1 to 64 characters")
-
-
-def record_decisions(engine: Engine, run_id: int, decisions: Iterable[Mapping[str, str]]) -> int:
-    """Record decisions given as sheet rows (``site_url, kind, value, decision, reviewer,
-    note``; ``machine`` is read from the run): what the demo and a web page call."""
-    findings = {(f.site_url, f.kind, f.value): f for f in run_findings(engine, run_id)}
-    lines = [",".join(CONTRACT_COLUMNS)]
-    for d in decisions:
-        finding = findings.get((d["site_url"], d["kind"], d["value"]))
-        row = {**d, "machine": finding.machine if finding else ""}
-        lines.append(_csv_line([row.get(c, "") for c in CONTRACT_COLUMNS]))
-    return import_csv(engine, run_id, "\n".join(lines) + "\n")
-
-
-def _csv_line(values: Sequence[str]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(values)
-    return out.getvalue()
 
 
 # -- agreement -------------------------------------------------------------------------------

@@ -139,6 +139,11 @@ def sheet(rows: list[dict[str, str]], run_id: int, engine: Engine) -> str:
     return out.getvalue()
 
 
+def decide(engine: Engine, run_id: int, rows: list[dict[str, str]]) -> int:
+    """Record decisions the way a web page would: numbered, the machine's value the run's."""
+    return reviewing.record_decisions(engine, run_id, enumerate(rows, start=1))
+
+
 # -- what a decision means (pure) --------------------------------------------------------
 
 
@@ -296,7 +301,7 @@ def test_decisions_carry_over_to_a_later_run_and_changed_evidence_needs_re_revie
 ) -> None:
     first = store_run(engine, "https://clinica.test/", CLAIMS)
     invoke("score", "--run", str(first))
-    reviewing.record_decisions(
+    decide(
         engine,
         first,
         [
@@ -342,7 +347,7 @@ def test_reports_mark_reviewed_findings_and_quote_the_agreement(
 ) -> None:
     run_id = store_run(engine, "https://clinica.test/", CLAIMS)
     invoke("score", "--run", str(run_id))
-    reviewing.record_decisions(
+    decide(
         engine,
         run_id,
         [
@@ -383,7 +388,7 @@ def test_reviewed_pages_become_corpus_pages_the_quality_gate_reads(
 ) -> None:
     run_id = store_run(engine, "https://clinica.test/", CLAIMS)
     invoke("score", "--run", str(run_id))
-    reviewing.record_decisions(
+    decide(
         engine,
         run_id,
         [
