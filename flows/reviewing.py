@@ -14,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, String
 
 import storage
 from crawler import read_response
@@ -35,7 +35,7 @@ from score.review import (
     SELLS_TREATMENT,
     YES,
 )
-from storage import Site
+from storage import Review, Site
 from storage.history import page_evidence
 from storage.queries import claim_rows, export_frames, scored_site_ids, site_rows
 from storage.reviews import record_reviews, reviews_by_domain
@@ -53,6 +53,8 @@ CONTEXT_COLUMNS = (
     "language",
     "reviewed_at",
 )
+#: The longest reviewer name the ``reviews`` table holds.
+REVIEWER_LENGTH = cast(String, Review.__table__.c.reviewer.type).length or 128
 #: The columns exports add to ``claims`` (``clinic-audit export``), documented in the data
 #: dictionary.
 EXPORT_REVIEW_COLUMNS = {
@@ -212,8 +214,12 @@ def _review_values(
         raise ValueError(f"{url!r} is not a site judged in run {run_id}")
     if kind not in REVIEW_KINDS:
         raise ValueError(f"unknown kind {kind!r}: use {', '.join(REVIEW_KINDS)}")
+    if not site.domain:  # stored by code that predates reviews: nothing to key a decision by
+        raise ValueError(f"{url!r} has no domain recorded: run `clinic-audit db upgrade`")
     if not row.get("reviewer"):
         raise ValueError("no reviewer named")
+    if len(row["reviewer"]) > REVIEWER_LENGTH:
+        raise ValueError(f"a reviewer's name has at most {REVIEWER_LENGTH} characters")
     said = row.get("machine")  # None: the caller saw the run's own finding
     finding = findings.get((url, kind, value))
     if finding is None:
@@ -237,7 +243,7 @@ def _review_values(
     ):
         return None
     return {
-        "domain": site.domain or "",
+        "domain": site.domain,
         "kind": kind,
         "value": value,
         "machine": machine,
