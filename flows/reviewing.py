@@ -38,7 +38,7 @@ from score.review import (
 from storage import Review, Site
 from storage.history import page_evidence
 from storage.queries import claim_rows, export_frames, scored_site_ids, site_rows
-from storage.reviews import record_reviews, reviews_by_domain
+from storage.reviews import any_reviews, record_reviews
 from storage.tables import utcnow
 
 #: The spreadsheet's contract: these columns first, in this order (more may follow).
@@ -294,7 +294,7 @@ def reviewed_report(engine: Engine, report: Report, reviewed_only: bool = False)
     from reports import with_reviews
 
     with storage.sessions(engine)() as session:
-        any_review = bool(reviews_by_domain(session))
+        any_review = any_reviews(session)
     findings = _report_findings(engine, report) if any_review else []
     marks = {(f.site_id, f.kind, f.value): (f.status, f.value_used) for f in findings}
     return with_reviews(report, marks, run_agreement(findings), reviewed_only)
@@ -324,7 +324,7 @@ def export_tables(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
     frames = export_frames(engine, run_id)
     claims = frames["claims"]
     with storage.sessions(engine)() as session:
-        any_review = bool(reviews_by_domain(session))
+        any_review = any_reviews(session)
     marks: dict[tuple[int, str, str, str], tuple[str, str]] = {}
     if any_review:
         for run in sorted({int(r) for r in claims["run_id"]}):

@@ -62,6 +62,11 @@ def record_reviews(session: Session, reviews: Iterable[Mapping[str, Any]]) -> in
     return count
 
 
+def any_reviews(session: Session) -> bool:
+    """Whether any decision is stored (most audits have none: nothing to look up then)."""
+    return session.scalar(select(Review.id).limit(1)) is not None
+
+
 def reviews_by_domain(
     session: Session, domains: Collection[str] | None = None
 ) -> dict[str, list[ReviewRow]]:
