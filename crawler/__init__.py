@@ -3,7 +3,14 @@
 from crawler.archive import ArchivedResponse, WarcArchive, read_response
 from crawler.job import CrawlJob, JobSite
 from crawler.scope import site_domain
-from crawler.seeds import Seed, SeedFileError, SeedProblem, parse_seeds, read_seeds
+from crawler.seeds import (
+    Seed,
+    SeedFileError,
+    SeedProblem,
+    is_country_code,
+    parse_seeds,
+    read_seeds,
+)
 from crawler.settings import USER_AGENT, crawl_settings
 
 __all__ = [
@@ -16,6 +23,7 @@ __all__ = [
     "SeedProblem",
     "WarcArchive",
     "crawl_settings",
+    "is_country_code",
     "parse_seeds",
     "read_response",
     "read_seeds",

@@ -18,7 +18,11 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m crawler JOB.json", file=sys.stderr)
         return 2
-    job = CrawlJob.read(Path(argv[0]))
+    try:
+        job = CrawlJob.read(Path(argv[0]))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     process = CrawlerProcess(job.scrapy_settings(), install_root_handler=True)
     crawler = process.create_crawler(ClinicSpider)
     process.crawl(crawler, sites=job.sites)

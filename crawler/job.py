@@ -1,15 +1,21 @@
 """A crawl job: what one Scrapy process is asked to do, handed over as a JSON file.
 
 Scrapy's reactor cannot be restarted inside a process, so flows run every crawl as
-``python -m crawler JOB.json``; this is the whole contract between the two.
+``python -m crawler JOB.json``; this is the whole contract between the two, but for one thing:
+the file stays on disk beside the crawl's log, so a database password is not written into it.
+The process that starts the crawl passes the whole URL in ``CLINIC_AUDIT_DB_URL``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 from crawler.settings import MAX_DEPTH, MAX_PAGES_PER_SITE, USER_AGENT, crawl_settings
 
@@ -39,12 +45,27 @@ class CrawlJob:
     render_js: bool = False
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+        data = asdict(self) | {"db_url": _without_password(self.db_url)}
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
     @classmethod
-    def read(cls, path: Path) -> CrawlJob:
+    def read(cls, path: Path, environ: Mapping[str, str] = os.environ) -> CrawlJob:
+        """Load a job file; a database URL written without its password is taken whole from
+        ``CLINIC_AUDIT_DB_URL``, which must name the same database.
+
+        Raises:
+            ValueError: the password is missing and the environment does not supply it.
+        """
         data = json.loads(path.read_text(encoding="utf-8"))
         data["sites"] = [JobSite(**site) for site in data["sites"]]
+        if make_url(data["db_url"]).password is not None:
+            whole = environ.get("CLINIC_AUDIT_DB_URL", "")
+            if not whole or _without_password(whole) != data["db_url"]:
+                raise ValueError(
+                    f"{path} names the database {data['db_url']} without its password: "
+                    "set CLINIC_AUDIT_DB_URL to its whole URL"
+                )
+            data["db_url"] = whole
         return cls(**data)
 
     def scrapy_settings(self) -> dict[str, Any]:
@@ -70,3 +91,7 @@ class CrawlJob:
             # Scrapy's own log (retries, tracebacks) goes to a file; stdout carries progress.
             settings.update(LOG_FILE=self.log_file, LOG_LEVEL="INFO")
         return settings
+
+
+def _without_password(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)

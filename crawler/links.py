@@ -1,13 +1,16 @@
-"""The links of a page, found fast: every ``<a href>`` and ``<area href>``, made absolute.
+"""The links of a page, found fast: every ``<a href>`` and ``<area href>``, made absolute;
+and the page's ``<link rel="canonical">``.
 
 Scrapy's LinkExtractor does the same with more generality (any tag, canonicalisation,
 an extension test per link against 60-odd suffixes) and took a third of the crawler's CPU
-on menu-heavy clinic sites; this walks the already-parsed tree once.
+on menu-heavy clinic sites; this walks the already-parsed tree once. Canonical forms are
+the spider's business (:mod:`crawler.canonical`, once per distinct URL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import TextResponse
@@ -25,11 +28,8 @@ def page_links(response: TextResponse, skip: Container[str] = ()) -> list[tuple[
 
     URLs in ``skip`` (those already queued) are left out before their text is read.
     """
-    try:
-        root = response.selector.root
-    except (ValueError, AttributeError):  # not HTML or XML after all
-        return []
-    if not hasattr(root, "iter"):
+    root = _tree(response)
+    if root is None:
         return []
     base = get_base_url(response)
     parts = urlsplit(base)
@@ -54,6 +54,29 @@ def page_links(response: TextResponse, skip: Container[str] = ()) -> list[tuple[
         text = " ".join("".join(element.itertext())[:_MAX_TEXT].split())
         links.append((url, text))
     return links
+
+
+def canonical_link(response: TextResponse) -> str | None:
+    """The absolute URL the page names as its canonical one, if it names one."""
+    root = _tree(response)
+    if root is None:
+        return None
+    for element in root.iter("link"):
+        rel = (element.get("rel") or "").lower().split()
+        href = (element.get("href") or "").strip()
+        if "canonical" in rel and href:
+            url = urljoin(get_base_url(response), href)
+            return url if url.startswith(("http://", "https://")) else None
+    return None
+
+
+def _tree(response: TextResponse) -> Any:
+    """The page's parsed tree (lxml), or None if it is not HTML or XML after all."""
+    try:
+        root = response.selector.root
+    except (ValueError, AttributeError):
+        return None
+    return root if hasattr(root, "iter") else None
 
 
 def _extension(url: str) -> str:

@@ -1,14 +1,21 @@
 """The seed list: a CSV with a header, ``url`` required; ``name``, ``country``, ``render_js``
 (yes/no: the site's content needs JavaScript) and ``kind`` (what the researcher knows the site
-is: clinic, facilitator, seller, news or other; see :func:`score.site_verdict`) optional."""
+is: clinic, facilitator, seller, news or other; see :func:`score.site_verdict`) optional.
+
+Files come from spreadsheets: comma-, semicolon- (Excel in Spanish and most European locales)
+or tab-separated, in UTF-8 (with or without a byte-order mark), UTF-16 or Windows-1252.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import pycountry
 
 #: Accepted values of the ``render_js`` column.
 _FLAGS = {"": False, "no": False, "false": False, "0": False, "yes": True, "true": True, "1": True}
@@ -72,12 +79,42 @@ def read_seeds(path: Path | str) -> tuple[list[Seed], list[SeedProblem]]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SeedFileError(f"seed file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise SeedFileError(f"cannot read seed file {path}: {exc}") from exc
-    return parse_seeds(text, source=str(path))
+    return parse_seeds(_decode(data, path), source=str(path))
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """The file's text: UTF-16 when it says so, else UTF-8, else Windows-1252 (what Excel
+    writes as "CSV" on Windows in Western locales)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)
+    elif b"\0" in data:
+        raise SeedFileError(f"{path} is not a text file")
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SeedFileError(f"cannot read seed file {path}: not UTF-8, UTF-16 or Windows-1252 text")
+
+
+def is_country_code(code: str) -> bool:
+    """Whether ``code`` is an ISO 3166-1 alpha-2 country code (upper case, "CO")."""
+    return len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None
+
+
+def _site_key(url: str) -> tuple[str, str]:
+    """What makes two seed URLs the same site: ``www.x.com``, ``x.com`` and ``http://x.com/``
+    are one."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    return host, (parts.path.rstrip("/") or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def parse_seeds(text: str, source: str = "<seeds>") -> tuple[list[Seed], list[SeedProblem]]:
@@ -85,14 +122,17 @@ def parse_seeds(text: str, source: str = "<seeds>") -> tuple[list[Seed], list[Se
     # read seeds), and score brings extraction with it.
     from score import SITE_KINDS
 
-    reader = csv.DictReader(io.StringIO(text))
+    # The header names the columns, so its most frequent separator is the file's.
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if "url" not in fields:
         raise SeedFileError(f"{source}: the header must have a 'url' column (found {fields})")
     reader.fieldnames = fields
     seeds: list[Seed] = []
     problems: list[SeedProblem] = []
-    seen: set[str] = set()
+    seen: dict[tuple[str, str], int] = {}  # site key -> line of its first row
     for row in reader:
         line = reader.line_num
         if None in row:
@@ -104,8 +144,10 @@ def parse_seeds(text: str, source: str = "<seeds>") -> tuple[list[Seed], list[Se
             problems.append(SeedProblem(line, str(exc)))
             continue
         country = (row.get("country") or "").strip().upper() or None
-        if country is not None and (len(country) != 2 or not country.isalpha()):
-            problems.append(SeedProblem(line, f"country {country!r} is not an ISO 3166 code"))
+        if country is not None and not is_country_code(country):
+            problems.append(
+                SeedProblem(line, f"country {country!r} is not an ISO 3166-1 code (such as CO)")
+            )
             continue
         render_js = (row.get("render_js") or "").strip().lower()
         if render_js not in _FLAGS:
@@ -116,10 +158,11 @@ def parse_seeds(text: str, source: str = "<seeds>") -> tuple[list[Seed], list[Se
             kinds = ", ".join(sorted(SITE_KINDS))
             problems.append(SeedProblem(line, f"kind {kind!r} is not one of {kinds}"))
             continue
-        if url in seen:
-            problems.append(SeedProblem(line, f"duplicate of an earlier row: {url}"))
+        key = _site_key(url)
+        if key in seen:
+            problems.append(SeedProblem(line, f"duplicate of line {seen[key]}: {url}"))
             continue
-        seen.add(url)
+        seen[key] = line
         name = (row.get("name") or "").strip() or None
         seeds.append(
             Seed(url=url, name=name, country=country, render_js=_FLAGS[render_js], kind=kind)

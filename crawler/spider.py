@@ -1,7 +1,16 @@
 """The one spider: visits each seed site within its registrable domain and yields pages.
 
 It only decides where to go next, and in which order (pages likely to hold claims first,
-sitemaps as a second source of URLs); what a page says is extraction's business.
+sitemaps as a second source of URLs); what a page says is extraction's business. Every URL is
+put in canonical form before it is compared with those seen or scheduled, and links that are
+never pages (feeds, APIs, search, comment pagination) are dropped (see crawler.canonical).
+
+A page's ``<link rel="canonical">`` is followed where it names the same path (a query, host or
+scheme variant, such as ``?ref=menu`` or ``http://`` for ``https://``): the page stands for
+that URL, which is then never fetched on its own, and a later variant of a page already
+recorded is a duplicate, neither recorded nor followed. It is still in the WARC, like every
+response. A canonical naming another path is ignored: templates that name the home page as
+every page's canonical are common, and trusting them would end the crawl at the home page.
 """
 
 from __future__ import annotations
@@ -26,9 +35,10 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
+from crawler.canonical import canonical_url, skip_reason
 from crawler.evidence import EVIDENCE, REPLAYED
 from crawler.job import JobSite
-from crawler.links import page_links
+from crawler.links import canonical_link, page_links
 from crawler.policy import AUXILIARY, PAGE_CAP_REACHED, SITE_DOMAIN, SITE_ID
 from crawler.rendering import page_meta
 from crawler.scope import TrapGuard, claim_priority, url_domain
@@ -48,7 +58,10 @@ class ClinicSpider(Spider):
         self.sites = sites
         self.max_pages = max_pages
         self.scheduled: Counter[int] = Counter()
-        self.seen: set[str] = {site.url for site in sites}
+        # Canonical URLs scheduled (and the seeds as given): none is requested twice.
+        self.seen: set[str] = {site.url for site in sites} | {_canonical(s.url) for s in sites}
+        #: Canonical URLs of the pages recorded, and of the same-path canonicals they named.
+        self.recorded: set[str] = set()
         self.sitemaps: Counter[int] = Counter()
         self.traps = TrapGuard()
         self.trap_reported: set[tuple[int, str]] = set()
@@ -102,6 +115,7 @@ class ClinicSpider(Spider):
         self, url: str, site_id: int, link_text: str = ""
     ) -> Iterator[dict[str, Any] | Request]:
         """A request for ``url`` if it is on the site, not a trap, and the frontier has room."""
+        url = _canonical(url)
         if url in self.seen or self.scheduled[site_id] >= self.max_pages * FRONTIER_FACTOR:
             return
         if url_domain(url) != self._domains[site_id] or urlsplit(url).scheme not in (
@@ -112,6 +126,10 @@ class ClinicSpider(Spider):
         # Every page links the menu again: drop repeats here, before they cost a Request, a
         # fingerprint and a trip through the scheduler (and before they eat a trap budget).
         self.seen.add(url)
+        skip = skip_reason(url)
+        if skip is not None:
+            self.crawler.stats.inc_value(f"clinic_audit/skipped/{skip}")
+            return
         trap = self.traps.check(site_id, url)
         if trap is not None:
             if (site_id, trap) not in self.trap_reported:
@@ -122,6 +140,9 @@ class ClinicSpider(Spider):
         yield self._request(url, site_id, priority=claim_priority(url, link_text))
 
     def parse(self, response: Response, site_id: int) -> Iterator[dict[str, Any] | Request]:
+        if self._duplicate(response, site_id):
+            self.crawler.stats.inc_value("clinic_audit/duplicates")
+            return
         replayed = bool(response.meta.get(REPLAYED))
         evidence = response.meta.get(EVIDENCE)
         if replayed or evidence is not None:
@@ -144,6 +165,24 @@ class ClinicSpider(Spider):
         ]
         # Highest priority first: Scrapy may start fetching before it has queued them all.
         yield from sorted(found, key=lambda out: -out.priority if isinstance(out, Request) else 0)
+
+    def _duplicate(self, response: Response, site_id: int) -> bool:
+        """True if ``response`` is a variant of a page recorded already (see the module doc).
+
+        Otherwise it is recorded, and stands for its canonical URL from now on.
+        """
+        own = _canonical(response.url)
+        names = {own}
+        declared = canonical_link(response) if isinstance(response, TextResponse) else None
+        if declared is not None and url_domain(declared) == self._domains[site_id]:
+            canonical = _canonical(declared)
+            if _same_path(canonical, own):
+                names.add(canonical)
+        if names & self.recorded:
+            return True
+        self.recorded |= names
+        self.seen |= names
+        return False
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """Follow the ``Sitemap:`` lines of a robots.txt Scrapy fetched to obey it.
@@ -196,6 +235,18 @@ class ClinicSpider(Spider):
             "url": request.url,
             "reason": reason,
         }
+
+
+def _canonical(url: str) -> str:
+    """``url`` in canonical form, or as it is if it cannot be parsed (the fetch will fail)."""
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url
+
+
+def _same_path(a: str, b: str) -> bool:
+    return urlsplit(a).path.rstrip("/") == urlsplit(b).path.rstrip("/")
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -6,7 +6,7 @@ import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ from extract.segment import Page, Sentence, html_to_page, split_sentences, text_
 MAX_QUOTE = 300
 # py3langid reads this much of a page's prose (its cost grows with length, its answer settles
 # within a few sentences) and needs this many letters for a sound guess.
-_LANGUAGE_SAMPLE = 1_200
+_LANGUAGE_SAMPLE = 600
 _LANGUAGE_MIN_LETTERS = 40
 # Probabilities (normalised over py3langid's languages) for "sure" of an unread language, and
 # for a read language to be "plausible" on a mixed or list-like page.
@@ -50,6 +50,10 @@ _NUMBER = re.compile(r"\d+")
 _LIST_TAIL = re.compile(r"(?:\w+, ){0,8}\w+$")
 _ITEM = re.compile(r"\w+")
 _LIST_REACH = 160
+# A coordination's head noun ends an English one's last item ("... and kidney diseases") and
+# starts a Spanish list ("enfermedades cardiacas, pulmonares y renales"): its scan runs this far
+# before and after each head noun.
+_HEAD_BEFORE, _HEAD_AFTER = 48, _LIST_REACH
 _NUMBER_BEFORE, _NUMBER_AFTER = 48, 120
 # A mention framed as a question or as other clinics' promise is disclaimed by an answer or a
 # verdict in the next sentence when that sentence names no condition of its own:
@@ -354,7 +358,13 @@ def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
     if lex.coordination is None:
         return hits
     taken = [(h.start, h.end) for h in hits]
-    for m in lex.coordination.finditer(doc.folded):
+    heads = ((h.start, h.end) for h in lex.coordination_heads.finditer(doc.folded))
+    matches = (
+        m
+        for start, end in _windows(heads, _HEAD_BEFORE, _HEAD_AFTER, len(doc.folded))
+        for m in lex.coordination.finditer(doc.folded, start, end)
+    )
+    for m in matches:
         if m.group("list") is not None:  # Spanish: the items follow the head noun
             items = [(m.start("list") + w.start(), w.group()) for w in _ITEM.finditer(m["list"])]
         else:  # English: the last item, then the comma-separated items before the conjunction
@@ -415,8 +425,7 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
     hits: list[tuple[str, Hit]] = []
     for hit in lex.flag_matcher.finditer(doc.folded, doc.cased):
         hits.extend((name, hit) for name in hit.values)
-    for m in _flag_regex_matches(doc.folded, lex):
-        name = next(k for k, v in m.groupdict().items() if v is not None)
+    for name, m in _flag_regex_matches(doc.folded, lex):
         hits.append((name, Hit(m.start(), m.end(), m.group(), (name,))))
     for name, hit in hits:
         rule = lex.flag_rules[name]
@@ -432,24 +441,37 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
         yield name, index, hit
 
 
-def _flag_regex_matches(folded: str, lex: Lexicon) -> Iterator[re.Match[str]]:
-    """Matches of the flag regexes. Those that need a digit run only in windows around the
-    page's numbers: a regex scan costs the same at every character, and on a long page of
-    prose most characters are far from any number."""
-    if lex.flag_regex is not None:
-        yield from lex.flag_regex.finditer(folded)
+def _flag_regex_matches(folded: str, lex: Lexicon) -> Iterator[tuple[str, re.Match[str]]]:
+    """(flag, match) of the flag regexes; those that need a digit run only around numbers."""
+    for led in lex.flag_regexes:
+        yield from ((led.flag, m) for m in led.finditer(folded))
     if lex.flag_regex_numeric is None:
         return
-    windows: list[list[int]] = []
-    for m in _NUMBER.finditer(folded):
-        start, end = max(0, m.start() - _NUMBER_BEFORE), m.end() + _NUMBER_AFTER
-        if windows and start <= windows[-1][1]:
-            windows[-1][1] = end
-        else:
-            windows.append([start, end])
-    for start, end in windows:
-        # Searching in place (not a slice) keeps \b and lookbehinds true at the window's edge.
-        yield from lex.flag_regex_numeric.finditer(folded, start, min(end, len(folded)))
+    numbers = ((m.start(), m.end()) for m in _NUMBER.finditer(folded))
+    for start, end in _windows(numbers, _NUMBER_BEFORE, _NUMBER_AFTER, len(folded)):
+        for m in lex.flag_regex_numeric.finditer(folded, start, end):
+            yield next(k for k, v in m.groupdict().items() if v is not None), m
+
+
+def _windows(
+    spans: Iterable[tuple[int, int]], before: int, after: int, size: int
+) -> Iterator[tuple[int, int]]:
+    """The stretches of text within ``before``/``after`` characters of the ``spans`` (sorted),
+    overlapping ones merged. A regex searched in place over these (``finditer(text, start,
+    end)``, not a slice, so \\b and lookbehinds stay true at the edges) costs only what they
+    hold: a regex scan costs the same at every character, and most of a long page is far from
+    the words a pattern needs."""
+    window: list[int] | None = None
+    for first, last in spans:
+        start, end = max(0, first - before), min(size, last + after)
+        if window is not None and start <= window[1]:
+            window[1] = max(window[1], end)
+            continue
+        if window is not None:
+            yield window[0], window[1]
+        window = [start, end]
+    if window is not None:
+        yield window[0], window[1]
 
 
 def _negated(doc: _Doc, index: int, hit: Hit, lex: Lexicon) -> bool:

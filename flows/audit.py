@@ -2,7 +2,8 @@
 
 The run's sites are cut into batches (``batch_size``, the same cut every time); each batch is
 one Prefect task per stage, so 1,000 sites make 30 tasks, not 15,000. Tasks take only small,
-serialisable parameters (ids, URLs, options) and return small counts; page bodies never pass
+serialisable parameters (ids and options; never the database URL, which may hold a
+password: each process reads CLINIC_AUDIT_DB_URL) and return small counts; page bodies never pass
 through Prefect. The database, not Prefect's results, says what is done: a crawl task fetches
 only its sites still ``pending``, extraction only pages not yet extracted, scoring upserts. So a
 retried task, a resumed run (``resume=RUN_ID``) or a second worker taking over a killed one's
@@ -56,9 +57,19 @@ class IncompleteRun(RuntimeError):
     """Some batches failed after their retries; the run can be resumed."""
 
 
+def _engine() -> Engine:
+    """The database of ``CLINIC_AUDIT_DB_URL`` (one engine per URL and process).
+
+    Tasks and the flow take no database URL as a parameter: Prefect stores parameters in its
+    own database and shows them in its UI, and a PostgreSQL URL may hold a password. Each
+    process (a Dask worker, a deployment's worker) reads it from its environment instead.
+    """
+    return _engine_of(storage.database_url())
+
+
 @cache
-def _engine(db_url: str) -> Engine:
-    return storage.connect(db_url)
+def _engine_of(url: str) -> Engine:
+    return storage.connect(url)
 
 
 class _ThreadTimeoutNotice(logging.Filter):
@@ -94,10 +105,10 @@ _BATCH_TASK: dict[str, Any] = {
 
 @task(name="crawl", task_run_name="crawl-{batch}", **_BATCH_TASK)
 def crawl_task(
-    db_url: str, run_id: int, run_key: str, batch: int, site_ids: list[int], options: CrawlOptions
+    run_id: int, run_key: str, batch: int, site_ids: list[int], options: CrawlOptions
 ) -> dict[str, int]:
     with _crawl_slots(), _crawl_slot_of_server():
-        return stages.crawl(_engine(db_url), run_id, options, site_ids)
+        return stages.crawl(_engine(), run_id, options, site_ids)
 
 
 @cache
@@ -123,10 +134,8 @@ def _crawl_slot_of_server() -> AbstractContextManager[None]:
     timeout_seconds=STAGE_TIMEOUT_SECONDS,
     **_BATCH_TASK,
 )
-def extract_task(
-    db_url: str, run_id: int, run_key: str, batch: int, site_ids: list[int]
-) -> dict[str, int]:
-    return stages.extract(_engine(db_url), run_id, site_ids, only_new=True)
+def extract_task(run_id: int, run_key: str, batch: int, site_ids: list[int]) -> dict[str, int]:
+    return stages.extract(_engine(), run_id, site_ids, only_new=True)
 
 
 @task(
@@ -136,20 +145,20 @@ def extract_task(
     **_BATCH_TASK,
 )
 def score_task(
-    db_url: str, run_id: int, run_key: str, batch: int, site_ids: list[int], rubric: str
+    run_id: int, run_key: str, batch: int, site_ids: list[int], rubric: str
 ) -> dict[str, int]:
-    return dict(stages.score(_engine(db_url), run_id, rubric, site_ids=site_ids))
+    return dict(stages.score(_engine(), run_id, rubric, site_ids=site_ids))
 
 
 @task(name="tables")
-def tables_task(db_url: str, run_id: int, out_dir: str) -> list[str]:
-    frames = export_tables(_engine(db_url), run_id)
+def tables_task(run_id: int, out_dir: str) -> list[str]:
+    frames = export_tables(_engine(), run_id)
     return [str(p) for p in write_tables(frames, Path(out_dir), "csv")]
 
 
 @task(name="report")
-def report_task(db_url: str, run_id: int, rubric: str, out_dir: str) -> str:
-    return str(write_report(_engine(db_url), run_id, rubric, Path(out_dir)))
+def report_task(run_id: int, rubric: str, out_dir: str) -> str:
+    return str(write_report(_engine(), run_id, rubric, Path(out_dir)))
 
 
 def write_report(
@@ -219,12 +228,12 @@ def _open_run(
     )
 
 
-def _run_key(engine: Engine, db_url: str, run_id: int) -> str:
+def _run_key(engine: Engine, run_id: int) -> str:
     """Names the run across databases: run 1 of one database is not run 1 of another."""
     with storage.sessions(engine)() as session:
         run = queries.run_info(session, run_id)
         started = run.started_at.isoformat() if run and run.started_at else ""
-    return hashlib.sha256(f"{db_url}|{run_id}|{started}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{engine.url}|{run_id}|{started}".encode()).hexdigest()[:16]
 
 
 def _add(total: dict[str, int], future: PrefectFuture[dict[str, int]]) -> bool:
@@ -240,7 +249,6 @@ def _add(total: dict[str, int], future: PrefectFuture[dict[str, int]]) -> bool:
 @flow(name="clinic-audit-run")
 def audit_flow(
     seeds_file: str | None = None,
-    db_url: str | None = None,
     rubric: str = "seed",
     options: CrawlOptions | None = None,
     batch_size: int = BATCH_SIZE,
@@ -253,7 +261,6 @@ def audit_flow(
 
     Args:
         seeds_file: CSV with a ``url`` column (``name``, ``country`` optional).
-        db_url: SQLAlchemy URL; default ``CLINIC_AUDIT_DB_URL`` or the SQLite file.
         rubric: scoring rubric name or YAML path.
         options: crawl options (politeness, caps, loopback for the demo).
         batch_size: sites per crawl process and per Prefect task.
@@ -269,8 +276,7 @@ def audit_flow(
     if runtime.deployment.id is not None:  # requeued after its worker died: not for ever
         restarts.check_attempt(runtime.flow_run.run_count)
     options = options or CrawlOptions()
-    db_url = db_url or storage.database_url()
-    engine = _engine(db_url)
+    engine = _engine()
     storage.upgrade(engine)
     run_id = _open_run(engine, seeds_file, rubric, options, resume)
     summary: dict[str, Any] = {"run_id": run_id}
@@ -279,7 +285,7 @@ def audit_flow(
         summary["sites"] = sum(len(b) for b in batches)
         prepare_server(crawl_concurrency)
         mine = [(index, ids) for index, ids in enumerate(batches) if index % shards == shard]
-        summary.update(_run_batches(db_url, run_id, mine, rubric, options))
+        summary.update(_run_batches(engine, run_id, mine, rubric, options))
         statuses = stages.crawl_statuses(engine, run_id)
         summary["pending_sites"] = statuses["pending"]
         if summary["failed_batches"]:
@@ -291,8 +297,8 @@ def audit_flow(
             stages.close_run(engine, run_id, "running", summary)
             return summary
         out = storage.home() / "reports" / f"run-{run_id}"
-        summary["tables"] = tables_task(db_url, run_id, str(out / "tables"))
-        summary["report"] = report_task(db_url, run_id, rubric, str(out))
+        summary["tables"] = tables_task(run_id, str(out / "tables"))
+        summary["report"] = report_task(run_id, rubric, str(out))
     except BaseException:
         stages.close_run(engine, run_id, "failed", summary)
         raise
@@ -302,24 +308,24 @@ def audit_flow(
 
 
 def _run_batches(
-    db_url: str,
+    engine: Engine,
     run_id: int,
     batches: list[tuple[int, list[int]]],
     rubric: str,
     options: CrawlOptions,
 ) -> dict[str, Any]:
     """Submit crawl → extract → score per (index, site ids) batch; add up each stage's counts."""
-    key = _run_key(_engine(db_url), db_url, run_id)
+    key = _run_key(engine, run_id)
     # The stage enforces the crawl's own deadline; Prefect's is the backstop above it.
     crawl = crawl_task.with_options(timeout_seconds=options.timeout + 120)
     chains = []
     for index, site_ids in batches:
-        crawled = crawl.submit(db_url, run_id, key, index, site_ids, options)
+        crawled = crawl.submit(run_id, key, index, site_ids, options)
         extracted = extract_task.submit(
-            db_url, run_id, key, index, site_ids, wait_for=[crawled], return_state=False
+            run_id, key, index, site_ids, wait_for=[crawled], return_state=False
         )
         scored = score_task.submit(
-            db_url, run_id, key, index, site_ids, rubric, wait_for=[extracted], return_state=False
+            run_id, key, index, site_ids, rubric, wait_for=[extracted], return_state=False
         )
         chains.append((crawled, extracted, scored))
     totals: dict[str, dict[str, int]] = {"crawl": {}, "extract": {}, "grades": {}}

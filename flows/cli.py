@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +20,7 @@ import typer
 from sqlalchemy import Engine
 
 import storage
-from crawler import SeedFileError, read_seeds
+from crawler import SeedFileError, is_country_code, read_seeds
 from flows import BATCH_SIZE, progress
 from flows.console import RichReporter, console
 
@@ -54,8 +55,21 @@ RunOption = Annotated[
 ]
 
 
+def print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"clinic-audit {version('clinic-audit')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Audit what stem-cell clinics claim on their websites against the published evidence.
 
     Results go to CLINIC_AUDIT_DB_URL (default: the SQLite file var/clinic-audit.db) and to
@@ -63,7 +77,13 @@ def main() -> None:
     """
     # Prefect's own state (the temporary server's database) lives beside ours, not in ~/.
     prefect_home = (storage.home() / "prefect").resolve()
-    prefect_home.mkdir(parents=True, exist_ok=True)
+    try:
+        prefect_home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(
+            f"cannot create {prefect_home}: {exc.strerror}; "
+            "set CLINIC_AUDIT_HOME to a folder you can write to"
+        ) from None
     os.environ.setdefault("PREFECT_HOME", str(prefect_home))
 
 
@@ -176,9 +196,10 @@ def run(
     """Audit every site of SEEDS_FILE: crawl, extract, score, write tables and the report."""
     if (seeds_file is None) == (resume is None):
         raise fail("give a SEEDS_FILE to start a run, or --resume RUN_ID to finish one")
+    # The seed file first: a typo in its name must not create and migrate a database.
+    count = checked_seeds(seeds_file) if seeds_file is not None else 0
     engine = open_database(upgrade=True)
     if seeds_file is not None:
-        count = checked_seeds(seeds_file)
         console.print(f"Auditing {count} sites from {seeds_file} into {storage.database_url()}")
     else:
         resume = resolve_run(engine, resume)
@@ -214,7 +235,6 @@ def run_flow(
         with showing_progress():
             return flow_function(
                 seeds_file,
-                storage.database_url(),
                 rubric,
                 options,
                 batch_size=batch_size,
@@ -444,8 +464,14 @@ def report(
         raise fail(f"unknown table {table!r}: use literature")
     if period is not None and run_id is not None:
         raise fail("give --run or --period, not both")
-    if jurisdiction == reporting.EACH_JURISDICTION and period is None:
-        raise fail("--jurisdiction each needs --period")
+    if jurisdiction is not None and jurisdiction.lower() == reporting.EACH_JURISDICTION:
+        if period is None:
+            raise fail("--jurisdiction each needs --period")
+        jurisdiction = reporting.EACH_JURISDICTION
+    elif jurisdiction is not None:
+        jurisdiction = jurisdiction.strip().upper()
+        if not is_country_code(jurisdiction):
+            raise fail(f"--jurisdiction {jurisdiction!r} is not an ISO 3166-1 code (such as CO)")
     engine = open_database()
     if period is None:
         run_id = resolve_run(engine, run_id)
@@ -464,9 +490,13 @@ def report(
 @app.command()
 def export(
     output_format: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
-    out: Annotated[Path, typer.Option(help="Folder to write the tables into.")] = Path(
-        "var/exports"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder to write the tables into (default: exports/ in CLINIC_AUDIT_HOME).",
+            show_default=False,
+        ),
+    ] = None,
     run_id: Annotated[
         int | None, typer.Option("--run", help="Only this run (default: every run).")
     ] = None,
@@ -481,7 +511,8 @@ def export(
     engine = open_database()
     if run_id is not None:
         run_id = resolve_run(engine, run_id)
-    for path in write_tables(export_tables(engine, run_id), out, output_format):
+    folder = out or storage.home() / "exports"
+    for path in write_tables(export_tables(engine, run_id), folder, output_format):
         typer.echo(path)
 
 

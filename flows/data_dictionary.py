@@ -11,13 +11,15 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Column, Table
 from sqlalchemy.dialects import sqlite
 
-from flows.reviewing import EXPORT_REVIEW_COLUMNS
+import storage
+from flows.reviewing import EXPORT_REVIEW_COLUMNS, export_tables
 from storage.database import MIGRATIONS
 from storage.tables import Base
 
@@ -53,8 +55,8 @@ def render() -> str:
         "# Data dictionary",
         "",
         "Generated from the models in `storage/tables.py` by `python -m flows.data_dictionary`;",
-        "do not edit by hand. Exports (`clinic-audit export`) carry the same columns, with",
-        "`site_id` replaced by the site's URL. Times are UTC. Scraped text is untrusted.",
+        "do not edit by hand. Times are UTC. Scraped text is untrusted. The files",
+        "`clinic-audit export` writes are listed [at the end](#exports).",
     ]
     for mapper in sorted(Base.registry.mappers, key=lambda m: _table(m).name):
         table = _table(mapper)
@@ -95,7 +97,31 @@ def render() -> str:
     ]
     for name, query in _views().items():
         lines += [f"### `{name}`", "", "```sql", inspect.cleandoc(query), "```", ""]
-    return "\n".join(lines)
+    lines += [
+        "## Exports",
+        "",
+        "`clinic-audit export` writes one file per table below, as CSV or Parquet: the columns "
+        "analysts need from the tables above, with each site named by its seed URL (`url` or "
+        "`site_url`) instead of its id, JSON columns as JSON text, and rows in a fixed order so "
+        "that exports of the same data are byte-identical.",
+        "",
+        "| file | columns |",
+        "|---|---|",
+    ]
+    for name, columns in export_columns().items():
+        lines.append(f"| `{name}` | {', '.join(f'`{c}`' for c in columns)} |")
+    return "\n".join(lines) + "\n"
+
+
+def export_columns() -> dict[str, list[str]]:
+    """Each export's columns, read off an export of an empty database."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = storage.connect(f"sqlite:///{Path(folder) / 'empty.db'}")
+        try:
+            storage.upgrade(engine)
+            return {name: list(frame.columns) for name, frame in export_tables(engine).items()}
+        finally:
+            engine.dispose()
 
 
 def undocumented() -> list[str]:

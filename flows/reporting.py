@@ -34,10 +34,11 @@ def load_reports(
     jurisdiction: str | None,
     reviewed_only: bool = False,
 ) -> list[Report]:
-    """The report of ``period`` if given, else of run ``run_id``; with ``jurisdiction`` "each",
-    one report per country audited in the period (sites of no known country are left out).
-    Each marks its findings reviewed or not (:func:`flows.reviewing.reviewed_report`); with
-    ``reviewed_only`` it shows only those a reviewer confirmed.
+    """The report of ``period`` if given, else of run ``run_id``, of the sites in
+    ``jurisdiction`` (an ISO code) if given; with "each", one report per country audited in the
+    period (sites of no known country are left out). Each marks its findings reviewed or not
+    (:func:`flows.reviewing.reviewed_report`); with ``reviewed_only`` it shows only those a
+    reviewer confirmed.
 
     Raises:
         reports.PeriodError: ``period`` is not a year, quarter or month.
@@ -46,7 +47,7 @@ def load_reports(
     with storage.sessions(engine)() as session:
         if period is None:
             assert run_id is not None
-            loaded = [run_report(session, run_id, rubric)]
+            loaded = [run_report(session, run_id, rubric, jurisdiction)]
         else:
             when = parse_period(period)
             if jurisdiction != EACH_JURISDICTION:
@@ -118,7 +119,12 @@ def browse_command(db_url: str, metadata_file: Path) -> list[str]:
             "`clinic-audit export` or query the server directly"
         )
     if importlib.util.find_spec("datasette") is None:
-        raise ValueError(escape("Datasette is not installed: pip install 'clinic-audit[browse]'"))
+        raise ValueError(
+            escape(
+                "Datasette is not installed: in the checkout, "
+                "pip install -c constraints.txt -e '.[browse]'"
+            )
+        )
     database = Path(url.database)
     metadata_file.write_text(json.dumps(datasette_metadata(database.stem)), encoding="utf-8")
     # -i (immutable): Datasette opens the file read-only and never writes to it.

@@ -7,6 +7,7 @@ a retried or repeated stage leaves the same rows behind.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -188,6 +189,7 @@ def crawl(
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
+            env={**os.environ, "CLINIC_AUDIT_DB_URL": job.db_url},  # not in the file: see job
         ) as process,
     ):
         # The crawler reports as it goes; a timer, not the read loop, enforces the deadline.

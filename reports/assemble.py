@@ -154,19 +154,38 @@ def grade_counts(sites: list[SiteRow]) -> dict[str, int]:
     return {g: found.get(g, 0) for g in GRADES}
 
 
-def run_report(session: Session, run_id: int, rubric: str) -> Report:
-    """The report of one stored run."""
+def run_report(
+    session: Session, run_id: int, rubric: str, jurisdiction: str | None = None
+) -> Report:
+    """The report of one stored run (optionally only its sites in one country).
+
+    Raises:
+        NothingToReport: no such run, no site of it in ``jurisdiction``, or the run was scored
+            under other rubrics only (a report under ``rubric`` would grade nobody).
+    """
     run = queries.run_info(session, run_id)
     if run is None:
         raise NothingToReport(f"no run {run_id} in the database")
+    scored = queries.scored_rubrics(session, run_id)
+    if scored and rubric not in scored:
+        raise NothingToReport(
+            f"run {run_id} was scored with the {' and '.join(sorted(scored))} rubric, not "
+            f"{rubric}: score it first (clinic-audit score --run {run_id} --rubric {rubric})"
+        )
     sites = queries.site_rows(session, run_id, rubric)
+    keep = _in_jurisdiction(sites, jurisdiction)
+    if not keep and jurisdiction:
+        raise NothingToReport(f"no site of run {run_id} is in {jurisdiction}")
+    sites = [s for s in sites if s.site_id in keep]
+    claims = [c for c in queries.claim_rows(session, run_id) if c.site_id in keep]
     return Report(
-        title=f"run {run_id}",
+        title=f"run {run_id}" + (f" — {jurisdiction}" if jurisdiction else ""),
         runs=[run],
         rubric=rubric,
         sites=sites,
-        claims=judged_claims(queries.claim_rows(session, run_id), sites),
-        changes=queries.change_rows(session, run_id),
+        claims=judged_claims(claims, sites),
+        changes=[c for c in queries.change_rows(session, run_id) if c.site_id in keep],
+        jurisdiction=jurisdiction,
     )
 
 

@@ -180,12 +180,12 @@ def render_parts(report: Report, claims_per_part: int = CLAIMS_PER_PART) -> Iter
 
 
 def report_stem(report: Report) -> str:
-    """The file name (without suffix) of a report: ``run-7`` or ``report-2026-Q4-CO``."""
+    """The file name (without suffix) of a report: ``run-7``, ``run-7-CO`` or
+    ``report-2026-Q4-CO``."""
+    country = f"-{report.jurisdiction}" if report.jurisdiction else ""
     if report.period is None:
-        return f"run-{report.runs[0].run_id}"
-    return (
-        "report-" + report.period.label + (f"-{report.jurisdiction}" if report.jurisdiction else "")
-    )
+        return f"run-{report.runs[0].run_id}{country}"
+    return f"report-{report.period.label}{country}"
 
 
 def write_report_files(

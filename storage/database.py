@@ -50,7 +50,13 @@ def connect(url: str | None = None) -> Engine:
     except ArgumentError as exc:
         raise StorageError(f"not a database URL: {url!r} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot open database {_describe(url)}: cannot create {folder}: {exc.strerror}"
+            ) from exc
     try:
         engine = create_engine(parsed, pool_pre_ping=True)
     except Exception as exc:  # a missing driver, a bad option: all mean "cannot open"

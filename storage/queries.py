@@ -210,6 +210,12 @@ def run_info(session: Session, run_id: int) -> RunInfo | None:
     )
 
 
+def scored_rubrics(session: Session, run_id: int) -> set[str]:
+    """The rubrics run ``run_id`` has scores under."""
+    query = select(SiteScore.rubric).where(SiteScore.run_id == run_id).distinct()
+    return set(session.scalars(query))
+
+
 def finished_runs(session: Session) -> list[RunInfo]:
     """Every finished run, oldest first."""
     ids = session.scalars(

@@ -186,8 +186,11 @@ class Page(Base):
 class Claim(Base):
     """Something one page says: a condition with its stance, a cell source, a regulator, a flag.
 
-    ``kind`` is one of ``condition``, ``cell_source``, ``origin``, ``regulator``, ``flag``;
-    ``value`` is the vocabulary slug (or flag name). Only conditions carry a stance and tier.
+    ``kind`` is one of ``condition``, ``cell_source``, ``origin``, ``regulator``, ``flag`` or
+    ``signal``; ``value`` is the vocabulary slug, flag name or signal name. A signal is a
+    page-level cue the rubrics read beyond the eight flags of the extraction contract
+    (``everyone_qualifies``, ``ranged_outcomes``, ``cell_viability``; see
+    ``extract/patterns/flags.yaml``). Only conditions carry a stance and tier.
     """
 
     __tablename__ = "claims"
@@ -203,7 +206,7 @@ class Claim(Base):
         ForeignKey("pages.id", ondelete="CASCADE"), doc="The page the claim was read from."
     )
     kind: Mapped[str] = mapped_column(
-        String(16), doc="condition, cell_source, origin, regulator or flag."
+        String(16), doc="condition, cell_source, origin, regulator, flag or signal."
     )
     value: Mapped[str] = mapped_column(
         String(64), doc="Vocabulary slug (condition, cell source, ...) or flag name."

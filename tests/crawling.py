@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, select
 
@@ -35,7 +35,14 @@ def crawl_again(run_id: int, **options: Any) -> dict[str, int]:
     return stages.crawl(database(), run_id, CrawlOptions(**options))
 
 
-def pages(web: LocalWeb, run_id: int) -> dict[str, Page]:
+class Served(Protocol):
+    """A web served on one loopback port (a LocalWeb, the WordPress blog)."""
+
+    @property
+    def port(self) -> int: ...
+
+
+def pages(web: Served, run_id: int) -> dict[str, Page]:
     """The run's pages by path (and query), host and port dropped."""
     with storage.sessions(database())() as session:
         rows = session.scalars(select(Page).where(Page.run_id == run_id))

@@ -41,6 +41,26 @@ def test_missing_seed_file_exits_2_with_a_clear_message(home: Path) -> None:
     result = runner.invoke(app, ["run", str(home / "missing.csv")])
     assert result.exit_code == 2
     assert "seed file not found" in result.output
+    assert not (home / "audit.db").exists(), "a typo must not create and migrate a database"
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("clinic-audit 0.")
+
+
+def test_a_home_or_database_that_cannot_be_created_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")  # a folder cannot be made inside a file, even by root
+    monkeypatch.setenv("CLINIC_AUDIT_HOME", str(not_a_folder / "var"))
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 2 and "CLINIC_AUDIT_HOME" in result.output, result.output
+    monkeypatch.setenv("CLINIC_AUDIT_HOME", str(tmp_path / "var"))
+    monkeypatch.setenv("CLINIC_AUDIT_DB_URL", f"sqlite:///{not_a_folder / 'db' / 'audit.db'}")
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 2 and "cannot open database" in result.output, result.output
 
 
 def test_a_seed_file_with_only_bad_rows_reports_them_and_exits_2(
@@ -172,3 +192,17 @@ def test_run_needs_seeds_or_a_run_to_resume(home: Path) -> None:
 def test_resuming_a_run_that_does_not_exist_exits_2(home: Path) -> None:
     result = runner.invoke(app, ["run", "--resume", "42"])
     assert result.exit_code == 2 and "no run 42" in result.output
+
+
+def test_export_writes_into_the_home_folder_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "audit-home"
+    monkeypatch.setenv("CLINIC_AUDIT_HOME", str(home))
+    monkeypatch.setenv("CLINIC_AUDIT_DB_URL", f"sqlite:///{home / 'audit.db'}")
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["db", "upgrade"])
+    result = runner.invoke(app, ["export"])
+    assert result.exit_code == 0, result.output
+    assert (home / "exports" / "claims.csv").exists()
+    assert not (tmp_path / "var" / "exports").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 import storage
@@ -167,3 +168,20 @@ def test_the_user_agent_is_configurable_and_sent(home: Path) -> None:
     with serve({"clinic.test": {"/robots.txt": ROBOTS, "/": html("hi")}}) as web:
         crawl_run(web, [("clinic.test", "/")], user_agent=agent)
     assert {h.get("User-Agent") for h in web.request_headers} == {agent}
+
+
+def test_a_crawl_job_file_holds_no_database_password(
+    tmp_path: Path,
+) -> None:
+    from crawler import CrawlJob
+
+    url = "postgresql+psycopg://audit:s3cret@db.internal/clinics"
+    job = CrawlJob(run_id=1, db_url=url, archive_root="/tmp/warc", sites=[])
+    job.write(tmp_path / "job.json")
+    assert "s3cret" not in (tmp_path / "job.json").read_text()
+    assert CrawlJob.read(tmp_path / "job.json", {"CLINIC_AUDIT_DB_URL": url}).db_url == url
+    with pytest.raises(ValueError, match="without its password"):
+        CrawlJob.read(tmp_path / "job.json", {})
+    other = "postgresql+psycopg://audit:s3cret@elsewhere/clinics"
+    with pytest.raises(ValueError, match="CLINIC_AUDIT_DB_URL"):
+        CrawlJob.read(tmp_path / "job.json", {"CLINIC_AUDIT_DB_URL": other})

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prefect.client.orchestration import get_client
 from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -28,13 +30,14 @@ def prefect() -> Iterator[None]:
         yield
 
 
-def audit_demo_web(tmp_path: Path, db_url: str) -> dict:  # type: ignore[type-arg]
+def audit_demo_web(tmp_path: Path) -> dict:  # type: ignore[type-arg]
+    """Audit a demo web into the database of ``CLINIC_AUDIT_DB_URL``."""
     web = demoweb.generate(n_sites=8, seed=11)
     with demoweb.serve(web) as server:
         seeds = tmp_path / "seeds.csv"
         seeds.write_text(demoweb.seeds_csv(web, server.port))
         options = CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",))
-        return audit_flow(str(seeds), db_url, "seed", options)
+        return audit_flow(str(seeds), "seed", options)
 
 
 def row_counts(engine) -> list[int]:  # type: ignore[no-untyped-def]
@@ -68,7 +71,7 @@ def check_run(summary: dict, db_url: str) -> None:  # type: ignore[type-arg]
 
 def test_flow_end_to_end_on_sqlite(prefect: None, home: Path, tmp_path: Path) -> None:
     db_url = storage.database_url()
-    summary = audit_demo_web(tmp_path, db_url)
+    summary = audit_demo_web(tmp_path)
     check_run(summary, db_url)
     out = tmp_path / "export"
     result = CliRunner().invoke(app, ["export", "--format", "csv", "--out", str(out)])
@@ -89,22 +92,35 @@ def test_flow_end_to_end_on_sqlite(prefect: None, home: Path, tmp_path: Path) ->
 
 
 @pytest.mark.postgres
-def test_flow_end_to_end_on_postgresql(
-    prefect: None, home: Path, tmp_path: Path, postgres_url: str
+def test_flow_end_to_end_on_postgresql_keeps_the_password_out_of_prefect_and_files(
+    prefect: None, home: Path, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    summary = audit_demo_web(tmp_path, postgres_url)
-    check_run(summary, postgres_url)
+    # The server trusts 127.0.0.1 and ignores it: a password that must never reach Prefect's
+    # database (flow-run parameters are stored there and shown in its UI).
+    url = postgres_url.replace("postgres@", "postgres:not-for-prefect@", 1)
+    monkeypatch.setenv("CLINIC_AUDIT_DB_URL", url)
+    summary = audit_demo_web(tmp_path)
+    check_run(summary, url)
+    with get_client(sync_client=True) as client:
+        flow_runs = client.read_flow_runs()
+        task_runs = client.read_task_runs()
+    stored = json.dumps([r.parameters for r in flow_runs], default=str)
+    stored += json.dumps([r.model_dump(mode="json") for r in task_runs], default=str)
+    assert flow_runs and task_runs
+    assert "not-for-prefect" not in stored and "postgresql" not in stored
+    job_files = list((home / "runs").glob("run-*/*-job.json"))  # nor on disk beside the logs
+    assert job_files and not any("not-for-prefect" in f.read_text() for f in job_files)
 
 
 def test_resuming_a_finished_run_redoes_nothing(prefect: None, home: Path, tmp_path: Path) -> None:
     db_url = storage.database_url()
-    summary = audit_demo_web(tmp_path, db_url)
+    summary = audit_demo_web(tmp_path)
     engine = storage.connect(db_url)
     pages = select(Page.url, Page.fetched_at, Page.extracted_at).order_by(Page.id)
     with storage.sessions(engine)() as session:
         fetched = session.execute(pages).all()
     before = row_counts(engine)
-    again = audit_flow(db_url=db_url, options=summary_options(), resume=summary["run_id"])
+    again = audit_flow(options=summary_options(), resume=summary["run_id"])
     # Every batch step was done: cached or skipped, no page fetched or extracted again.
     assert again["crawl"] == summary["crawl"] and again["extract"] == summary["extract"]
     assert row_counts(engine) == before

@@ -266,3 +266,35 @@ def test_the_folder_manifest_lists_every_file_each_command_wrote_there(
     assert "claims.csv: OK" in checked and "claims.parquet: OK" in checked
     result = runner.invoke(app, ["report", "--jurisdiction", "each"])
     assert result.exit_code == 2 and "needs --period" in result.output
+
+
+def test_a_run_report_for_one_country_is_checked_and_filed_beside_the_whole(
+    home: Path, tmp_path: Path
+) -> None:
+    engine = storage.connect()
+    storage.upgrade(engine)
+    web = demoweb.generate(n_sites=4, seed=5)
+    run_id = store_demo_run(engine, web, NOVEMBER, pages_per_site=2)
+    country = web.sites[0].country
+    absent = next(c for c in ("PE", "CL", "AR", "BR") if c not in {s.country for s in web.sites})
+    runner = CliRunner()
+
+    def report(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, ["report", "--out", str(tmp_path), *args])
+        return result.exit_code, result.output
+
+    code, output = report("--jurisdiction", country.lower())  # seeds take lower case: so do we
+    assert code == 0, output
+    assert Path(output.split()[0]).name == f"run-{run_id}-{country}.html"
+    html = (tmp_path / f"run-{run_id}-{country}.html").read_text()
+    hosts = {s.host for s in web.sites if s.country == country}
+    others = {s.host for s in web.sites} - hosts
+    assert all(h in html for h in hosts) and not any(h in html for h in others)
+    assert report()[0] == 0 and (tmp_path / f"run-{run_id}.html").exists()  # not overwritten
+
+    code, output = report("--jurisdiction", "ZZ")
+    assert code == 2 and "not an ISO 3166-1 code" in output
+    code, output = report("--jurisdiction", absent)
+    assert code == 2 and f"no site of run {run_id} is in {absent}" in output
+    code, output = report("--rubric", "strict")  # the run was scored with the seed rubric only
+    assert code == 2 and "scored with the seed rubric, not strict" in output

@@ -19,7 +19,6 @@ from bs4 import BeautifulSoup
 from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
-import storage
 from flows.audit import audit_flow
 from flows.cli import app
 from flows.stages import CrawlOptions
@@ -87,7 +86,7 @@ def test_payloads_in_scraped_text_never_run_in_the_html_or_pdf_report(
                 ]
             )
         options = CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",))
-        summary = audit_flow(str(seeds), storage.database_url(), "seed", options)
+        summary = audit_flow(str(seeds), "seed", options)
         out = tmp_path / "report"
         result = CliRunner().invoke(
             app,

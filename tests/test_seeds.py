@@ -73,3 +73,39 @@ def test_kind_column_is_case_insensitive_and_a_bad_kind_skips_its_row() -> None:
     [problem] = problems
     assert problem.line == 5 and "kind 'hospital'" in problem.reason
     assert "clinic, facilitator, news, other, seller" in problem.reason
+
+
+def test_spreadsheet_exports_in_semicolons_and_windows_1252_are_read(tmp_path: Path) -> None:
+    # What Excel writes as "CSV" in a Spanish locale: semicolons, Windows-1252, a comma in a name.
+    rows = (
+        "url;name;country\r\nhttps://a.example/;Clínica Bogotá, S.A.S.;CO\r\nb.example;Niños;mx\r\n"
+    )
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes(rows.encode("cp1252"))
+    seeds, problems = read_seeds(excel)
+    assert problems == []
+    assert [(s.url, s.name, s.country) for s in seeds] == [
+        ("https://a.example/", "Clínica Bogotá, S.A.S.", "CO"),
+        ("https://b.example/", "Niños", "MX"),
+    ]
+    unicode_text = tmp_path / "unicode.csv"  # Excel's "Unicode text": UTF-16 with tabs
+    unicode_text.write_bytes(rows.replace(";", "\t").encode("utf-16"))
+    assert [s.name for s in read_seeds(unicode_text)[0]] == ["Clínica Bogotá, S.A.S.", "Niños"]
+
+
+def test_one_site_written_three_ways_is_one_seed() -> None:
+    seeds, problems = parse_seeds(
+        "url\nwww.clinic.example\nclinic.example\nhttp://clinic.example/\nclinic.example/es\n"
+    )
+    assert [s.url for s in seeds] == ["https://www.clinic.example/", "https://clinic.example/es"]
+    assert [(p.line, p.reason) for p in problems] == [
+        (3, "duplicate of line 2: https://clinic.example/"),
+        (4, "duplicate of line 2: http://clinic.example/"),
+    ]
+
+
+def test_a_country_must_be_an_iso_3166_code() -> None:
+    seeds, problems = parse_seeds("url,country\na.example,XX\nb.example,co\nc.example,ZZ\n")
+    assert [(s.url, s.country) for s in seeds] == [("https://b.example/", "CO")]
+    assert [p.line for p in problems] == [2, 4]
+    assert "not an ISO 3166-1 code" in problems[0].reason

@@ -81,6 +81,21 @@ def test_testimonials() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("After my second injection my knee pain improved.", True),
+        ("Since the first infusion she walks again.", True),
+        ("Our son's speech improved within weeks.", True),
+        # the regexes are searched from their first word ("my", "after"); it must start a word
+        ("The local economy pain improved.", False),
+        ("Hereafter the treatment is given twice, she said.", False),
+    ],
+)
+def test_testimonial_patterns_match_only_from_a_word_start(text: str, expected: bool) -> None:
+    assert flags(f"<p>{text}</p>")["testimonials"] is expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Each session delivers 100 million cells.",
