@@ -6,13 +6,13 @@ client) and a ``request`` record saying what we asked for. A page unchanged sinc
 previous run is a ``revisit`` record pointing at the earlier copy instead of a second one.
 
 Each record is its own gzip member, so a record is reached by (file, offset) without reading
-what comes before it. Digests are SHA-256 rather than warcio's default SHA-1.
+what comes before it. Digests are SHA-256 rather than warcio's default SHA-1, written in the
+project's one form (``sha256:<hex>``, see :mod:`evidence.digests`). A new file starts with a
+``warcinfo`` record naming the tool, its version and the crawl's settings.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import zlib
 from dataclasses import dataclass
@@ -30,23 +30,27 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
+from evidence.digests import ALGORITHM, digest_of, sha256_hex, written
+
 # The HTTP client undoes chunking and Content-Length is rewritten for the stored payload;
 # keeping the server's values would make the record lie about its own bytes.
 _DROPPED_HEADERS = {"transfer-encoding", "content-length"}
 
-#: WARC 1.1 profile of a revisit whose payload equals an earlier record's.
-REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisions/identical-payload-digest"
+
+class _WrittenDigester(Digester):
+    """warcio's digester, writing the project's form (``sha256:<hex>``) instead of base32."""
+
+    def __init__(self) -> None:
+        super().__init__(ALGORITHM)
+
+    def __str__(self) -> str:
+        return written(self.digester.hexdigest())
 
 
 class _Sha256WARCWriter(WARCWriter):
     @staticmethod
     def _create_digester() -> Digester:
-        return Digester("sha256")
-
-
-def warc_digest(payload: bytes) -> str:
-    """The WARC form of a payload's SHA-256 (``sha256:`` + base32), as in WARC-Payload-Digest."""
-    return "sha256:" + base64.b32encode(hashlib.sha256(payload).digest()).decode("ascii")
+        return _WrittenDigester()
 
 
 def warc_date(moment: datetime) -> str:
@@ -72,7 +76,7 @@ class Exchange:
 
 @dataclass(frozen=True)
 class Stored:
-    """Where a fetch's record went: (file, offset) and the payload's hex SHA-256."""
+    """Where a fetch's record went: (file, offset) and the payload's bare hex SHA-256."""
 
     warc_file: str
     warc_offset: int
@@ -110,9 +114,12 @@ class WarcArchive:
     Args:
         root: the archive folder; record locations are relative to it.
         name: the file's name, e.g. ``run-3/crawl-20261121T101500-4242.warc.gz``.
+        warcinfo: the fields of the ``warcinfo`` record a new file starts with (the tool,
+            its version, the crawl's settings). A file that already holds records is
+            appended to as it is: a ``warcinfo`` belongs at the start of a file only.
     """
 
-    def __init__(self, root: Path, name: str) -> None:
+    def __init__(self, root: Path, name: str, warcinfo: dict[str, str] | None = None) -> None:
         self.root = root
         self.name = name
         path = root / name
@@ -120,8 +127,11 @@ class WarcArchive:
         self._file: BinaryIO = path.open("ab")
         # Records are serialised plain into a buffer and gzipped here, one member each, at
         # level 6: warcio's level 9 cost the crawler 5% of its CPU for 1% smaller files.
+        # WARC 1.1: the records' dates carry microseconds, which WARC 1.0 does not allow.
         self._buffer = BytesIO()
-        self._writer = _Sha256WARCWriter(self._buffer, gzip=False)
+        self._writer = _Sha256WARCWriter(self._buffer, gzip=False, warc_version="1.1")
+        if warcinfo is not None and self._file.tell() == 0:
+            self._write(self._writer.create_warcinfo_record(Path(name).name, warcinfo))
 
     def write_exchange(self, exchange: Exchange) -> Stored:
         """Append the response record and its request record; return the response's place."""
@@ -137,30 +147,24 @@ class WarcArchive:
         )
         offset = self._write(response)
         self._write_request(exchange, response.rec_headers.get_header("WARC-Record-ID"))
-        return Stored(
-            self.name, offset, hashlib.sha256(exchange.payload).hexdigest(), len(exchange.payload)
-        )
+        return Stored(self.name, offset, sha256_hex(exchange.payload), len(exchange.payload))
 
     def write_revisit(self, exchange: Exchange, original: ArchivedResponse) -> Stored:
         """Append a revisit record saying ``exchange`` brought the same payload as ``original``."""
         kept = [(k, v) for k, v in exchange.headers if k.lower() not in _DROPPED_HEADERS]
-        headers = self._warc_headers(exchange)
-        headers["WARC-Profile"] = REVISIT_PROFILE
-        headers["WARC-Refers-To-Target-URI"] = original.url
-        headers["WARC-Refers-To-Date"] = original.date
+        # warcio adds WARC-Profile (WARC 1.1's identical-payload-digest) and the Refers-To
+        # headers itself.
         record = self._writer.create_revisit_record(
             exchange.url,
-            digest=warc_digest(exchange.payload),
+            digest=digest_of(exchange.payload),
             refers_to_uri=original.url,
             refers_to_date=original.date,
             http_headers=_status_line(exchange.status, kept),
-            warc_headers_dict=headers,
+            warc_headers_dict=self._warc_headers(exchange),
         )
         offset = self._write(record)
         self._write_request(exchange, record.rec_headers.get_header("WARC-Record-ID"))
-        return Stored(
-            self.name, offset, hashlib.sha256(exchange.payload).hexdigest(), len(exchange.payload)
-        )
+        return Stored(self.name, offset, sha256_hex(exchange.payload), len(exchange.payload))
 
     @staticmethod
     def _warc_headers(exchange: Exchange) -> dict[str, str]:

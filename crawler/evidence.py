@@ -8,9 +8,10 @@ from the archive, so nothing stored is fetched twice and their links are still f
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Self
 from weakref import WeakKeyDictionary
@@ -22,6 +23,8 @@ from scrapy.responsetypes import responsetypes
 
 import storage
 from crawler.archive import Exchange, WarcArchive, read_response
+from crawler.settings import PROJECT_URL
+from evidence.digests import sha256_hex
 from storage.history import StoredCopy, previous_copies, stored_pages
 
 #: request.meta key: where the response's record went (a dict, see :func:`_evidence`).
@@ -31,6 +34,24 @@ REPLAYED = "clinic_audit_replayed"
 
 _ARCHIVES: WeakKeyDictionary[Crawler, WarcArchive] = WeakKeyDictionary()
 
+#: The crawl settings a WARC file's ``warcinfo`` record names: what decided which pages were
+#: fetched, how politely, and with which identity.
+WARCINFO_SETTINGS = (
+    "CLINIC_AUDIT_RUN_ID",
+    "CLINIC_AUDIT_MAX_PAGES",
+    "DEPTH_LIMIT",
+    "ROBOTSTXT_OBEY",
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_MAXSIZE",
+    "RETRY_TIMES",
+    "COOKIES_ENABLED",
+    "CLINIC_AUDIT_RESUME",
+    "CLINIC_AUDIT_RENDER_JS_ALL",
+)
+
 
 def crawl_archive(crawler: Crawler) -> WarcArchive:
     """The one WARC file this crawler process writes (shared by middleware and pipeline)."""
@@ -39,9 +60,25 @@ def crawl_archive(crawler: Crawler) -> WarcArchive:
         settings = crawler.settings
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         name = f"run-{settings.getint('CLINIC_AUDIT_RUN_ID')}/crawl-{stamp}-{os.getpid()}.warc.gz"
-        archive = WarcArchive(Path(settings["CLINIC_AUDIT_ARCHIVE"]), name)
+        archive = WarcArchive(Path(settings["CLINIC_AUDIT_ARCHIVE"]), name, warcinfo(crawler))
         _ARCHIVES[crawler] = archive
     return archive
+
+
+def warcinfo(crawler: Crawler) -> dict[str, str]:
+    """The fields of the ``warcinfo`` record a crawl's WARC file starts with."""
+    settings = crawler.settings
+    chosen = {name: settings.get(name) for name in WARCINFO_SETTINGS}
+    return {
+        "software": f"clinic-audit/{version('clinic-audit')} (+{PROJECT_URL})",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+        "warc-format/warc-1.1/",
+        "http-header-user-agent": settings.get("USER_AGENT"),
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "isPartOf": f"run-{settings.getint('CLINIC_AUDIT_RUN_ID')}",
+        "crawl-settings": json.dumps(chosen, sort_keys=True, default=str),
+    }
 
 
 def _load(crawler: Crawler, spider: Spider, resumed: bool) -> list[StoredCopy]:
@@ -107,7 +144,7 @@ class EvidenceMiddleware:
             ip_address=str(response.ip_address) if response.ip_address else None,
             rendered=bool(request.meta.get("playwright")),
         )
-        sha256 = hashlib.sha256(response.body).hexdigest()
+        sha256 = sha256_hex(response.body)
         previous = self.previous.get(response.url)
         if previous and previous.sha256 == sha256 and previous.status == response.status:
             original = read_response(self.root, previous.warc_file, previous.warc_offset)

@@ -32,6 +32,11 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+evidence_app = typer.Typer(
+    help="The evidence: a page's archived copy, a run's WACZ package, digest verification.",
+    no_args_is_help=True,
+)
+app.add_typer(evidence_app, name="evidence")
 
 Fast = Annotated[
     bool, typer.Option("--fast", help="Turn politeness delays off (only for local test servers).")
@@ -516,8 +521,8 @@ def export(
         typer.echo(path)
 
 
-@app.command()
-def evidence(
+@evidence_app.command("show")
+def evidence_show(
     url: Annotated[str, typer.Argument(help="The page's URL, as stored (see the pages table).")],
     run_id: Annotated[
         int | None,
@@ -548,6 +553,54 @@ def evidence(
     else:
         sys.stdout.buffer.write(found.copy.body if decoded else found.copy.raw)
         sys.stdout.flush()
+
+
+@evidence_app.command("package")
+def evidence_package(
+    out: Annotated[Path, typer.Option(help="The WACZ file to write (e.g. run-3.wacz).")],
+    run_id: RunOption = None,
+) -> None:
+    """Write a run's evidence as a WACZ 1.1.1 package that pywb and ReplayWeb.page open.
+
+    The package holds the run's WARC files (and the earlier ones its unchanged pages point
+    into), a CDXJ index, pages/pages.jsonl and datapackage.json with every file's sha256.
+    """
+    from evidence.wacz import PackageError
+    from flows.evidence import package_run
+
+    if out.suffix != ".wacz" or out.is_dir():
+        raise fail(f"--out must name a .wacz file, not {out}")
+    engine = open_database()
+    run_id = resolve_run(engine, run_id)
+    try:
+        path, pages, files = package_run(engine, run_id, out)
+    except PackageError as exc:
+        raise fail(str(exc), 1) from None
+    size = path.stat().st_size
+    console.print(f"Run {run_id}: {pages} pages, {files} WARC files, {size:,} bytes", markup=False)
+    typer.echo(path)
+
+
+@evidence_app.command("verify")
+def evidence_verify(
+    path: Annotated[
+        Path, typer.Argument(help="A WARC file, a WACZ, or a report folder (manifest.sha256).")
+    ],
+) -> None:
+    """Recompute every digest of PATH and name anything changed.
+
+    Exit 0 when every digest matches, 1 when something changed, 2 when PATH is none of a
+    WARC file, a WACZ or a folder with a manifest.sha256 or WARC files.
+    """
+    from evidence.verify import NotEvidence, describe, verify
+
+    try:
+        result = verify(path)
+    except NotEvidence as exc:
+        raise fail(str(exc)) from None
+    for line in describe(result):
+        console.print(line, markup=False, soft_wrap=True)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command()

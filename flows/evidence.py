@@ -1,4 +1,8 @@
-"""``clinic-audit evidence``: the archived copy of a page, exactly as it was fetched."""
+"""``clinic-audit evidence``: a page's archived copy, a run's WACZ package, their verification.
+
+The packaging and the verifying live in :mod:`evidence`; this module only fetches from the
+database what they need.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import ArchivedResponse, read_response
+from evidence.digests import written
+from evidence.wacz import PackagedPage, write_wacz
 from flows.stages import archive_root
-from storage.history import PageEvidence, page_evidence
+from storage.history import PageEvidence, archived_pages, page_evidence
 
 
 class EvidenceNotFound(LookupError):
@@ -33,7 +39,7 @@ class Evidence:
             f"Fetched:    {record.date}",
             f"Status:     {copy.status}",
             f"Server IP:  {record.ip_address or 'unknown'}",
-            f"Digest:     {copy.payload_digest}",
+            f"Digest:     {written(page.sha256)}",
             f"Record:     {page.warc_file}@{page.warc_offset}",
         ]
         if self.revisit is not None:
@@ -74,3 +80,33 @@ def find_evidence(engine: Engine, url: str, run_id: int | None = None) -> Eviden
 def save(evidence: Evidence, out: Path, decoded: bool = False) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(evidence.copy.body if decoded else evidence.copy.raw)
+
+
+def package_run(engine: Engine, run_id: int, out: Path) -> tuple[Path, int, int]:
+    """Write run ``run_id``'s WACZ to ``out``; return it, its pages and its WARC files.
+
+    The package holds every WARC file of the run's archive folder and every earlier one its
+    pages point into (an unchanged page's bytes are in the run that first archived them).
+
+    Raises:
+        evidence.wacz.PackageError: the run stored no page, or a WARC file is missing.
+    """
+    from evidence.wacz import PackageError
+
+    with storage.sessions(engine)() as session:
+        pages = archived_pages(session, run_id)
+    if not pages:
+        raise PackageError(f"run {run_id} stored no page: nothing to package")
+    root = archive_root()
+    files = {p.warc_file for p in pages} | {p.revisit_file for p in pages if p.revisit_file}
+    files |= {p.relative_to(root).as_posix() for p in (root / f"run-{run_id}").glob("*.warc.gz")}
+    listed = [PackagedPage(p.url, p.fetched_at, p.title) for p in pages if 200 <= p.status < 300]
+    write_wacz(
+        root,
+        sorted(files),
+        listed,
+        out,
+        title=f"clinic-audit run {run_id}",
+        description=f"Every response clinic-audit archived in run {run_id}, and the pages it read.",
+    )
+    return out, len(listed), len(files)

@@ -2,10 +2,10 @@
 
 A site repeats itself: the same menu or footer sentence is on every page, one sentence names
 several conditions, and each rule's evidence repeats the claims' quotes. The dossier therefore
-numbers the site's pages once (URL, fetch time, WARC file, SHA-256), lists each distinct quote
-once with every claim read from it and the pages it was read on, and lets the rubric's points
-refer to those quotes. Nothing of the record is dropped: every (kind, value, stance, quote) the
-claims table holds appears once, with every page it came from.
+numbers the site's pages once (URL, fetch time, WARC file and record offset, SHA-256), lists
+each distinct quote once with every claim read from it and the pages it was read on, and lets
+the rubric's points refer to those quotes. Nothing of the record is dropped: every (kind,
+value, stance, quote) the claims table holds appears once, with every page it came from.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ class DossierPage:
     fetched_at: datetime | None
     warc_file: str | None
     sha256: str | None
+    #: Where the page's record starts in ``warc_file``.
+    warc_offset: int | None = None
 
 
 @dataclass
@@ -102,7 +104,7 @@ def build_dossier(claims: Iterable[ClaimRow], reasons: list[dict[str, Any]]) -> 
         page = pages.get(row.url)
         if page is None:
             page = pages[row.url] = DossierPage(
-                len(pages) + 1, row.url, row.fetched_at, row.warc_file, row.sha256
+                len(pages) + 1, row.url, row.fetched_at, row.warc_file, row.sha256, row.warc_offset
             )
         quote = quotes.get(row.quote)
         if quote is None:

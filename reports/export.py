@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.manifest import update_manifest
+from evidence.manifest import update_manifest
 
 FORMATS = ("csv", "parquet")
 

@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from evidence.digests import written
+from evidence.manifest import update_manifest
 from reports import charts
 from reports.assemble import Report
 from reports.dossier import Dossier, build_dossier
-from reports.manifest import update_manifest
 from score import KnowledgeError, Rubric, load_rubric
 from storage.queries import ChangeRow, ClaimRow, SiteRow
 
@@ -61,6 +62,7 @@ def _environment() -> Environment:
     env.filters["safe_href"] = safe_href
     env.filters["when"] = when
     env.filters["numbered"] = numbered
+    env.filters["digest"] = written
     return env
 
 

@@ -66,6 +66,7 @@ class PageEvidence:
     warc_offset: int
     revisit_file: str | None
     revisit_offset: int | None
+    sha256: str
 
 
 def page_evidence(session: Session, url: str, run_id: int | None = None) -> PageEvidence | None:
@@ -84,7 +85,29 @@ def page_evidence(session: Session, url: str, run_id: int | None = None) -> Page
         page.warc_offset,
         page.revisit_file,
         page.revisit_offset,
+        page.sha256,
     )
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """A page of a run as its evidence package lists it, with the WARC files it needs."""
+
+    url: str
+    status: int
+    fetched_at: datetime
+    title: str | None
+    warc_file: str
+    revisit_file: str | None
+
+
+def archived_pages(session: Session, run_id: int) -> list[ArchivedPage]:
+    """Every page run ``run_id`` stored, in the order it fetched them."""
+    query = select(Page).where(Page.run_id == run_id).order_by(Page.fetched_at, Page.id)
+    return [
+        ArchivedPage(p.url, p.status, p.fetched_at, p.title, p.warc_file, p.revisit_file)
+        for p in session.scalars(query)
+    ]
 
 
 def latest_unfinished_run(session: Session) -> int | None:

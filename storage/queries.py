@@ -65,6 +65,7 @@ class ClaimRow:
     fetched_at: datetime | None = None
     warc_file: str | None = None
     sha256: str | None = None
+    warc_offset: int | None = None
     language: str | None = None  # the page's
     # Whether a person checked the finding: reviewed, needs re-review, or None (machine only).
     review: str | None = None
@@ -169,16 +170,35 @@ def site_language(session: Session, run_id: int, site_id: int) -> str | None:
 def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
     """Every claim of a run with the page it was read from and that page's archived copy."""
     query = (
-        select(Claim, Page.url, Page.fetched_at, Page.warc_file, Page.sha256, Page.language)
+        select(
+            Claim,
+            Page.url,
+            Page.fetched_at,
+            Page.warc_file,
+            Page.sha256,
+            Page.warc_offset,
+            Page.language,
+        )
         .join(Page, Claim.page_id == Page.id)
         .where(Claim.run_id == run_id)
         .order_by(Claim.site_id, Page.id, Claim.id)
     )
     return [
         ClaimRow(
-            c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url, fetched, warc, digest, lang
+            c.site_id,
+            c.kind,
+            c.value,
+            c.stance,
+            c.tier,
+            c.quote,
+            url,
+            fetched,
+            warc,
+            digest,
+            at,
+            lang,
         )
-        for c, url, fetched, warc, digest, lang in session.execute(query)
+        for c, url, fetched, warc, digest, at, lang in session.execute(query)
     ]
 
 

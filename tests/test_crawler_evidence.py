@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler import read_response
-from crawler.archive import warc_digest
+from evidence.digests import digest_of
 from flows.cli import app
 from tests.crawling import crawl_run, pages
 from tests.local_web import html, serve
@@ -45,12 +45,13 @@ def test_the_archive_holds_the_bytes_as_received_with_request_records(home: Path
     assert archived.body == PAGE
     assert archived.header("Content-Encoding") == "gzip"
     assert page.sha256 == hashlib.sha256(GZIPPED).hexdigest() and page.size == len(GZIPPED)
-    assert archived.payload_digest == warc_digest(GZIPPED)
+    assert archived.payload_digest == digest_of(GZIPPED)
     assert archived.ip_address == "127.0.0.1" and page.ip_address == "127.0.0.1"
     assert archived.date.startswith(page.fetched_at.strftime("%Y-%m-%dT%H:%M"))
 
     found = records(home / "warc" / page.warc_file)
-    kinds = {(kind, uri.split(str(web.port))[-1]) for kind, uri, _ in found}
+    assert found[0][0] == "warcinfo"  # the file says which tool wrote it, and how
+    kinds = {(kind, uri.split(str(web.port))[-1]) for kind, uri, _ in found[1:]}
     assert {
         ("response", "/robots.txt"),
         ("request", "/tratamientos"),
@@ -82,7 +83,7 @@ def test_an_unchanged_page_is_a_revisit_record_a_changed_one_a_new_copy(home: Pa
     )
     revisit = read_response(home / "warc", unchanged.revisit_file, unchanged.revisit_offset or 0)
     assert revisit.record_type == "revisit" and revisit.raw == b""
-    assert revisit.payload_digest == warc_digest(GZIPPED)
+    assert revisit.payload_digest == digest_of(GZIPPED)
     assert revisit.refers_to_date is not None
     changed = after["/"]
     assert changed.revisit_file is None and changed.warc_file.startswith(f"run-{second}/")
@@ -95,14 +96,14 @@ def test_evidence_command_gives_the_copy_exactly_as_fetched(home: Path, tmp_path
     url = web.url("clinica.test", "/tratamientos")
     runner = CliRunner()
     out = tmp_path / "copy.gz"
-    result = runner.invoke(app, ["evidence", url, "--run", str(first), "--out", str(out)])
+    result = runner.invoke(app, ["evidence", "show", url, "--run", str(first), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == GZIPPED
-    assert "127.0.0.1" in result.output and "sha256:" in result.output
+    assert "127.0.0.1" in result.output and digest_of(GZIPPED) in result.output
 
-    latest = runner.invoke(app, ["evidence", url, "--decoded"])
+    latest = runner.invoke(app, ["evidence", "show", url, "--decoded"])
     assert latest.exit_code == 0, latest.output
     assert "Unchanged:" in latest.output and PAGE.decode() in latest.output
 
-    missing = runner.invoke(app, ["evidence", web.url("clinica.test", "/nowhere")])
+    missing = runner.invoke(app, ["evidence", "show", web.url("clinica.test", "/nowhere")])
     assert missing.exit_code == 1 and "was not fetched" in missing.output

@@ -82,10 +82,24 @@ def five_page_site() -> Report:
             ("condition", "autism", "claimed", "unproven"),
             ("condition", "als", "claimed", "unproven"),
         ):
-            claims.append(ClaimRow(1, kind, value, stance, tier, QUOTE, url, fetched, warc, digest))
+            claims.append(
+                ClaimRow(1, kind, value, stance, tier, QUOTE, url, fetched, warc, digest, 100 * i)
+            )
         if i in (1, 3):
             claims.append(
-                ClaimRow(1, "flag", "testimonials", None, None, QUOTE, url, fetched, warc, digest)
+                ClaimRow(
+                    1,
+                    "flag",
+                    "testimonials",
+                    None,
+                    None,
+                    QUOTE,
+                    url,
+                    fetched,
+                    warc,
+                    digest,
+                    100 * i,
+                )
             )
     evidence = [{"quote": QUOTE, "url": url} for url, _, _ in pages] * 2  # as the scorer repeats
     reasons = [
@@ -129,7 +143,7 @@ def test_a_quote_on_five_pages_is_listed_once_with_every_page_and_its_archived_c
     for i, page in enumerate(pages):
         assert words(page) == (
             f"P{i + 1} https://c.test/p{i} · 2026-11-02 10:0{i}:00 UTC · "
-            f"run-1/part-{i}.warc.gz · {i:064x}"
+            f"run-1/part-{i}.warc.gz@{100 * i} · sha256:{i:064x}"
         )
     reasons = {
         entry.code.get_text(): entry

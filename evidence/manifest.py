@@ -4,36 +4,31 @@ Each command that writes into a folder (a report, its PDF, a jurisdiction's repo
 exports) adds its files to the folder's ``manifest.sha256`` and hashes every listed file
 again, so the manifest lists every output file there, not only the last command's, and a
 file rewritten since is listed with its new digest. Only files our commands wrote are
-listed: ``--out`` may name a folder that holds other things.
+listed: ``--out`` may name a folder that holds other things. The lines hold the bare hex of
+the SHA-256 (``sha256sum``'s format); everywhere else it is written ``sha256:<hex>``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from evidence.digests import file_sha256_hex
+
 MANIFEST = "manifest.sha256"
-_LINE = re.compile(r"^[0-9a-f]{64} [ *](?P<name>.+)$")
+_LINE = re.compile(r"^(?P<hex>[0-9a-f]{64}) [ *](?P<name>.+)$")
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def listed(folder: Path) -> list[str]:
-    """The names ``folder``'s manifest lists (none if it has no manifest)."""
+def entries(folder: Path) -> dict[str, str]:
+    """The files ``folder``'s manifest lists, each with its bare hex SHA-256 (none if no
+    manifest)."""
     manifest = folder / MANIFEST
     if not manifest.is_file():
-        return []
+        return {}
     lines = manifest.read_text(encoding="utf-8").splitlines()
-    return [m["name"] for m in map(_LINE.match, lines) if m]
+    return {m["name"]: m["hex"] for m in map(_LINE.match, lines) if m}
 
 
 def update_manifest(folder: Path, written: Iterable[Path]) -> Path:
@@ -41,9 +36,9 @@ def update_manifest(folder: Path, written: Iterable[Path]) -> Path:
 
     Files listed before that are gone are dropped; every file listed is hashed again.
     """
-    names = {name for name in listed(folder) if (folder / name).is_file()}
+    names = {name for name in entries(folder) if (folder / name).is_file()}
     names |= {path.name for path in written}
-    lines = "".join(f"{sha256_of(folder / name)}  {name}\n" for name in sorted(names))
+    lines = "".join(f"{file_sha256_hex(folder / name)}  {name}\n" for name in sorted(names))
     manifest = folder / MANIFEST
     partial = folder / f".{MANIFEST}.{os.getpid()}"
     partial.write_text(lines, encoding="utf-8")

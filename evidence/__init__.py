@@ -1,0 +1,14 @@
+"""The evidence's integrity: one written form of digests, folder manifests, WACZ packages, and
+their verification.
+
+The crawler writes its WARC digests with :mod:`evidence.digests`, the reports list their
+files with :mod:`evidence.manifest`, and ``clinic-audit evidence`` packages a run
+(:mod:`evidence.wacz`) and checks any of them again (:mod:`evidence.verify`). Those two are
+imported where they are used: they load py-wacz and its dependencies, which the crawler and
+the reports do not need.
+"""
+
+from evidence.digests import digest_of, sha256_hex, written
+from evidence.manifest import MANIFEST, update_manifest
+
+__all__ = ["MANIFEST", "digest_of", "sha256_hex", "update_manifest", "written"]
