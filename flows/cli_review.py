@@ -17,13 +17,64 @@ from flows.console import console
 from score import Agreement
 
 review_app = typer.Typer(
-    help="Reviewers' decisions: a run's findings out as a CSV sheet, the decisions back in.",
-    no_args_is_help=True,
+    help="Reviewers' decisions: the review page (no subcommand), or a run's findings out as a "
+    "CSV sheet and the decisions back in.",
+    invoke_without_command=True,
 )
 
 RunOption = Annotated[
     int | None, typer.Option("--run", help="Run id (default: the latest run).", show_default=False)
 ]
+
+
+@review_app.callback()
+def review_page(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 0,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. Anything but 127.0.0.1 lets other machines reach the "
+            "page; they still need the printed URL's token."
+        ),
+    ] = "127.0.0.1",
+    run_id: RunOption = None,
+    rubric: Annotated[
+        str, typer.Option(help="Rubric the page re-scores a site with after each decision.")
+    ] = "seed",
+) -> None:
+    """Serve the review page of a run until Ctrl-C: a queue of findings (the ones that can
+    move a grade most first) beside the archived page with the quote marked; one key to
+    confirm (c), reject (r) or set a condition's stance (1 claimed, 2 disclaimed, 3
+    mentioned). Each decision is recorded and the site scored again at once.
+
+    It prints a URL with a secret token: open it (the token becomes a cookie); a request
+    without it is refused."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import secrets
+    import socket
+
+    import uvicorn
+
+    from flows.cli import open_database, resolve_run
+    from flows.review_app import create_app
+
+    engine = open_database()
+    run_id = resolve_run(engine, run_id)
+    token = secrets.token_urlsafe(24)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen()  # connections wait in the backlog until the server takes them
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"Review page of run {run_id}: http://{shown}:{bound}/?token={token}", color=False)
+    typer.echo("Press Ctrl-C to stop.")
+    config = uvicorn.Config(
+        create_app(engine, run_id, token, rubric), log_level="warning", access_log=False
+    )
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @review_app.command("export")

@@ -8,95 +8,22 @@ import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 import storage
-from crawler import site_domain
-from crawler.archive import Exchange, WarcArchive
 from flows import reviewing
 from flows.cli import app
+from flows.marked_copy import marked_copy
+from flows.review_queue import filtered, review_queue
 from score import SiteClaims, SiteVerdict, aggregate_site, apply_decisions, resolve
 from score.aggregate import ClaimRecord
 from score.evaluation import evaluate_corpus, load_corpus
 from score.review import Decision, agreement, cohen_kappa, is_current, reviewed_verdict
-from storage import Page, Review, SiteCrawl, SiteScore
-from storage.writes import record_page, replace_page_claims, start_run, upsert_site
-
-HOME_PAGE = "<html lang='en'><body><h1>Clínica Regenera</h1><p>{}</p></body></html>"
-CLAIMS: dict[str, list[dict[str, Any]]] = {
-    "": [
-        {
-            "kind": "condition",
-            "value": "autism",
-            "stance": "claimed",
-            "tier": "unproven",
-            "quote": "We treat autism with stem cells.",
-        },
-        {
-            "kind": "condition",
-            "value": "copd",
-            "stance": "claimed",
-            "tier": "unproven",
-            "quote": "Breathe again: COPD therapy.",
-        },
-        {"kind": "regulator", "value": "cofepris", "quote": "Licensed by COFEPRIS."},
-        {"kind": "cell_source", "value": "umbilical-cord", "quote": "Umbilical cord cells."},
-    ],
-    "faq": [
-        {
-            "kind": "flag",
-            "value": "cure_or_guarantee",
-            "quote": "Guaranteed results.",
-        },
-    ],
-}
-
-
-def store_run(engine: Engine, seed_url: str, claims: dict[str, list[dict[str, Any]]]) -> int:
-    """A stored run of one clinic: each page archived in a real WARC file (so its digest is
-    its bytes') with the given claims, the way extraction leaves them."""
-    root = storage.home() / "warc"
-    with storage.sessions(engine).begin() as session:
-        run_id = start_run(session, "seeds.csv", {}).id
-        site_id = upsert_site(
-            session, seed_url, "clinica.test", "Clínica", "MX", domain=site_domain(seed_url)
-        )
-        session.merge(SiteCrawl(run_id=run_id, site_id=site_id, status="ok", pages=len(claims)))
-        archive = WarcArchive(root, f"run-{run_id}.warc.gz")
-        for path, rows in claims.items():
-            url = seed_url + path
-            html = HOME_PAGE.format(" ".join(r["quote"] for r in rows))
-            fetched = datetime(2026, 11, 2, tzinfo=UTC)
-            stored = archive.write_exchange(
-                Exchange(
-                    url, "GET", [], 200, [("Content-Type", "text/html")], html.encode(), fetched
-                )
-            )
-            page_id = record_page(
-                session,
-                run_id=run_id,
-                site_id=site_id,
-                url=url,
-                status=200,
-                content_type="text/html",
-                depth=0,
-                fetched_at=fetched,
-                size=stored.size,
-                sha256=stored.sha256,
-                warc_file=stored.warc_file,
-                warc_offset=stored.warc_offset,
-            )
-            page = session.get(Page, page_id)
-            assert page is not None
-            replace_page_claims(
-                session, page, rows, language="en", is_clinic=True, title=path, extracted_at=fetched
-            )
-        archive.close()
-    return run_id
+from storage import Review, SiteScore
+from tests.review_data import CLAIMS, store_run
 
 
 @pytest.fixture
@@ -495,3 +422,55 @@ def test_importing_the_same_sheet_again_changes_nothing_and_scraped_formulas_sta
     invoke("report", "--run", str(run_id), "--out", str(tmp_path))
     html = (tmp_path / f"run-{run_id}.html").read_text()
     assert "Sells no treatment: not graded ✓</strong>" in html
+
+
+# -- the review page's parts (the page itself: test_review_page.py) --------------------------
+
+
+def test_the_archived_copy_is_cleaned_and_its_quote_marked_as_text() -> None:
+    page = (
+        "<html><head><script>alert(1)</script></head><body onload='x()'>"
+        "<p>Lead <b>in</b> and We  treat\n autism &lt;i&gt; here.</p>"
+        "<iframe src='http://127.0.0.1:9/'></iframe><img src='http://127.0.0.1:9/i.png' "
+        "srcset='http://127.0.0.1:9/2.png 2x'><a href='http://127.0.0.1:9/'>out</a></body></html>"
+    )
+    copy, found = marked_copy(page, "we treat autism <i>")
+    assert found
+    assert '<mark id="quote">We  treat\n autism &lt;i&gt;</mark> here.' in copy
+    assert "<b>in</b> and " in copy  # the quote sits in a tail: marked after its element
+    assert not [t for t in ("<script", "<iframe", "onload", "alert", "127.0.0.1") if t in copy]
+    assert '<img src="data:,">' in copy and '<a href="data:,">out</a>' in copy
+    assert marked_copy(page, "not on the page") == (marked_copy(page, "")[0], False)
+
+
+def test_the_queue_puts_what_moves_a_grade_first(engine: Engine) -> None:
+    run_id = store_run(engine, "https://clinica.test/", CLAIMS)
+    invoke("score", "--run", str(run_id))
+    queue = review_queue(engine, run_id)
+    first = queue[0]
+    assert (first.finding.kind, first.finding.value) == ("site", "sells_treatment")
+    assert first.weight == first.risk and first.crosses_band
+    seen = [i for i in queue if i.finding.machine != "no"]
+    weights = [(i.crosses_band, i.weight) for i in seen]
+    assert weights == sorted(weights, reverse=True)
+    assert queue[: len(seen)] == seen  # the flags the machine did not see come after
+    assert [i.finding.value for i in seen[1:4]] == ["cure_or_guarantee", "autism", "copd"]
+    unproven = {i.finding.value: i.weight for i in queue if i.finding.kind == "condition"}
+    assert unproven["autism"] > 0 and unproven["autism"] == unproven["copd"]
+    decide(
+        engine,
+        run_id,
+        [
+            {
+                "site_url": "https://clinica.test/",
+                "kind": "condition",
+                "value": "autism",
+                "decision": "reject",
+                "reviewer": "ana",
+            }
+        ],
+    )
+    again = review_queue(engine, run_id)
+    assert again[-1].reviewed and again[-1].finding.value == "autism"
+    assert filtered(again, condition="copd")[0].finding.value == "copd"
+    assert filtered(again, country="FR") == []

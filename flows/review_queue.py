@@ -1,0 +1,140 @@
+"""The review page's queue: a run's findings, the ones whose decision can move a grade most
+first.
+
+How much a finding weighs is asked of the rubric itself: the site is scored as it stands (with
+the decisions that apply) and again with the finding rejected, and the finding weighs the risk
+points between the two. A finding whose rejection crosses a grade band comes before one that
+does not, then the heavier first. Rejecting whether a site sells treatment takes its grade
+away (or gives it one), so that finding weighs the site's whole risk score. A finding the
+machine did not make (a flag it saw no quote for) comes after every one it did, whatever it
+weighs: there is no quote to check, and rejecting it means the reviewer found on the site what
+the machine missed. Decided findings come last. The findings,
+their decisions and what a decision means stay in :mod:`flows.reviewing` and
+:mod:`score.review`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+import storage
+from flows import stages
+from flows.findings import Finding, site_findings
+from score import Decision, SiteClaims, SiteVerdict, apply_decisions, resolve
+from score.review import ABSENT, NO, REJECT, REVIEWED, reviewed_verdict
+from score.rubric import Rubric, SiteContext, load_rubric, score_site
+from storage import Site
+from storage.queries import scored_site_ids
+
+#: The order kinds are listed in when their weight ties.
+KIND_ORDER = ("site", "condition", "flag", "regulator", "cell_source")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A finding with its site's grade now and what rejecting it would do to the grade."""
+
+    finding: Finding
+    site_name: str
+    country: str
+    grade: str | None  # the site's grade as the audit stands (None: not graded)
+    risk: int | None
+    weight: int  # risk points rejecting the finding would move
+    crosses_band: bool  # whether rejecting it would change the grade
+
+    @property
+    def reviewed(self) -> bool:
+        return self.finding.status == REVIEWED
+
+
+def review_queue(engine: Engine, run_id: int, rubric_name: str = "seed") -> list[QueueItem]:
+    """Every finding of the run's scored sites, heaviest first (see the module's doc)."""
+    rubric = load_rubric(rubric_name)
+    items: list[QueueItem] = []
+    with storage.sessions(engine)() as session:
+        wanted = sorted(scored_site_ids(session, run_id))
+        for site in stages.run_sites(session, run_id, wanted):
+            items += _site_items(session, run_id, site, rubric)
+    return sorted(items, key=_order)
+
+
+def _order(item: QueueItem) -> tuple[bool, bool, bool, int, str, int, str]:
+    f = item.finding
+    kind = KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER)
+    unseen = f.kind != "site" and f.machine in (NO, ABSENT)
+    return (item.reviewed, unseen, not item.crosses_band, -item.weight, f.site_url, kind, f.value)
+
+
+def _site_items(session: Session, run_id: int, site: Site, rubric: Rubric) -> list[QueueItem]:
+    verdict = stages.stored_verdict(session, run_id, site)
+    findings = site_findings(
+        session, run_id, site, verdict, stages.site_claims(session, run_id, site.id, verdict)
+    )
+    now_verdict, now_claims = stages.reviewed_site(session, run_id, site)
+    now = _risk(now_claims, now_verdict, site, rubric)
+    items = []
+    for finding in findings:
+        after = _rejected(session, run_id, site, finding, now_verdict, now_claims, rubric)
+        items.append(
+            QueueItem(
+                finding,
+                site.name or site.seed_url,
+                site.country or "",
+                now[1],
+                now[0],
+                abs((after[0] or 0) - (now[0] or 0)),
+                after[1] != now[1],
+            )
+        )
+    return items
+
+
+def _risk(
+    claims: SiteClaims, verdict: SiteVerdict, site: Site, rubric: Rubric
+) -> tuple[int | None, str | None]:
+    assessment = score_site(claims, SiteContext(verdict, site.country), rubric)
+    return assessment.risk_score, assessment.grade
+
+
+def _rejected(
+    session: Session,
+    run_id: int,
+    site: Site,
+    finding: Finding,
+    verdict: SiteVerdict,
+    claims: SiteClaims,
+    rubric: Rubric,
+) -> tuple[int | None, str | None]:
+    """The site's risk and grade were ``finding`` rejected (on top of the decisions that hold)."""
+    current = finding.value_used
+    flipped = resolve(finding.kind, current, REJECT) if _rejectable(finding) else current
+    decision = Decision(finding.kind, finding.value, flipped)
+    if finding.kind == "site":
+        other = reviewed_verdict(verdict, [decision])
+        return _risk(stages.site_claims(session, run_id, site.id, other), other, site, rubric)
+    return _risk(apply_decisions(claims, [decision]), verdict, site, rubric)
+
+
+def _rejectable(finding: Finding) -> bool:
+    # A condition not there cannot be rejected, only given a stance: it moves nothing here.
+    return not (finding.kind == "condition" and finding.value_used == ABSENT)
+
+
+def filtered(
+    items: Sequence[QueueItem],
+    site: str = "",
+    country: str = "",
+    condition: str = "",
+) -> list[QueueItem]:
+    """The items of one site (seed URL), country and condition (slug); empty: any."""
+    return [
+        i
+        for i in items
+        if (not site or i.finding.site_url == site)
+        and (not country or i.country == country)
+        and (not condition or (i.finding.kind, i.finding.value) == ("condition", condition))
+    ]

@@ -1,0 +1,199 @@
+"""The review page end to end: ``clinic-audit review`` on a free port over a stored run whose
+pages are real WARC records, driven by keyboard in the system Chromium through Playwright.
+
+One archived page is hostile: a script that would rewrite the page and call out, a frame and
+an image and a stylesheet from a second loopback server that counts what it is asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy import Engine, select
+
+import storage
+from crawler.rendering import CHROMIUM
+from flows import stages
+from storage import Review, SiteScore
+from tests.local_web import LocalWeb, html, serve
+from tests.review_data import CLAIMS, store_run
+
+pytestmark = pytest.mark.js
+
+#: The hostile page's quote: markup as text, which must stay text everywhere.
+QUOTE = "Guaranteed results. <b>no risk</b>"
+
+
+def hostile_page(port: int) -> str:
+    out = f"http://127.0.0.1:{port}"
+    return (
+        "<html lang='en'><head><title>FAQ</title>"
+        f"<link rel='stylesheet' href='{out}/style.css'>"
+        f"<meta http-equiv='refresh' content='0; url={out}/refresh'></head>"
+        f"<body style=\"background:url('{out}/bg.png')\">"
+        "<p id='target'>original text</p>"
+        "<p>Guaranteed results. &lt;b&gt;no risk&lt;/b&gt;</p>"
+        "<script>document.getElementById('target').textContent = 'rewritten';"
+        f"fetch('{out}/fetch');</script>"
+        f"<img src='{out}/img.png' onerror=\"document.body.dataset.ran = 'yes'\">"
+        f"<iframe src='{out}/frame'></iframe>"
+        f"<object data='{out}/object'></object>"
+        "</body></html>"
+    )
+
+
+@dataclass
+class Served:
+    url: str  # the printed URL, with its token
+    base: str
+    engine: Engine
+    run_id: int
+    counter: LocalWeb
+
+
+@pytest.fixture
+def served(home: Path) -> Iterator[Served]:
+    engine = storage.connect(os.environ["CLINIC_AUDIT_DB_URL"])
+    storage.upgrade(engine)
+    counted = {"127.0.0.1": lambda path: html("counted")}
+    with serve(counted) as counter:
+        claims = {"": CLAIMS[""], "faq": [dict(CLAIMS["faq"][0], quote=QUOTE)]}
+        run_id = store_run(
+            engine, "https://clinica.test/", claims, {"faq": hostile_page(counter.port)}
+        )
+        stages.score(engine, run_id)
+        command = [sys.executable, "-c", "from flows.cli import app; app()", "review"]
+        server = subprocess.Popen(
+            [*command, "--port", "0", "--run", str(run_id)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.stdout is not None
+            line = server.stdout.readline()
+            assert "/?token=" in line, line
+            url = line.split(": ", 1)[1].strip()
+            yield Served(url, url.split("/?")[0], engine, run_id, counter)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def grade(engine: Engine, run_id: int) -> tuple[str | None, int | None]:
+    with storage.sessions(engine)() as session:
+        score = session.scalars(select(SiteScore).where(SiteScore.run_id == run_id)).one()
+        return score.grade, score.risk_score
+
+
+def decide_by_key(page: Page, key: str) -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def test_three_findings_reviewed_by_keyboard_stay_decided_and_move_the_grade(
+    served: Served, tmp_path: Path
+) -> None:
+    before = grade(served.engine, served.run_id)
+    requested: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(served.url)
+        assert "token" not in page.url  # the token became a cookie
+        page.fill("#name", "Ana")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator("#reviewer")).to_have_text("Ana")
+        total = int(page.locator("#progress").inner_text().split(" of ")[1].split()[0])
+        expect(page.locator("#progress")).to_have_text(f"0 of {total} reviewed")
+        # the heaviest first: whether the site sells treatment takes its whole grade away
+        expect(page.locator("#finding")).to_have_text("site sells_treatment")
+        expect(page.locator("#grade")).to_have_text(f"grade {before[0]}")
+        decide_by_key(page, "c")
+
+        # next the cure promise, on the hostile page: inert, fetching nothing, quote marked
+        expect(page.locator("#finding")).to_have_text("flag cure_or_guarantee")
+        page.wait_for_load_state("networkidle")
+        frame = page.frame_locator("iframe")
+        expect(frame.locator("mark#quote")).to_have_text(QUOTE)
+        expect(frame.locator("#target")).to_have_text("original text")
+        assert frame.locator("script, iframe, object").count() == 0
+        assert page.frames[1].evaluate("document.body.dataset.ran || ''") == ""
+        expect(page.locator("aside .quote")).to_have_text(QUOTE)  # markup stays text
+        assert page.locator("aside .quote b").count() == 0
+        page.keyboard.press("n")
+        page.keyboard.type("cure promise; r typed here is text")
+        page.keyboard.press("Escape")
+        decide_by_key(page, "r")
+
+        # the queue weighs again after each decision; the conditions, through their filter
+        for slug, key in (("autism", "r"), ("copd", "2")):  # 2: disclaimed
+            page.goto(f"{served.base}/?condition={slug}")
+            expect(page.locator("#progress")).to_have_text("0 of 1 reviewed")
+            expect(page.locator("#finding")).to_have_text(f"condition {slug}")
+            if slug == "autism":  # the README's picture: CLINIC_AUDIT_SCREENSHOTS=docs
+                shots = Path(os.environ.get("CLINIC_AUDIT_SCREENSHOTS") or tmp_path)
+                page.screenshot(path=str(shots / "review-page.png"))
+            decide_by_key(page, key)
+            expect(page.locator("#progress")).to_have_text("1 of 1 reviewed")
+            expect(page.locator(".empty")).to_contain_text("Nothing left to review")
+        page.goto(served.base + "/")
+        page.reload()
+        expect(page.locator("#progress")).to_have_text(f"4 of {total} reviewed")
+        after = grade(served.engine, served.run_id)
+        assert after[1] is not None and before[1] is not None and after[1] < before[1]
+        assert after[0] != before[0]
+        expect(page.locator("#grade")).to_contain_text(f"grade {after[0]}")
+        browser.close()
+    assert served.counter.requests == []
+    assert not [u for u in requested if f":{served.counter.port}" in u]
+    with storage.sessions(served.engine)() as session:
+        reviews = {
+            (r.value, r.decision, r.reviewer, r.note) for r in session.scalars(select(Review))
+        }
+    assert reviews == {
+        ("sells_treatment", "confirm", "Ana", ""),
+        ("autism", "reject", "Ana", ""),
+        ("copd", "disclaimed", "Ana", ""),
+        ("cure_or_guarantee", "reject", "Ana", "cure promise; r typed here is text"),
+    }
+
+
+def test_requests_without_the_token_or_the_csrf_token_are_refused(served: Served) -> None:
+    import httpx
+
+    assert httpx.get(served.base + "/").status_code == 403
+    assert httpx.get(served.base + "/?token=wrong").status_code == 403
+    assert httpx.get(served.base + "/archive/1/condition/autism").status_code == 403
+    with httpx.Client(base_url=served.base) as client:
+        assert client.get(served.url).status_code == 303  # the token's URL logs in
+        client.cookies.set("reviewer", "Ana")
+        page = client.get("/")
+        assert page.status_code == 200
+        policy = page.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert page.headers["x-frame-options"] == "DENY"
+        form: dict[str, Any] = {
+            "site_url": "https://clinica.test/",
+            "kind": "condition",
+            "value": "autism",
+            "decision": "reject",
+        }
+        assert client.post("/decide", data=form).status_code == 403
+        assert client.post("/decide", data={**form, "csrf": "forged"}).status_code == 403
+        archived = client.get("/archive/1/condition/autism")
+        assert archived.status_code == 200
+        policy = archived.headers["content-security-policy"]
+        assert policy.startswith("default-src 'none'") and "script-src" not in policy
+        assert '<mark id="quote">We treat autism with stem cells.</mark>' in archived.text
+    with storage.sessions(served.engine)() as session:
+        assert session.scalars(select(Review)).first() is None
