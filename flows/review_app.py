@@ -33,7 +33,7 @@ from extract import readable_html
 from flows import reviewing, stages
 from flows.archives import EvidenceNotFound, find_evidence
 from flows.marked_copy import marked_copy
-from flows.review_queue import QueueItem, filtered, review_queue
+from flows.review_queue import LiveQueue, QueueItem, filtered
 from storage.queries import SiteRow, site_rows
 
 TOKEN_COOKIE, SESSION_COOKIE, REVIEWER_COOKIE = "review_token", "review_session", "reviewer"
@@ -61,6 +61,7 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
     )
     templates = Jinja2Templates(env=env)
     secret = secrets.token_bytes(32)
+    live = LiveQueue(engine, run_id, rubric)
     app.mount("/static", StaticFiles(directory=str(web / "static")), name="static")
 
     def csrf_of(request: Request) -> str:
@@ -104,7 +105,7 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
             return templates.TemplateResponse(
                 request, "name.html", {"csrf": csrf_of(request), "run_id": run_id}
             )
-        everything = review_queue(engine, run_id, rubric)
+        everything = live.items()
         shown = filtered(everything, site, country, condition)
         waiting = [i for i in shown if not i.reviewed]
         current = waiting[skip % len(waiting)] if waiting else None
@@ -165,6 +166,8 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
         with storage.sessions(engine)() as session:
             site_ids = [s.id for s in stages.run_sites(session, run_id) if s.seed_url == site_url]
         stages.score(engine, run_id, rubric, site_ids=site_ids)
+        for site_id in site_ids:
+            live.refresh(site_id)
         return RedirectResponse("/?" + query if query else "/", status_code=303)
 
     @app.get("/archive/{site_id}/{kind}/{value}")

@@ -15,8 +15,10 @@ their decisions and what a decision means stay in :mod:`flows.reviewing` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -29,6 +31,7 @@ from score.review import ABSENT, NO, REJECT, REVIEWED, reviewed_verdict
 from score.rubric import Rubric, SiteContext, load_rubric, score_site
 from storage import Site
 from storage.queries import scored_site_ids
+from storage.reviews import reviews_stamp
 
 #: The order kinds are listed in when their weight ties.
 KIND_ORDER = ("site", "condition", "flag", "regulator", "cell_source")
@@ -51,15 +54,60 @@ class QueueItem:
         return self.finding.status == REVIEWED
 
 
-def review_queue(engine: Engine, run_id: int, rubric_name: str = "seed") -> list[QueueItem]:
-    """Every finding of the run's scored sites, heaviest first (see the module's doc)."""
+def review_queue(
+    engine: Engine,
+    run_id: int,
+    rubric_name: str = "seed",
+    site_ids: Collection[int] | None = None,
+) -> list[QueueItem]:
+    """Every finding of the run's scored sites (or of ``site_ids``), heaviest first (see the
+    module's doc)."""
     rubric = load_rubric(rubric_name)
     items: list[QueueItem] = []
     with storage.sessions(engine)() as session:
-        wanted = sorted(scored_site_ids(session, run_id))
+        scored = scored_site_ids(session, run_id)
+        wanted = sorted(scored if site_ids is None else scored & set(site_ids))
         for site in stages.run_sites(session, run_id, wanted):
             items += _site_items(session, run_id, site, rubric)
     return sorted(items, key=_order)
+
+
+class LiveQueue:
+    """The queue of a run kept between page views: weighing every finding of a large run
+    takes a while, and a decision changes one site's. Built again whenever the stored
+    decisions change behind the page's back (a sheet imported meanwhile)."""
+
+    def __init__(self, engine: Engine, run_id: int, rubric_name: str) -> None:
+        self.engine, self.run_id, self.rubric_name = engine, run_id, rubric_name
+        self._items: list[QueueItem] = []
+        self._stamp: tuple[int, datetime | None] | None = None
+        self._lock = threading.Lock()  # the app serves page views from a thread pool
+
+    def items(self) -> list[QueueItem]:
+        with self._lock:
+            return self._items_now()
+
+    def refresh(self, site_id: int) -> None:
+        """Weigh one site's findings again, after a decision on it (and its re-score)."""
+        with self._lock:
+            if self._stamp is None:
+                self._items_now()
+                return
+            kept = [i for i in self._items if i.finding.site_id != site_id]
+            fresh = review_queue(self.engine, self.run_id, self.rubric_name, [site_id])
+            self._items = sorted(kept + fresh, key=_order)
+            self._stamp = self._current_stamp()
+
+    def _items_now(self) -> list[QueueItem]:
+        stamp = self._current_stamp()
+        if stamp != self._stamp:
+            self._items = review_queue(self.engine, self.run_id, self.rubric_name)
+            self._stamp = stamp
+        return self._items
+
+    def _current_stamp(self) -> tuple[int, datetime | None]:
+        with storage.sessions(self.engine)() as session:
+            return reviews_stamp(session)
 
 
 def _order(item: QueueItem) -> tuple[bool, bool, bool, int, str, int, str]:

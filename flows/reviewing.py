@@ -173,10 +173,13 @@ def record_decisions(
     Raises:
         ReviewImportError: every bad row, by number; nothing is recorded.
     """
-    findings = {(f.site_url, f.kind, f.value): f for f in run_findings(engine, run_id)}
+    decisions = list(decisions)
     with storage.sessions(engine)() as session:
         scored = scored_site_ids(session, run_id)
         sites = {s.seed_url: s for s in stages.run_sites(session, run_id) if s.id in scored}
+    # Only the findings of the sites named: a web page's one decision reads one site.
+    named = {sites[row["site_url"]].id for _, row in decisions if row.get("site_url") in sites}
+    findings = {(f.site_url, f.kind, f.value): f for f in run_findings(engine, run_id, named)}
     rows: list[dict[str, Any]] = []
     problems: list[tuple[int, str]] = []
     seen: dict[tuple[str, str, str], int] = {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.tables import Review
@@ -65,6 +65,15 @@ def record_reviews(session: Session, reviews: Iterable[Mapping[str, Any]]) -> in
 def any_reviews(session: Session) -> bool:
     """Whether any decision is stored (most audits have none: nothing to look up then)."""
     return session.scalar(select(Review.id).limit(1)) is not None
+
+
+def reviews_stamp(session: Session) -> tuple[int, datetime | None]:
+    """How many decisions are stored and when the latest was made: changes with any decision
+    recorded (a reader that caches what decisions imply compares it)."""
+    count, latest = session.execute(
+        select(func.count(Review.id), func.max(Review.reviewed_at))
+    ).one()
+    return int(count), latest
 
 
 def reviews_by_domain(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import Engine, select
@@ -169,8 +170,6 @@ def test_three_findings_reviewed_by_keyboard_stay_decided_and_move_the_grade(
 
 
 def test_requests_without_the_token_or_the_csrf_token_are_refused(served: Served) -> None:
-    import httpx
-
     assert httpx.get(served.base + "/").status_code == 403
     assert httpx.get(served.base + "/?token=wrong").status_code == 403
     assert httpx.get(served.base + "/archive/1/condition/autism").status_code == 403

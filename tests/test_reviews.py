@@ -17,7 +17,7 @@ import storage
 from flows import reviewing
 from flows.cli import app
 from flows.marked_copy import marked_copy
-from flows.review_queue import filtered, review_queue
+from flows.review_queue import LiveQueue, filtered, review_queue
 from score import SiteClaims, SiteVerdict, aggregate_site, apply_decisions, resolve
 from score.aggregate import ClaimRecord
 from score.evaluation import evaluate_corpus, load_corpus
@@ -447,6 +447,8 @@ def test_the_queue_puts_what_moves_a_grade_first(engine: Engine) -> None:
     run_id = store_run(engine, "https://clinica.test/", CLAIMS)
     invoke("score", "--run", str(run_id))
     queue = review_queue(engine, run_id)
+    live = LiveQueue(engine, run_id, "seed")
+    assert live.items() == queue
     first = queue[0]
     assert (first.finding.kind, first.finding.value) == ("site", "sells_treatment")
     assert first.weight == first.risk and first.crosses_band
@@ -472,5 +474,10 @@ def test_the_queue_puts_what_moves_a_grade_first(engine: Engine) -> None:
     )
     again = review_queue(engine, run_id)
     assert again[-1].reviewed and again[-1].finding.value == "autism"
+    assert [i.finding.value for i in live.items()] == [i.finding.value for i in again]
+    live.refresh(first.finding.site_id)
+    assert [(i.finding.value, i.weight) for i in live.items()] == [
+        (i.finding.value, i.weight) for i in again
+    ]
     assert filtered(again, condition="copd")[0].finding.value == "copd"
     assert filtered(again, country="FR") == []
