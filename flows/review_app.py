@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from importlib.resources import files
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -71,14 +71,14 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Any:
         given = request.query_params.get("token")
-        if given is not None and secrets.compare_digest(given, token):
+        if given is not None and _same(given, token):
             # The token's URL logs in: a cookie from now on, and the token leaves the address.
             response: Response = RedirectResponse(request.url.path, status_code=303)
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
             response.set_cookie(
                 SESSION_COOKIE, secrets.token_urlsafe(16), httponly=True, samesite="strict"
             )
-        elif not secrets.compare_digest(request.cookies.get(TOKEN_COOKIE, ""), token):
+        elif not _same(request.cookies.get(TOKEN_COOKIE, ""), token):
             response = Response("Open the URL `clinic-audit review` printed.", status_code=403)
         else:
             response = await call_next(request)
@@ -91,16 +91,14 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
         return response
 
     def check_csrf(request: Request, given: str) -> None:
-        if not request.cookies.get(SESSION_COOKIE) or not hmac.compare_digest(
-            given, csrf_of(request)
-        ):
+        if not request.cookies.get(SESSION_COOKIE) or not _same(given, csrf_of(request)):
             raise HTTPException(403, "The form is stale or forged: reload the page.")
 
     @app.get("/", response_class=HTMLResponse)
     def queue(
         request: Request, site: str = "", country: str = "", condition: str = "", skip: int = 0
     ) -> Response:
-        reviewer = request.cookies.get(REVIEWER_COOKIE, "")
+        reviewer = unquote(request.cookies.get(REVIEWER_COOKIE, ""))
         if not reviewer:
             return templates.TemplateResponse(
                 request, "name.html", {"csrf": csrf_of(request), "run_id": run_id}
@@ -136,7 +134,8 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
         name = name.strip()[: reviewing.REVIEWER_LENGTH]
         response = RedirectResponse("/", status_code=303)
         if name:
-            response.set_cookie(REVIEWER_COOKIE, name, httponly=True, samesite="strict")
+            # quoted: a cookie carries ASCII only, and names are not
+            response.set_cookie(REVIEWER_COOKIE, quote(name), httponly=True, samesite="strict")
         return response
 
     @app.post("/decide")
@@ -156,7 +155,7 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
             "kind": kind,
             "value": value,
             "decision": decision,
-            "reviewer": request.cookies.get(REVIEWER_COOKIE, ""),
+            "reviewer": unquote(request.cookies.get(REVIEWER_COOKIE, "")),
             "note": note.strip(),
         }
         try:
@@ -189,6 +188,11 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
         return HTMLResponse(body, headers=headers)
 
     return app
+
+
+def _same(given: str, expected: str) -> bool:
+    """Compare secrets in constant time (as bytes: any text a client sends is comparable)."""
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _yes_no() -> dict[str, str]:

@@ -172,11 +172,16 @@ def test_three_findings_reviewed_by_keyboard_stay_decided_and_move_the_grade(
 def test_requests_without_the_token_or_the_csrf_token_are_refused(served: Served) -> None:
     assert httpx.get(served.base + "/").status_code == 403
     assert httpx.get(served.base + "/?token=wrong").status_code == 403
+    assert httpx.get(served.base + "/?token=é").status_code == 403  # refused, not a crash
     assert httpx.get(served.base + "/archive/1/condition/autism").status_code == 403
     with httpx.Client(base_url=served.base) as client:
         assert client.get(served.url).status_code == 303  # the token's URL logs in
-        client.cookies.set("reviewer", "Ana")
+        assert "Your name" in client.get("/").text
+        session_csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+        assert client.post("/reviewer", data={"name": "José"}).status_code == 403
+        client.post("/reviewer", data={"name": "José", "csrf": session_csrf})
         page = client.get("/")
+        assert '<span id="reviewer">José</span>' in page.text
         assert page.status_code == 200
         policy = page.headers["content-security-policy"]
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
@@ -188,7 +193,7 @@ def test_requests_without_the_token_or_the_csrf_token_are_refused(served: Served
             "decision": "reject",
         }
         assert client.post("/decide", data=form).status_code == 403
-        assert client.post("/decide", data={**form, "csrf": "forged"}).status_code == 403
+        assert client.post("/decide", data={**form, "csrf": "forgéd"}).status_code == 403
         archived = client.get("/archive/1/condition/autism")
         assert archived.status_code == 200
         policy = archived.headers["content-security-policy"]
