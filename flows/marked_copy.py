@@ -41,8 +41,12 @@ _MORE_ADDRESSES = ("srcset", "imagesrcset", "poster", "ping", "background", "low
 #: What an address becomes: fetches nothing, and the copy's policy allows it.
 _NOWHERE = "data:,"
 
-#: The marked quote's look, added to the copy's head.
-_STYLE = "mark#quote{background:#ffe066;outline:3px solid #d9480f;padding:0 2px}"
+#: The marked quote's look, added to the copy's head; scrolled to a third of the way down, so
+#: a page's sticky header does not cover it.
+_STYLE = (
+    "mark#quote{background:#ffe066!important;color:#000!important;"
+    "outline:3px solid #d9480f!important;padding:0 2px;scroll-margin-top:35vh}"
+)
 
 
 def marked_copy(page: str, quote: str) -> tuple[str, bool]:
