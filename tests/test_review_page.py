@@ -117,6 +117,7 @@ def test_findings_reviewed_by_keyboard_stay_decided_and_move_the_grade(served: S
         # the heaviest first: whether the site sells treatment takes its whole grade away
         expect(page.locator("#finding")).to_have_text("site sells_treatment")
         expect(page.locator("#grade")).to_have_text(f"grade {before[0]}")
+        expect(page.locator("aside dl")).to_contain_text("Verdict")  # the verdict's reasons
         decide_by_key(page, "c")
 
         # next the cure promise, on the hostile page: inert, fetching nothing, quote marked
