@@ -4,7 +4,7 @@ Builds a database of N demo-web sites without crawling (pages rendered by demowe
 real extractor, stored and scored through the real stages: ``tests/report_data.py``), then
 times, in the same run:
 
-- baseline: ``export_frames`` + CSV of every table (what ``clinic-audit export`` does);
+- baseline: ``export_tables`` + CSV of every table (what ``clinic-audit export`` does);
 - the period report's data assembly (``period_report``), its HTML, and its PDF (WeasyPrint,
   laid out in parts by a pool of processes, then assembled: ``reports.pdf``).
 
@@ -39,10 +39,10 @@ from pypdf import PdfReader  # noqa: E402
 import demoweb  # noqa: E402
 import storage  # noqa: E402
 from benchmarks.e2e import tree_rss_kb  # noqa: E402
+from flows.reviewing import export_tables  # noqa: E402
 from reports import parse_period, period_report, render_report, write_tables  # noqa: E402
 from reports.html import render_parts  # noqa: E402
 from reports.pdf import write_pdf  # noqa: E402
-from storage.queries import export_frames  # noqa: E402
 from tests.report_data import store_demo_run  # noqa: E402
 
 
@@ -118,7 +118,7 @@ def main() -> None:
                 engine, web, datetime(2026, 11, 2, tzinfo=UTC), pages_per_site=args.pages_per_site
             )
         with timed("baseline: export every table, CSV") as export:
-            write_tables(export_frames(engine), out / "csv", "csv")
+            write_tables(export_tables(engine), out / "csv", "csv")
         with (
             timed("period report: assemble", export.seconds),
             storage.sessions(engine)() as session,

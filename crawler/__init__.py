@@ -2,6 +2,7 @@
 
 from crawler.archive import ArchivedResponse, WarcArchive, read_response
 from crawler.job import CrawlJob, JobSite
+from crawler.scope import site_domain
 from crawler.seeds import (
     Seed,
     SeedFileError,
@@ -26,4 +27,5 @@ __all__ = [
     "parse_seeds",
     "read_response",
     "read_seeds",
+    "site_domain",
 ]

@@ -53,6 +53,19 @@ def url_domain(url: str) -> str:
     return registrable_domain(urlsplit(url).hostname or "")
 
 
+def site_domain(url: str) -> str:
+    """The name a site keeps across runs and seed lists: its seed URL's registrable domain
+    (``http://clinica.es`` and ``https://www.clinica.es/es/`` are one site), with the port
+    for an IP address, where many test servers share one host."""
+    parts = urlsplit(url)
+    domain = registrable_domain(parts.hostname or "")
+    try:
+        ipaddress.ip_address(domain.strip("[]"))
+    except ValueError:
+        return domain
+    return f"{domain}:{parts.port}" if parts.port else domain
+
+
 @cache
 def _claim_words() -> tuple[int, tuple[str, ...]]:
     text = resources.files("crawler").joinpath("claim_paths.yaml").read_text("utf-8")

@@ -38,6 +38,7 @@ from sqlalchemy import Engine
 import storage
 from crawler import read_seeds
 from flows import BATCH_SIZE, restarts, stages
+from flows.reviewing import export_tables, reviewed_report
 from flows.stages import CrawlOptions
 from reports import run_report, write_report_files, write_tables
 from storage import queries
@@ -151,7 +152,7 @@ def score_task(
 
 @task(name="tables")
 def tables_task(run_id: int, out_dir: str) -> list[str]:
-    frames = queries.export_frames(_engine(), run_id)
+    frames = export_tables(_engine(), run_id)
     return [str(p) for p in write_tables(frames, Path(out_dir), "csv")]
 
 
@@ -166,7 +167,7 @@ def write_report(
     """Render the report of a stored run into ``out_dir``; return the first file written."""
     with storage.sessions(engine)() as session:
         report = run_report(session, run_id, rubric)
-    return write_report_files(report, out_dir, formats)[0]
+    return write_report_files(reviewed_report(engine, report), out_dir, formats)[0]
 
 
 def dask_task_runner(workers: int) -> Any:

@@ -449,6 +449,14 @@ def report(
         Path | None,
         typer.Option(help="Folder to write into (default var/reports/run-ID or .../PERIOD)."),
     ] = None,
+    reviewed_only: Annotated[
+        bool,
+        typer.Option(
+            "--reviewed-only",
+            help="Show only the findings a reviewer confirmed (grades still count every "
+            "finding, reviewed values first).",
+        ),
+    ] = False,
 ) -> None:
     """Write the report of a run or a period (HTML, PDF, SHA-256 manifest); print each path."""
     from flows import reporting
@@ -473,7 +481,7 @@ def report(
     if period is None:
         run_id = resolve_run(engine, run_id)
     try:
-        loaded = reporting.load_reports(engine, run_id, period, rubric, jurisdiction)
+        loaded = reporting.load_reports(engine, run_id, period, rubric, jurisdiction, reviewed_only)
     except (PeriodError, NothingToReport) as exc:
         raise fail(str(exc)) from None
     for one in loaded:
@@ -498,10 +506,10 @@ def export(
         int | None, typer.Option("--run", help="Only this run (default: every run).")
     ] = None,
 ) -> None:
-    """Export every table (sites, pages, claims, site_scores, ...) as CSV or Parquet files,
-    and update the folder's SHA-256 manifest."""
+    """Export every table (sites, pages, claims, reviews, ...) as CSV or Parquet files, and
+    update the folder's SHA-256 manifest; claims carry their review status."""
+    from flows.reviewing import export_tables
     from reports import FORMATS, write_tables
-    from storage.queries import export_frames
 
     if output_format not in FORMATS:
         raise fail(f"unknown format {output_format!r}: use {' or '.join(FORMATS)}")
@@ -509,7 +517,7 @@ def export(
     if run_id is not None:
         run_id = resolve_run(engine, run_id)
     folder = out or storage.home() / "exports"
-    for path in write_tables(export_frames(engine, run_id), folder, output_format):
+    for path in write_tables(export_tables(engine, run_id), folder, output_format):
         typer.echo(path)
 
 
@@ -758,3 +766,10 @@ def db_upgrade() -> None:
     """Create or migrate the tables of CLINIC_AUDIT_DB_URL (default var/clinic-audit.db)."""
     engine = open_database(upgrade=True)
     console.print(f"{storage.database_url()} is at revision {storage.current_revision(engine)}")
+
+
+# The review verbs live in their own module; registered last, since it imports from this one.
+from flows.cli_review import agreement, review_app  # noqa: E402
+
+app.add_typer(review_app, name="review")
+app.command()(agreement)

@@ -19,8 +19,8 @@ from sqlalchemy import Column, Table
 from sqlalchemy.dialects import sqlite
 
 import storage
+from flows.reviewing import EXPORT_REVIEW_COLUMNS, export_tables
 from storage.database import MIGRATIONS
-from storage.queries import export_frames
 from storage.tables import Base
 
 DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
@@ -78,6 +78,17 @@ def render() -> str:
             )
     lines += [
         "",
+        "## Review columns of the exports",
+        "",
+        "`claims.csv` (and `claims.parquet`) also carry, for each claim, where its finding "
+        "stands with the reviewers (see `reviews`; `clinic-audit review`):",
+        "",
+        "| column | meaning |",
+        "|---|---|",
+        *(f"| `{name}` | {meaning} |" for name, meaning in EXPORT_REVIEW_COLUMNS.items()),
+    ]
+    lines += [
+        "",
         "## Views",
         "",
         f"Created by migration {VIEWS_MIGRATION.name[:4]} on SQLite and PostgreSQL alike; "
@@ -108,7 +119,7 @@ def export_columns() -> dict[str, list[str]]:
         engine = storage.connect(f"sqlite:///{Path(folder) / 'empty.db'}")
         try:
             storage.upgrade(engine)
-            return {name: list(frame.columns) for name, frame in export_frames(engine).items()}
+            return {name: list(frame.columns) for name, frame in export_tables(engine).items()}
         finally:
             engine.dispose()
 

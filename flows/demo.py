@@ -11,6 +11,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from rich.table import Table
@@ -19,9 +20,11 @@ import demoweb
 import storage
 from flows.cli import print_summary, run_flow
 from flows.console import console
+from flows.findings import Finding
 from flows.stages import NO_GRADE, CrawlOptions
 from reports.assemble import judged_claims
 from score import ClaimRecord, aggregate_site
+from score.review import ABSENT, CONFIRM, NO, REJECT, YES
 from storage.queries import claim_rows, site_rows
 
 
@@ -97,22 +100,94 @@ def run_demo(sites: int, seed: int, port: int, fast: bool) -> None:
     with server:
         summary = run_flow(str(seeds_file), "seed", options)
     elapsed = time.monotonic() - started
+    review_from_truth(web, summary)
     print_demo_summary(web, summary, elapsed)
     write_demo_outputs()
 
 
+#: Findings the demo's reviewer decides, from the demo web's ground truth.
+DEMO_REVIEWS = 20
+DEMO_REVIEWER = "demo (ground truth)"
+
+
+def truth_decisions(web: demoweb.DemoWeb, findings: list[Finding]) -> list[dict[str, str]]:
+    """A reviewer who knows the demo web's ground truth decides :data:`DEMO_REVIEWS` findings:
+    the news sites' verdicts, then one condition per site in turn, then a flag per site."""
+    truth = {site.host: site for site in web.sites}
+    picked: list[tuple[Finding, str]] = []
+    by_site: defaultdict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_site[f.site_url].append(f)
+    for url, found in sorted(by_site.items()):
+        site = truth.get(urlsplit(url).hostname or "")
+        if site is None:
+            continue
+        for f in found:
+            if f.kind == "site" and site.kind == "news":
+                picked.append((f, "no"))
+    for kind in ("condition", "flag"):
+        for url, found in sorted(by_site.items()):
+            site = truth.get(urlsplit(url).hostname or "")
+            first = next((f for f in found if f.kind == kind), None)
+            if site is None or first is None:
+                continue
+            if kind == "condition":
+                picked.append((first, site.truth.conditions.get(first.value, ABSENT)))
+            else:
+                picked.append((first, YES if site.truth.flags.get(first.value) else NO))
+    decisions = []
+    for f, true_value in picked[:DEMO_REVIEWS]:
+        if true_value == f.machine:
+            decision = CONFIRM
+        elif true_value in (ABSENT, NO, YES):
+            decision = REJECT
+        else:
+            decision = true_value  # the right stance
+        decisions.append(
+            {
+                "site_url": f.site_url,
+                "kind": f.kind,
+                "value": f.value,
+                "decision": decision,
+                "reviewer": DEMO_REVIEWER,
+                "note": "",
+            }
+        )
+    return decisions
+
+
+def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
+    """Record the demo reviewer's decisions, score the run again with them (its grades in
+    ``summary`` too) and rewrite its report and tables, as a reviewer's import followed by
+    `clinic-audit score` would."""
+    run_id = int(summary["run_id"])
+    from flows.audit import write_report
+    from flows.reviewing import export_tables, record_decisions, run_findings
+    from flows.stages import score
+    from reports import write_tables
+
+    engine = storage.connect()
+    decisions = truth_decisions(web, run_findings(engine, run_id))
+    recorded = record_decisions(engine, run_id, enumerate(decisions, start=1))
+    summary["grades"] = dict(score(engine, run_id))
+    run_dir = storage.home() / "reports" / f"run-{run_id}"
+    write_report(engine, run_id, "seed", run_dir)
+    write_tables(export_tables(engine, run_id), run_dir / "tables", "csv")
+    console.print(f"A reviewer who knows the demo web's truth decided {recorded} findings.")
+
+
 def write_demo_outputs() -> None:
     """The quarter's report as HTML and PDF, and every table as CSV and Parquet."""
+    from flows.reviewing import export_tables, reviewed_report
     from reports import NothingToReport, period_report, write_report_files, write_tables
     from reports.period import quarter_of
-    from storage.queries import export_frames
 
     engine = storage.connect()
     quarter = quarter_of(datetime.now(UTC))
     out = storage.home() / "reports" / quarter.label
     try:
         with storage.sessions(engine)() as session:
-            report = period_report(session, quarter, "seed")
+            report = reviewed_report(engine, period_report(session, quarter, "seed"))
     except NothingToReport as exc:  # the run failed: its own summary said why
         console.print(f"[yellow]no period report: {exc}")
         return
@@ -122,7 +197,7 @@ def write_demo_outputs() -> None:
     console.print(f"Report {quarter.label} (HTML, PDF, manifest) written in {took:.1f}s:")
     for path in paths:
         console.print(f"  {path}")
-    frames = export_frames(engine)
+    frames = export_tables(engine)
     for fmt in ("csv", "parquet"):
         folder = storage.home() / "exports" / fmt
         write_tables(frames, folder, fmt)
@@ -188,6 +263,12 @@ def print_demo_summary(web: demoweb.DemoWeb, summary: dict[str, object], elapsed
             str(score.expected),
         )
     console.print(quality)
+    from flows.cli_review import agreement_table
+    from flows.reviewing import run_agreement, run_findings
+
+    reviewed = run_agreement(run_findings(engine, run_id))
+    if reviewed:
+        console.print(agreement_table(reviewed, "Machine against the demo's reviewer"))
     print_summary(summary)
     console.print(f"Tables:   {storage.home() / 'reports' / f'run-{run_id}' / 'tables'}")
     console.print(f"Demo audit took {elapsed:.1f}s.")

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 import storage
 from flows.console import console
+from flows.reviewing import reviewed_report
 from reports import Report, parse_period, period_report, run_report, write_report_files
 from reports.literature import citations, literature_rows
 
@@ -26,11 +27,18 @@ EACH_JURISDICTION = "each"
 
 
 def load_reports(
-    engine: Engine, run_id: int | None, period: str | None, rubric: str, jurisdiction: str | None
+    engine: Engine,
+    run_id: int | None,
+    period: str | None,
+    rubric: str,
+    jurisdiction: str | None,
+    reviewed_only: bool = False,
 ) -> list[Report]:
     """The report of ``period`` if given, else of run ``run_id``, of the sites in
     ``jurisdiction`` (an ISO code) if given; with "each", one report per country audited in the
-    period (sites of no known country are left out).
+    period (sites of no known country are left out). Each marks its findings reviewed or not
+    (:func:`flows.reviewing.reviewed_report`); with ``reviewed_only`` it shows only those a
+    reviewer confirmed.
 
     Raises:
         reports.PeriodError: ``period`` is not a year, quarter or month.
@@ -39,13 +47,16 @@ def load_reports(
     with storage.sessions(engine)() as session:
         if period is None:
             assert run_id is not None
-            return [run_report(session, run_id, rubric, jurisdiction)]
-        when = parse_period(period)
-        if jurisdiction != EACH_JURISDICTION:
-            return [period_report(session, when, rubric, jurisdiction)]
-        sites = period_report(session, when, rubric).sites
-        countries = sorted({s.country for s in sites if s.country})
-        return [period_report(session, when, rubric, country) for country in countries]
+            loaded = [run_report(session, run_id, rubric, jurisdiction)]
+        else:
+            when = parse_period(period)
+            if jurisdiction != EACH_JURISDICTION:
+                loaded = [period_report(session, when, rubric, jurisdiction)]
+            else:
+                sites = period_report(session, when, rubric).sites
+                countries = sorted({s.country for s in sites if s.country})
+                loaded = [period_report(session, when, rubric, country) for country in countries]
+    return [reviewed_report(engine, report, reviewed_only) for report in loaded]
 
 
 def default_folder(report: Report) -> Path:

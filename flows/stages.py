@@ -22,7 +22,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 import storage
-from crawler import USER_AGENT, CrawlJob, JobSite, Seed, read_response
+from crawler import USER_AGENT, CrawlJob, JobSite, Seed, read_response, site_domain
 from extract import (
     FLAG_NAMES,
     READABLE_TYPES,
@@ -32,6 +32,7 @@ from extract import (
     media_type,
     readable_html,
 )
+from flows.findings import site_findings
 from flows.progress import reporter
 from score import (
     ClaimRecord,
@@ -47,8 +48,10 @@ from score import (
     score_site,
     site_verdict,
 )
+from score.review import apply_decisions, reviewed_verdict
 from storage import Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
 from storage.queries import page_languages
+from storage.reviews import reviews_by_domain
 from storage.writes import (
     finish_run,
     replace_claim_changes,
@@ -99,7 +102,14 @@ def prepare_run(engine: Engine, seeds: list[Seed], source: str, settings: dict[s
         run = start_run(session, source, settings)
         for seed in seeds:
             site_id = upsert_site(
-                session, seed.url, seed.host, seed.name, seed.country, seed.render_js, seed.kind
+                session,
+                seed.url,
+                seed.host,
+                seed.name,
+                seed.country,
+                seed.render_js,
+                seed.kind,
+                site_domain(seed.url),
             )
             session.merge(SiteCrawl(run_id=run.id, site_id=site_id, status="pending"))
         return run.id
@@ -353,8 +363,7 @@ def score(
                 _forget_assessment(session, run_id, site.id, rubric.name)
                 grades[NOT_AUDITED] += 1
                 continue
-            verdict = stored_verdict(session, run_id, site)
-            claims = site_claims(session, run_id, site.id, verdict)
+            verdict, claims = reviewed_site(session, run_id, site)
             grades[_score_site(session, run_id, site, claims, verdict, rubric) or NO_GRADE] += 1
             _record_changes(session, run_id, site, claims)
     return grades
@@ -399,6 +408,26 @@ def stored_verdict(session: Session, run_id: int, site: Site) -> SiteVerdict:
     return site_verdict((cues_from_json(page) for page in cues), site.kind)
 
 
+def reviewed_site(session: Session, run_id: int, site: Site) -> tuple[SiteVerdict, SiteClaims]:
+    """The site's verdict and claims in the run, with every reviewer's decision that still
+    applies (:mod:`flows.findings`) in place of the machine's value."""
+    verdict = stored_verdict(session, run_id, site)
+    claims = site_claims(session, run_id, site.id, verdict)
+    if not reviews_by_domain(session, [site.domain or ""]):  # most sites: nothing to look up
+        return verdict, claims
+    decisions = [
+        decision
+        for finding in site_findings(session, run_id, site, verdict, claims)
+        if (decision := finding.decision()) is not None
+    ]
+    if not decisions:
+        return verdict, claims
+    reviewed = reviewed_verdict(verdict, decisions)
+    if reviewed.sells_treatment != verdict.sells_treatment:
+        claims = site_claims(session, run_id, site.id, reviewed)
+    return reviewed, apply_decisions(claims, decisions)
+
+
 def site_claims(
     session: Session, run_id: int, site_id: int, verdict: SiteVerdict | None = None
 ) -> SiteClaims:
@@ -428,7 +457,7 @@ def _record_changes(session: Session, run_id: int, site: Site, claims: SiteClaim
     )
     changes = []
     if previous is not None:
-        before = site_claims(session, previous, site_id, stored_verdict(session, previous, site))
+        _, before = reviewed_site(session, previous, site)
         changes = diff_claims(claims, before)
     replace_claim_changes(
         session,

@@ -8,13 +8,15 @@ site, the latest finished run that started inside it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from reports.period import Period
-from score import ClaimRecord, SiteClaims, SiteVerdict, aggregate_site
+from score import Agreement, ClaimRecord, SiteClaims, SiteVerdict, aggregate_site
+from score.review import ABSENT, NEEDS_REREVIEW, NO, REVIEWED
 from storage import queries
 from storage.queries import ChangeRow, ClaimRow, RunInfo, SiteRow
 
@@ -55,6 +57,12 @@ class Report:
     jurisdiction: str | None = None
     period: PeriodComparison | None = None
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Machine against reviewers over the findings a decision applies to (empty: none).
+    agreement: list[Agreement] = field(default_factory=list)
+    # Only the findings a reviewer confirmed are shown (``report --reviewed-only``).
+    reviewed_only: bool = False
+    # The sites whose verdict (sells treatment or not) is a reviewer's.
+    reviewed_verdicts: frozenset[int] = frozenset()
 
     @property
     def kb_versions(self) -> list[str]:
@@ -98,6 +106,47 @@ def judged_claims(claims: list[ClaimRow], sites: list[SiteRow]) -> list[ClaimRow
             stance = verdict.stance(claim.stance)
             judged.append(claim if stance == claim.stance else replace(claim, stance=stance))
     return judged
+
+
+def with_reviews(
+    report: Report,
+    marks: Mapping[tuple[int, str, str], tuple[str, str]],
+    agreement: list[Agreement],
+    reviewed_only: bool = False,
+) -> Report:
+    """``report`` with its claims marked by the reviewers' decisions.
+
+    Args:
+        report: The report as the machine's claims make it.
+        marks: (site id, kind, value) -> (status, value used) of each finding (see
+            :class:`flows.findings.Finding`); a finding absent from it is machine-only.
+        agreement: Machine against reviewers, for the method section.
+        reviewed_only: Keep only the claims of findings a reviewer confirmed.
+
+    A finding a reviewer rejected is dropped, and a condition takes the reviewer's stance.
+    """
+    claims = []
+    for claim in report.claims:
+        status, value = marks.get((claim.site_id, claim.kind, claim.value), (None, None))
+        if status == REVIEWED:
+            if value in (ABSENT, NO):
+                continue
+            stance = value if claim.kind == "condition" else claim.stance
+            claims.append(replace(claim, stance=stance, review=status))
+        elif not reviewed_only:
+            claims.append(replace(claim, review=status if status == NEEDS_REREVIEW else None))
+    verdicts = frozenset(
+        site_id
+        for (site_id, kind, _), (status, _) in marks.items()
+        if kind == "site" and status == REVIEWED
+    )
+    return replace(
+        report,
+        claims=claims,
+        agreement=agreement,
+        reviewed_only=reviewed_only,
+        reviewed_verdicts=verdicts,
+    )
 
 
 def grade_counts(sites: list[SiteRow]) -> dict[str, int]:

@@ -40,6 +40,7 @@ class QuoteClaim:
     stance: str | None
     tier: str | None
     pages: list[int] = field(default_factory=list)
+    review: str | None = None  # reviewed, needs re-review, or None: the machine's reading only
 
     @property
     def label(self) -> str:
@@ -113,7 +114,7 @@ def build_dossier(claims: Iterable[ClaimRow], reasons: list[dict[str, Any]]) -> 
             if (claim.kind, claim.value, claim.stance) == (row.kind, row.value, row.stance):
                 break
         else:
-            claim = QuoteClaim(row.kind, row.value, row.stance, row.tier)
+            claim = QuoteClaim(row.kind, row.value, row.stance, row.tier, review=row.review)
             quote.claims.append(claim)
         _add_page(claim.pages, page.number)
     return Dossier(

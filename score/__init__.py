@@ -10,6 +10,7 @@ from score.aggregate import (
     diff_claims,
 )
 from score.kb import ApprovedProduct, Knowledge, KnowledgeError, load_knowledge
+from score.review import Agreement, Decision, agreement_table, apply_decisions, resolve
 from score.rubric import (
     NO_TREATMENT_RULE,
     Reason,
@@ -25,9 +26,11 @@ from score.verdict import SITE_KINDS, SiteVerdict, cues_from_json, cues_to_json,
 __all__ = [
     "NO_TREATMENT_RULE",
     "SITE_KINDS",
+    "Agreement",
     "ApprovedProduct",
     "ClaimChange",
     "ClaimRecord",
+    "Decision",
     "Evidence",
     "Knowledge",
     "KnowledgeError",
@@ -39,12 +42,15 @@ __all__ = [
     "SiteContext",
     "SiteVerdict",
     "aggregate_site",
+    "agreement_table",
+    "apply_decisions",
     "cues_from_json",
     "cues_to_json",
     "diff_claims",
     "grade_for",
     "load_knowledge",
     "load_rubric",
+    "resolve",
     "score_site",
     "site_verdict",
 ]

@@ -17,6 +17,7 @@ from storage.tables import (
     ClaimChange,
     CrawlRun,
     Page,
+    Review,
     Site,
     SiteCrawl,
     SiteFlag,
@@ -48,6 +49,7 @@ class SiteRow:
     # The languages of the site's extracted pages (ISO 639-1): why a site that was read was not
     # scored when none of them is one extraction reads.
     languages: list[str] = field(default_factory=list)
+    domain: str | None = None  # the seed URL's registrable domain, which reviews are keyed by
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class ClaimRow:
     warc_file: str | None = None
     sha256: str | None = None
     warc_offset: int | None = None
+    language: str | None = None  # the page's
+    # Whether a person checked the finding: reviewed, needs re-review, or None (machine only).
+    review: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ def site_rows(session: Session, run_id: int, rubric: str) -> list[SiteRow]:
             [str(r) for r in score.verdict_reasons or []] if score else [],
             site.kind,
             sorted(page_languages(session, run_id, site.id)) if score is None else [],
+            site.domain,
         )
         for site, crawl, score in session.execute(query)
     ]
@@ -139,19 +145,60 @@ def page_languages(session: Session, run_id: int, site_id: int) -> set[str]:
     )
 
 
+def scored_site_ids(session: Session, run_id: int) -> set[int]:
+    """The sites of a run that have a stored score (under any rubric): the ones judged."""
+    return set(session.scalars(select(SiteScore.site_id).where(SiteScore.run_id == run_id)))
+
+
+def page_digests(session: Session, run_id: int, site_id: int) -> dict[str, str]:
+    """page URL -> SHA-256 of its payload, for a site's pages in one run."""
+    query = select(Page.url, Page.sha256).where(Page.run_id == run_id, Page.site_id == site_id)
+    return {url: digest for url, digest in session.execute(query)}
+
+
+def site_language(session: Session, run_id: int, site_id: int) -> str | None:
+    """The language most of a site's extracted pages are in (the first by name on a tie)."""
+    query = (
+        select(Page.language, func.count())
+        .where(Page.run_id == run_id, Page.site_id == site_id, Page.language.is_not(None))
+        .group_by(Page.language)
+    )
+    counts = sorted(session.execute(query), key=lambda row: (-row[1], row[0]))
+    return counts[0][0] if counts else None
+
+
 def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
     """Every claim of a run with the page it was read from and that page's archived copy."""
     query = (
-        select(Claim, Page.url, Page.fetched_at, Page.warc_file, Page.sha256, Page.warc_offset)
+        select(
+            Claim,
+            Page.url,
+            Page.fetched_at,
+            Page.warc_file,
+            Page.sha256,
+            Page.warc_offset,
+            Page.language,
+        )
         .join(Page, Claim.page_id == Page.id)
         .where(Claim.run_id == run_id)
         .order_by(Claim.site_id, Page.id, Claim.id)
     )
     return [
         ClaimRow(
-            c.site_id, c.kind, c.value, c.stance, c.tier, c.quote, url, fetched, warc, digest, at
+            c.site_id,
+            c.kind,
+            c.value,
+            c.stance,
+            c.tier,
+            c.quote,
+            url,
+            fetched,
+            warc,
+            digest,
+            at,
+            lang,
         )
-        for c, url, fetched, warc, digest, at in session.execute(query)
+        for c, url, fetched, warc, digest, at, lang in session.execute(query)
     ]
 
 
@@ -251,6 +298,7 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
             Site.name,
             Site.country,
             Site.kind,
+            Site.domain,
             Site.first_seen_at,
         ),
         "site_crawls": where(
@@ -340,6 +388,22 @@ def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.Dat
             )
             .join(Site, Site.id == ClaimChange.site_id)
             .join(CrawlRun, CrawlRun.id == ClaimChange.run_id),
+        ),
+        # Decisions outlive runs: every one is exported, whatever the run.
+        "reviews": select(
+            Review.domain,
+            Review.kind,
+            Review.value,
+            Review.machine,
+            Review.decision,
+            Review.reviewed,
+            Review.reviewer,
+            Review.note,
+            Review.reviewed_at,
+            Review.run_id,
+            Review.page_url,
+            Review.page_sha256,
+            Review.language,
         ),
     }
     frames = {}

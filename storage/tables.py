@@ -73,6 +73,12 @@ class Site(Base):
         doc="The seed URL researchers gave; a site's identity across runs.",
     )
     host: Mapped[str] = mapped_column(String(255), index=True, doc="Host name of the seed URL.")
+    domain: Mapped[str | None] = mapped_column(
+        String(255),
+        index=True,
+        doc="Registrable domain of the seed URL (with the port for an IP address): what "
+        "reviews are keyed by, so a decision carries over to later runs and seed lists.",
+    )
     name: Mapped[str | None] = mapped_column(String(255), doc="Name from the seed file (if given).")
     country: Mapped[str | None] = mapped_column(
         String(2), doc="ISO 3166 country code from the seed file (if given)."
@@ -324,3 +330,65 @@ class ClaimChange(Base):
         Text, default="", doc="Quote from the run that has the claim (scraped text, untrusted)."
     )
     url: Mapped[str | None] = mapped_column(String(2048), doc="Page of that quote.")
+
+
+class Review(Base):
+    """A person's decision on one finding of a site, kept across runs.
+
+    A finding is a condition the site claims, disclaims or mentions (or does not name), a
+    flag, a cell source, a regulator, or the site's verdict (``kind`` ``site``, ``value``
+    ``sells_treatment``). The key is the site's registrable domain, the kind and the value,
+    so a later run of the same site meets the decision again; it applies only while the page
+    the reviewer read (``page_sha256``) is still among the finding's evidence, else the
+    finding needs re-review.
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("domain", "kind", "value", name="uq_reviews_domain_kind_value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, doc="Review id.")
+    domain: Mapped[str] = mapped_column(
+        String(255), doc="The site's registrable domain (`sites.domain`)."
+    )
+    kind: Mapped[str] = mapped_column(
+        String(16), doc="condition, flag, cell_source, regulator or site."
+    )
+    value: Mapped[str] = mapped_column(
+        String(64), doc="Condition slug, flag name, cell source, regulator, or sells_treatment."
+    )
+    machine: Mapped[str] = mapped_column(
+        String(16),
+        doc="What the machine said when the finding was reviewed: a condition's stance "
+        "(claimed, disclaimed, mentioned) or absent; yes or no for the other kinds.",
+    )
+    decision: Mapped[str] = mapped_column(
+        String(16),
+        doc="The reviewer's decision: confirm, reject, or for a condition the stance "
+        "(claimed, disclaimed, mentioned).",
+    )
+    reviewed: Mapped[str] = mapped_column(
+        String(16),
+        doc="The value the audit uses instead of the machine's: a stance or absent for a "
+        "condition, yes or no for the other kinds.",
+    )
+    reviewer: Mapped[str] = mapped_column(String(128), doc="Who decided.")
+    note: Mapped[str] = mapped_column(Text, default="", doc="The reviewer's note.")
+    reviewed_at: Mapped[datetime] = mapped_column(
+        default=utcnow, doc="When the decision was recorded (UTC)."
+    )
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id"), doc="The run whose finding was reviewed."
+    )
+    page_url: Mapped[str | None] = mapped_column(
+        String(2048), doc="The page of the quote the reviewer read (empty: no evidence)."
+    )
+    page_sha256: Mapped[str | None] = mapped_column(
+        String(64),
+        doc="SHA-256 of that page's payload; when no page of a later run has it, the "
+        "finding needs re-review. Empty for a finding with no evidence page.",
+    )
+    language: Mapped[str | None] = mapped_column(
+        String(8), doc="The site's language when reviewed, for agreement per language."
+    )

@@ -36,10 +36,11 @@ _INSERTS: dict[str, Callable[[Table], Any]] = {
 }
 
 
-def _upsert(
+def upsert(
     session: Session, model: type[Base], values: Mapping[str, Any], key: list[str]
 ) -> int | None:
-    """Insert ``values`` or update the row with the same ``key``; return the row's id if any."""
+    """Insert ``values`` or update the row with the same ``key``; return the row's id if any
+    (SQLite and PostgreSQL: ``INSERT ... ON CONFLICT``)."""
     dialect = session.get_bind().dialect.name
     try:
         insert = _INSERTS[dialect]
@@ -110,9 +111,14 @@ def upsert_site(
     country: str | None,
     render_js: bool = False,
     kind: str | None = None,
+    domain: str | None = None,
 ) -> int:
     """The id of the site with this seed URL, created or its name, country, render_js and
-    kind refreshed (from the latest seed file: a kind no longer given is cleared)."""
+    kind refreshed (from the latest seed file: a kind no longer given is cleared).
+
+    ``domain`` is the seed URL's registrable domain (:func:`crawler.site_domain`), which
+    reviews are keyed by; None leaves a stored one as it is.
+    """
     values = {
         "seed_url": seed_url,
         "host": host,
@@ -121,7 +127,9 @@ def upsert_site(
         "render_js": render_js,
         "kind": kind,
     }
-    row_id = _upsert(session, Site, values, ["seed_url"])
+    if domain is not None:
+        values["domain"] = domain
+    row_id = upsert(session, Site, values, ["seed_url"])
     assert row_id is not None
     return row_id
 
@@ -136,12 +144,12 @@ def record_site_crawl(
         "pages": pages,
         "errors": errors,
     }
-    _upsert(session, SiteCrawl, values, ["run_id", "site_id"])
+    upsert(session, SiteCrawl, values, ["run_id", "site_id"])
 
 
 def record_page(session: Session, **fields: Any) -> int:
     """Upsert a fetched page by (run_id, url) and return its id."""
-    row_id = _upsert(session, Page, fields, ["run_id", "url"])
+    row_id = upsert(session, Page, fields, ["run_id", "url"])
     assert row_id is not None
     return row_id
 
@@ -191,7 +199,7 @@ def replace_site_assessment(
 ) -> None:
     """Store a site's verdict and score under ``rubric`` and its flags, replacing any earlier
     scoring (a site that sells no treatment has no risk score and no grade: None)."""
-    _upsert(
+    upsert(
         session,
         SiteScore,
         {

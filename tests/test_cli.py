@@ -25,6 +25,8 @@ COMMANDS = [
     "deploy",
     "dispatch",
     "db",
+    "review",
+    "agreement",
 ]
 
 

@@ -38,7 +38,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
-    assert storage.current_revision(engine) == head == "0006"
+    assert storage.current_revision(engine) == head == "0007"
     names = set(inspect(engine).get_table_names())
     assert {
         "crawl_runs",
@@ -48,13 +48,14 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
         "site_scores",
         "site_flags",
         "claim_changes",
+        "reviews",
     } <= names
     columns = {c["name"] for c in inspect(engine).get_columns("pages")}
     assert {"ip_address", "revisit_file", "revisit_offset", "page_cues"} <= columns
     scores = {c["name"]: c for c in inspect(engine).get_columns("site_scores")}
     assert {"sells_treatment", "verdict_reasons"} <= scores.keys() and "is_clinic" not in scores
     assert scores["grade"]["nullable"] and scores["risk_score"]["nullable"]
-    assert "kind" in {c["name"] for c in inspect(engine).get_columns("sites")}
+    assert {"kind", "domain"} <= {c["name"] for c in inspect(engine).get_columns("sites")}
     assert {"latest_site_scores", "claims_by_condition_tier", "sites_per_country"} <= set(
         inspect(engine).get_view_names()
     )

@@ -1,0 +1,145 @@
+"""``clinic-audit review export|import`` and ``clinic-audit agreement``: people's decisions on
+the machine's findings, through a spreadsheet, and how far the machine agrees with them.
+
+Registered on the main app by :mod:`flows.cli`; the work is done in :mod:`flows.reviewing`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from flows.console import console
+from score import Agreement
+
+review_app = typer.Typer(
+    help="Reviewers' decisions: a run's findings out as a CSV sheet, the decisions back in.",
+    no_args_is_help=True,
+)
+
+RunOption = Annotated[
+    int | None, typer.Option("--run", help="Run id (default: the latest run).", show_default=False)
+]
+
+
+@review_app.command("export")
+def export_reviews(
+    run_id: RunOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV file to write: one row per finding (site_url, kind, value, machine, "
+            "decision, reviewer, note, then status, quote, page_url, ...).",
+            show_default=False,
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            help="Instead, write the pages reviewers read as an extraction corpus folder "
+            "(page.html, meta.json, expected.json per page).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the run's findings for reviewers to fill in (CSV), or its reviewed pages as an
+    extraction corpus (--corpus DIR)."""
+    from flows import reviewing
+    from flows.cli import fail, open_database, resolve_run
+
+    if (out is None) == (corpus is None):
+        raise fail("give --out FILE.csv or --corpus DIR")
+    engine = open_database()
+    run_id = resolve_run(engine, run_id)
+    if corpus is not None:
+        pages = reviewing.export_corpus(engine, run_id, corpus)
+        for page in pages:
+            typer.echo(page.folder)
+        console.print(f"Run {run_id}: {len(pages)} reviewed pages written under {corpus}")
+        return
+    assert out is not None
+    findings = reviewing.run_findings(engine, run_id)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(reviewing.findings_csv(findings), encoding="utf-8")
+    reviewed = sum(1 for f in findings if f.status == "reviewed")
+    console.print(
+        f"Run {run_id}: {len(findings)} findings ({reviewed} reviewed) "
+        f"written to {escape(str(out))}"
+    )
+
+
+@review_app.command("import")
+def import_reviews(
+    sheet: Annotated[Path, typer.Argument(help="A review CSV (as `review export` writes it).")],
+    run_id: Annotated[
+        int | None,
+        typer.Option(
+            "--run", help="The run the sheet was exported from (default: the latest run)."
+        ),
+    ] = None,
+) -> None:
+    """Record the decisions of a filled-in review sheet, all or none.
+
+    A bad row is reported with its line number and then nothing is imported. `clinic-audit
+    score --run N` applies the decisions to the grades.
+    """
+    from flows import reviewing
+    from flows.cli import fail, open_database, resolve_run
+
+    try:
+        text = sheet.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read {sheet}: {exc}") from None
+    engine = open_database()
+    run_id = resolve_run(engine, run_id)
+    try:
+        count = reviewing.import_csv(engine, run_id, text)
+    except reviewing.ReviewImportError as exc:
+        for line, reason in exc.problems:
+            console.print(f"[red]{escape(str(sheet))}, line {line}:[/] {escape(reason)}")
+        raise fail(f"nothing imported: {len(exc.problems)} bad row(s)") from None
+    console.print(
+        f"{count} decisions recorded from {escape(str(sheet))}; "
+        f"run `clinic-audit score --run {run_id}` to apply them."
+    )
+
+
+def agreement(run_id: RunOption = None) -> None:
+    """Machine against reviewers: precision, recall, F1 and Cohen's kappa per field and
+    language.
+
+    Over the run's findings that a reviewer's decision applies to; the report's method
+    section quotes the same figures.
+    """
+    from flows import reviewing
+    from flows.cli import open_database, resolve_run
+
+    engine = open_database()
+    run_id = resolve_run(engine, run_id)
+    rows = reviewing.run_agreement(reviewing.run_findings(engine, run_id))
+    if not rows:
+        console.print(f"Run {run_id}: no finding has a reviewer's decision yet.")
+        return
+    console.print(agreement_table(rows, f"Run {run_id}: machine against reviewers"))
+
+
+def agreement_table(rows: list[Agreement], title: str) -> Table:
+    """The agreement rows as a table for the terminal."""
+    table = Table(title=title)
+    for column in ("field", "language", "findings", "precision", "recall", "F1", "kappa"):
+        table.add_column(column, justify="left" if column in ("field", "language") else "right")
+    for a in rows:
+        table.add_row(
+            a.field,
+            a.language,
+            str(a.pairs),
+            f"{a.precision:.3f}",
+            f"{a.recall:.3f}",
+            f"{a.f1:.3f}",
+            f"{a.kappa:.3f}",
+        )
+    return table

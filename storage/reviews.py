@@ -1,0 +1,80 @@
+"""Reviews: a person's decisions on findings, read and written by the site's domain."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.tables import Review
+from storage.writes import upsert
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One stored decision (see :class:`storage.Review` for what each field means)."""
+
+    domain: str
+    kind: str
+    value: str
+    machine: str
+    decision: str
+    reviewed: str
+    reviewer: str
+    note: str
+    reviewed_at: datetime
+    run_id: int | None
+    page_url: str | None
+    page_sha256: str | None
+    language: str | None
+
+
+def _row(review: Review) -> ReviewRow:
+    return ReviewRow(
+        review.domain,
+        review.kind,
+        review.value,
+        review.machine,
+        review.decision,
+        review.reviewed,
+        review.reviewer,
+        review.note,
+        review.reviewed_at,
+        review.run_id,
+        review.page_url,
+        review.page_sha256,
+        review.language,
+    )
+
+
+def record_reviews(session: Session, reviews: Iterable[Mapping[str, Any]]) -> int:
+    """Store decisions, each replacing any earlier one on the same (domain, kind, value);
+    return how many. All of them go in the caller's transaction, or none."""
+    count = 0
+    for review in reviews:
+        upsert(session, Review, review, ["domain", "kind", "value"])
+        count += 1
+    return count
+
+
+def any_reviews(session: Session) -> bool:
+    """Whether any decision is stored (most audits have none: nothing to look up then)."""
+    return session.scalar(select(Review.id).limit(1)) is not None
+
+
+def reviews_by_domain(
+    session: Session, domains: Collection[str] | None = None
+) -> dict[str, list[ReviewRow]]:
+    """domain -> its decisions, by kind and value (only ``domains`` if given)."""
+    query = select(Review).order_by(Review.domain, Review.kind, Review.value)
+    if domains is not None:
+        query = query.where(Review.domain.in_(sorted(domains)))
+    found: dict[str, list[ReviewRow]] = defaultdict(list)
+    for review in session.scalars(query):
+        found[review.domain].append(_row(review))
+    return dict(found)
