@@ -242,7 +242,7 @@ def run_flow(
     batch_size: int = BATCH_SIZE,
     resume: int | None = None,
     dask_workers: int = 0,
-    screenshot_budget: float | None = None,
+    screenshot_budget: float = SHOT_DEFAULTS.budget_seconds,
 ) -> dict[str, Any]:
     # Our own progress display says what happens; Prefect's INFO lines would only repeat it.
     # Set before Prefect is first imported: it reads its settings once, at import.
@@ -264,9 +264,7 @@ def run_flow(
                 options,
                 batch_size=batch_size,
                 resume=resume,
-                screenshot_budget=(
-                    SHOT_DEFAULTS.budget_seconds if screenshot_budget is None else screenshot_budget
-                ),
+                screenshot_budget=screenshot_budget,
             )
     except (CrawlFailed, IncompleteRun) as exc:
         raise fail(f"the run failed: {exc}", 1) from None
@@ -278,6 +276,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"Run {summary['run_id']}: {summary['sites']} sites, {crawl.get('pages', 0)} pages "
         f"({crawl.get('errors', 0)} fetch errors), {extracted.get('claims', 0)} claims."
     )
+    shots = summary.get("screenshots")
+    if shots:
+        console.print(
+            "Screenshots of the cited pages: "
+            + ", ".join(f"{n} {what}" for what, n in sorted(shots.items()))
+        )
     grades = summary.get("grades", {})
     console.print("Grades: " + ", ".join(f"{g} {n}" for g, n in sorted(grades.items())))
     console.print(f"Database: {storage.database_url()}")

@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
+from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 from sqlalchemy import Engine, update
 
 import storage
 from crawler.archive import Exchange, WarcArchive
-from evidence.screenshots import HIGHLIGHT_RGB, ShotSettings
+from evidence.screenshots import CHROMIUM, HIGHLIGHT_RGB, ShotSettings
 from evidence.verify import verify
 from flows.screenshots import take_screenshots
 from flows.stages import extract, score
@@ -151,6 +152,19 @@ def store_run(engine: Engine, root: Path, run: int, pages: dict[str, bytes]) -> 
     return ids
 
 
+def thumbnail_shown(report: Path) -> tuple[bool, int]:
+    """Whether Chromium shows the report's first thumbnail, and its width in pixels."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(report.as_uri())
+            image = page.locator("a.shot img").first
+            return image.evaluate("i => i.complete"), image.evaluate("i => i.naturalWidth")
+        finally:
+            browser.close()
+
+
 def colours(png: Path) -> dict[tuple[int, int, int], int]:
     """How many pixels of each colour ``png`` has."""
     with Image.open(png) as image:
@@ -211,6 +225,7 @@ def test_cited_pages_are_shot_from_the_archive_highlighted_and_linked_from_the_d
     assert link.img["src"] == f"screenshots/page-{hostile}-thumb.jpg"
     assert (out / link["href"]).read_bytes() == png.read_bytes()
     assert "no screenshot: failed, cannot read the archived copy" in html
+    assert thumbnail_shown(paths[0]) == (True, 320)  # the report's CSP lets it show
     assert f"screenshots/page-{hostile}.png" in (out / "manifest.sha256").read_text()
     assert verify(out).ok
     pdf = PdfReader(paths[1])
