@@ -565,7 +565,7 @@ def evidence_show(
     ] = False,
 ) -> None:
     """Print (or save) the archived copy of URL exactly as fetched, with when and whence."""
-    from flows.evidence import EvidenceNotFound, find_evidence, save
+    from flows.archives import EvidenceNotFound, find_evidence, save
 
     engine = open_database()
     try:
@@ -593,7 +593,7 @@ def evidence_package(
     into), a CDXJ index, pages/pages.jsonl and datapackage.json with every file's sha256.
     """
     from evidence.wacz import PackageError
-    from flows.evidence import package_run
+    from flows.archives import package_run
 
     if out.suffix != ".wacz" or out.is_dir():
         raise fail(f"--out must name a .wacz file, not {out}")

@@ -19,7 +19,7 @@ from crawler.capture import WATCH_MUTATIONS, PageCapture
 from crawler.rendering import CHROMIUM, browser_args
 from crawler.settings import crawl_settings
 from flows import stages
-from flows.evidence import find_evidence
+from flows.archives import find_evidence
 from storage import Claim, Page
 from tests.bundled_site import BundlerUnavailable, build_vite_site, served
 from tests.crawling import RESOLVE, crawl_again, crawl_run, database, pages
