@@ -1,6 +1,6 @@
 """Stage 1: polite crawling of clinic websites into a WARC archive and the pages table."""
 
-from crawler.archive import ArchivedResponse, WarcArchive, read_response
+from crawler.archive import ArchivedResponse, WarcArchive, read_response, response_offsets
 from crawler.job import CrawlJob, JobSite
 from crawler.scope import site_domain
 from crawler.seeds import (
@@ -27,5 +27,6 @@ __all__ = [
     "parse_seeds",
     "read_response",
     "read_seeds",
+    "response_offsets",
     "site_domain",
 ]

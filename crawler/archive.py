@@ -315,3 +315,18 @@ def _decoded(raw: bytes, http: StatusAndHeaders | None) -> bytes:
         return reader.read()
     except Exception as exc:  # a server lying about its encoding: the raw bytes are the truth
         raise ValueError(f"payload is not valid {encoding}: {exc}") from exc
+
+
+def response_offsets(root: Path, name: str) -> dict[str, int]:
+    """URL -> offset of the last ``response`` record for it in WARC file ``name``: where the
+    archived copy of anything the crawl fetched (a page, or a rendered page's stylesheet,
+    script or image) is to be read with :func:`read_response`."""
+    offsets: dict[str, int] = {}
+    with (root / name).open("rb") as f:
+        records = ArchiveIterator(f)
+        for record in records:
+            if record.rec_type == "response":
+                offsets[record.rec_headers.get_header("WARC-Target-URI")] = (
+                    records.get_record_offset()
+                )
+    return offsets

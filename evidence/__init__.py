@@ -2,10 +2,10 @@
 their verification.
 
 The crawler writes its WARC digests with :mod:`evidence.digests`, the reports list their
-files with :mod:`evidence.manifest`, and ``clinic-audit evidence`` packages a run
-(:mod:`evidence.wacz`) and checks any of them again (:mod:`evidence.verify`). Those two are
-imported where they are used: they load py-wacz and its dependencies, which the crawler and
-the reports do not need.
+files with :mod:`evidence.manifest`, ``clinic-audit evidence`` packages a run
+(:mod:`evidence.wacz`) and checks any of them again (:mod:`evidence.verify`), and the cited
+pages are shot from the archive (:mod:`evidence.screenshots`). Those three are imported where
+they are used: they load py-wacz or Playwright, which the crawler and the reports do not need.
 """
 
 from evidence.digests import digest_of, sha256_hex, written

@@ -32,12 +32,14 @@ def entries(folder: Path) -> dict[str, str]:
 
 
 def update_manifest(folder: Path, written: Iterable[Path]) -> Path:
-    """Add ``written`` (files in ``folder``) to ``folder``'s manifest; return its path.
+    """Add ``written`` (files in ``folder`` or its sub-folders) to ``folder``'s manifest;
+    return its path.
 
     Files listed before that are gone are dropped; every file listed is hashed again.
     """
     names = {name for name in entries(folder) if (folder / name).is_file()}
-    names |= {path.name for path in written}
+    # Listed by their path inside the folder (``screenshots/page-7.png``), as sha256sum -c reads.
+    names |= {path.resolve().relative_to(folder.resolve()).as_posix() for path in written}
     lines = "".join(f"{file_sha256_hex(folder / name)}  {name}\n" for name in sorted(names))
     manifest = folder / MANIFEST
     partial = folder / f".{MANIFEST}.{os.getpid()}"

@@ -37,6 +37,7 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import read_seeds
+from evidence.screenshots import ShotSettings
 from flows import BATCH_SIZE, restarts, stages
 from flows.reviewing import export_tables, reviewed_report
 from flows.stages import CrawlOptions
@@ -156,6 +157,20 @@ def tables_task(run_id: int, out_dir: str) -> list[str]:
     return [str(p) for p in write_tables(frames, Path(out_dir), "csv")]
 
 
+@task(name="screenshots")
+def screenshots_task(run_id: int, budget_seconds: float) -> dict[str, int]:
+    """Shoot the run's cited pages from the archive (:mod:`flows.screenshots`)."""
+    from playwright.async_api import Error as BrowserError
+
+    from flows.screenshots import take_screenshots
+
+    try:
+        return dict(take_screenshots(_engine(), run_id, ShotSettings(budget_seconds)))
+    except (BrowserError, OSError) as exc:  # no browser: the pictures are missing, not the audit
+        get_run_logger().warning("no screenshots of run %s: %s", run_id, exc)
+        return {"unavailable": 1}
+
+
 @task(name="report")
 def report_task(run_id: int, rubric: str, out_dir: str) -> str:
     return str(write_report(_engine(), run_id, rubric, Path(out_dir)))
@@ -256,6 +271,7 @@ def audit_flow(
     shard: int = 0,
     shards: int = 1,
     crawl_concurrency: int = 2,
+    screenshot_budget: float = ShotSettings.budget_seconds,
 ) -> dict[str, Any]:
     """Audit every site of a seed file (or finish a stored run); return the run's summary.
 
@@ -269,6 +285,8 @@ def audit_flow(
             modulo ``shards``, so several flow runs (on several workers) share one run.
         shards: how many flow runs share the run (1: this one does it all).
         crawl_concurrency: slots of the global crawl limit, if the server has none yet.
+        screenshot_budget: seconds the screenshots of the cited pages may take, after
+            scoring (pages left over are recorded as skipped); 0: take none.
 
     Raises:
         IncompleteRun: some batches failed after their retries (the rest is stored; resume).
@@ -296,6 +314,8 @@ def audit_flow(
         if statuses["pending"]:  # other shards still at work: the last one writes the report
             stages.close_run(engine, run_id, "running", summary)
             return summary
+        if screenshot_budget > 0:
+            summary["screenshots"] = screenshots_task(run_id, screenshot_budget)
         out = storage.home() / "reports" / f"run-{run_id}"
         summary["tables"] = tables_task(run_id, str(out / "tables"))
         summary["report"] = report_task(run_id, rubric, str(out))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
@@ -21,6 +22,7 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import SeedFileError, is_country_code, read_seeds
+from evidence.screenshots import CHROMIUM, ShotSettings
 from flows import BATCH_SIZE, progress
 from flows.console import RichReporter, console
 
@@ -164,6 +166,15 @@ def crawl_options(fast: bool, max_pages: int, max_depth: int, render_js: bool = 
 
 
 BatchSize = Annotated[int, typer.Option(help="Sites per crawl process and per Prefect task.")]
+SHOT_DEFAULTS = ShotSettings()
+ScreenshotBudget = Annotated[
+    float,
+    typer.Option(
+        help="Seconds the screenshots of the cited pages may take (pages left over are "
+        "recorded as skipped and shot next time); 0: take none.",
+        min=0,
+    ),
+]
 
 
 @app.command()
@@ -197,8 +208,10 @@ def run(
             show_default=False,
         ),
     ] = None,
+    screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
 ) -> None:
-    """Audit every site of SEEDS_FILE: crawl, extract, score, write tables and the report."""
+    """Audit every site of SEEDS_FILE: crawl, extract, score, screenshots of the cited pages,
+    tables and the report."""
     if (seeds_file is None) == (resume is None):
         raise fail("give a SEEDS_FILE to start a run, or --resume RUN_ID to finish one")
     # The seed file first: a typo in its name must not create and migrate a database.
@@ -211,7 +224,13 @@ def run(
         console.print(f"Resuming run {resume} in {storage.database_url()}")
     options = crawl_options(fast, max_pages, max_depth, render_js)
     summary = run_flow(
-        str(seeds_file) if seeds_file else None, rubric, options, batch_size, resume, dask_workers
+        str(seeds_file) if seeds_file else None,
+        rubric,
+        options,
+        batch_size,
+        resume,
+        dask_workers,
+        screenshot_budget,
     )
     print_summary(summary)
 
@@ -223,6 +242,7 @@ def run_flow(
     batch_size: int = BATCH_SIZE,
     resume: int | None = None,
     dask_workers: int = 0,
+    screenshot_budget: float = SHOT_DEFAULTS.budget_seconds,
 ) -> dict[str, Any]:
     # Our own progress display says what happens; Prefect's INFO lines would only repeat it.
     # Set before Prefect is first imported: it reads its settings once, at import.
@@ -244,6 +264,7 @@ def run_flow(
                 options,
                 batch_size=batch_size,
                 resume=resume,
+                screenshot_budget=screenshot_budget,
             )
     except (CrawlFailed, IncompleteRun) as exc:
         raise fail(f"the run failed: {exc}", 1) from None
@@ -255,6 +276,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"Run {summary['run_id']}: {summary['sites']} sites, {crawl.get('pages', 0)} pages "
         f"({crawl.get('errors', 0)} fetch errors), {extracted.get('claims', 0)} claims."
     )
+    shots = summary.get("screenshots")
+    if shots:
+        console.print(
+            "Screenshots of the cited pages: "
+            + ", ".join(f"{n} {what}" for what, n in sorted(shots.items()))
+        )
     grades = summary.get("grades", {})
     console.print("Grades: " + ", ".join(f"{g} {n}" for g, n in sorted(grades.items())))
     console.print(f"Database: {storage.database_url()}")
@@ -601,6 +628,52 @@ def evidence_verify(
     for line in describe(result):
         console.print(line, markup=False, soft_wrap=True)
     raise typer.Exit(0 if result.ok else 1)
+
+
+@evidence_app.command("screenshots")
+def evidence_screenshots(
+    run_id: RunOption = None,
+    budget: Annotated[
+        float,
+        typer.Option(
+            help="Seconds the shooting may take (pages left over are recorded as skipped).",
+            min=1,
+        ),
+    ] = SHOT_DEFAULTS.budget_seconds,
+    parallel: Annotated[
+        int, typer.Option(help="Pages rendered at once in the one browser.", min=1)
+    ] = SHOT_DEFAULTS.parallel,
+    again: Annotated[
+        bool,
+        typer.Option("--again", help="Shoot every cited page, even those with a current picture."),
+    ] = False,
+) -> None:
+    """Shoot a run's cited pages from the archive (never the live site), quotes highlighted.
+
+    A page whose archived payload and quotes are unchanged keeps its picture; failed and
+    skipped pages are tried again. The PNGs go to the run's archive folder
+    (warc/run-N/screenshots/), their SHA-256 to the screenshots table; reports link them.
+    """
+    from playwright.async_api import Error as BrowserError
+
+    from flows.screenshots import take_screenshots
+
+    engine = open_database(upgrade=True)
+    run_id = resolve_run(engine, run_id)
+    settings = replace(SHOT_DEFAULTS, budget_seconds=budget, parallel=parallel)
+    started = time.monotonic()
+    try:
+        with showing_progress():
+            counts = take_screenshots(engine, run_id, settings, again)
+    except BrowserError as exc:
+        raise fail(f"cannot start Chromium ({CHROMIUM}): {exc}", 1) from None
+    took = time.monotonic() - started
+    console.print(
+        f"Run {run_id}: "
+        + ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+        + f" ({took:.1f}s)",
+        markup=False,
+    )
 
 
 @app.command()

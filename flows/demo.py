@@ -181,6 +181,7 @@ def write_demo_outputs() -> None:
     from flows.reviewing import export_tables, reviewed_report
     from reports import NothingToReport, period_report, write_report_files, write_tables
     from reports.period import quarter_of
+    from reports.screenshots import FOLDER as SCREENSHOT_FOLDER
 
     engine = storage.connect()
     quarter = quarter_of(datetime.now(UTC))
@@ -194,9 +195,16 @@ def write_demo_outputs() -> None:
     started = time.monotonic()
     paths = write_report_files(report, out, ("html", "pdf"))
     took = time.monotonic() - started
+    pictures = [p for p in paths if p.parent.name == SCREENSHOT_FOLDER]
     console.print(f"Report {quarter.label} (HTML, PDF, manifest) written in {took:.1f}s:")
     for path in paths:
-        console.print(f"  {path}")
+        if path not in pictures:
+            console.print(f"  {path}")
+    if pictures:
+        console.print(
+            f"  {out / SCREENSHOT_FOLDER}/: {len(pictures) // 2} screenshots of the cited "
+            "pages (PNG, each with its thumbnail)"
+        )
     frames = export_tables(engine)
     for fmt in ("csv", "parquet"):
         folder = storage.home() / "exports" / fmt

@@ -93,7 +93,7 @@ class CrawlOptions:
 
 
 def archive_root() -> Path:
-    return storage.home() / "warc"
+    return storage.archive_root()
 
 
 def prepare_run(engine: Engine, seeds: list[Seed], source: str, settings: dict[str, Any]) -> int:

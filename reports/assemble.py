@@ -19,6 +19,7 @@ from score import Agreement, ClaimRecord, SiteClaims, SiteVerdict, aggregate_sit
 from score.review import ABSENT, NEEDS_REREVIEW, NO, REVIEWED
 from storage import queries
 from storage.queries import ChangeRow, ClaimRow, RunInfo, SiteRow
+from storage.screenshots import ScreenshotRow, screenshots_of
 
 GRADES = ("A", "B", "C", "D", "F")
 TREND_PERIODS = 6  # periods shown in the trend chart, this one included
@@ -63,6 +64,8 @@ class Report:
     reviewed_only: bool = False
     # The sites whose verdict (sells treatment or not) is a reviewer's.
     reviewed_verdicts: frozenset[int] = frozenset()
+    # page id -> the screenshot of a cited page (taken, failed or skipped), if any.
+    screenshots: Mapping[int, ScreenshotRow] = field(default_factory=dict)
 
     @property
     def kb_versions(self) -> list[str]:
@@ -186,7 +189,12 @@ def run_report(
         claims=judged_claims(claims, sites),
         changes=[c for c in queries.change_rows(session, run_id) if c.site_id in keep],
         jurisdiction=jurisdiction,
+        screenshots=_screenshots(session, claims),
     )
+
+
+def _screenshots(session: Session, claims: list[ClaimRow]) -> dict[int, ScreenshotRow]:
+    return screenshots_of(session, {c.page_id for c in claims if c.page_id is not None})
 
 
 def _in_jurisdiction(sites: list[SiteRow], jurisdiction: str | None) -> set[int]:
@@ -225,17 +233,17 @@ def period_report(
         new_claims=_new_claims(session, runs, before, chosen, keep),
         trend=_trend(session, runs, period, rubric, jurisdiction),
     )
+    claims = [c for c in queries.claim_rows_of(session, chosen) if c.site_id in keep]
     return Report(
         title=period.label + (f" — {jurisdiction}" if jurisdiction else ""),
         runs=[r for r in runs if r.run_id in set(chosen.values())],
         rubric=rubric,
         sites=[s for s in sites if s.site_id in keep],
-        claims=judged_claims(
-            [c for c in queries.claim_rows_of(session, chosen) if c.site_id in keep], sites
-        ),
+        claims=judged_claims(claims, sites),
         changes=comparison.new_claims,
         jurisdiction=jurisdiction,
         period=comparison,
+        screenshots=_screenshots(session, claims),
     )
 
 

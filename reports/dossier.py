@@ -2,7 +2,8 @@
 
 A site repeats itself: the same menu or footer sentence is on every page, one sentence names
 several conditions, and each rule's evidence repeats the claims' quotes. The dossier therefore
-numbers the site's pages once (URL, fetch time, WARC file and record offset, SHA-256), lists
+numbers the site's pages once (URL, fetch time, WARC file and record offset, SHA-256, a
+screenshot of what the page showed), lists
 each distinct quote once with every claim read from it and the pages it was read on, and lets
 the rubric's points refer to those quotes. Nothing of the record is dropped: every (kind,
 value, stance, quote) the claims table holds appears once, with every page it came from.
@@ -29,6 +30,8 @@ class DossierPage:
     sha256: str | None
     #: Where the page's record starts in ``warc_file``.
     warc_offset: int | None = None
+    #: The page's row (its screenshot's key); None for claims read without one.
+    page_id: int | None = None
 
 
 @dataclass
@@ -104,7 +107,13 @@ def build_dossier(claims: Iterable[ClaimRow], reasons: list[dict[str, Any]]) -> 
         page = pages.get(row.url)
         if page is None:
             page = pages[row.url] = DossierPage(
-                len(pages) + 1, row.url, row.fetched_at, row.warc_file, row.sha256, row.warc_offset
+                len(pages) + 1,
+                row.url,
+                row.fetched_at,
+                row.warc_file,
+                row.sha256,
+                row.warc_offset,
+                row.page_id,
             )
         quote = quotes.get(row.quote)
         if quote is None:

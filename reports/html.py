@@ -12,7 +12,7 @@ allows no script at all, so a page cannot inject markup, script or a ``javascrip
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,9 @@ from evidence.manifest import update_manifest
 from reports import charts
 from reports.assemble import Report
 from reports.dossier import Dossier, build_dossier
+from reports.screenshots import PlacedShot, place_screenshots
 from score import KnowledgeError, Rubric, load_rubric
+from storage import archive_root
 from storage.queries import ChangeRow, ClaimRow, SiteRow
 
 RISKIEST = 10  # sites in the "riskiest sites" section
@@ -83,7 +85,7 @@ def _dossiers(report: Report) -> dict[int, Dossier]:
     return {s.site_id: build_dossier(by_site[s.site_id], s.reasons) for s in report.sites}
 
 
-def _context(report: Report) -> dict[str, Any]:
+def _context(report: Report, shots: Mapping[int, Shown] | None = None) -> dict[str, Any]:
     site_claims = report.site_claims()
     changes: dict[int, list[ChangeRow]] = defaultdict(list)
     for change in report.changes:
@@ -135,6 +137,7 @@ def _context(report: Report) -> dict[str, Any]:
         "names": {s.site_id: s.name or s.seed_url for s in report.sites},
         "charts": figures,
         "rubric": _rubric(report.rubric),
+        "shots": shots or {},
     }
 
 
@@ -151,20 +154,36 @@ def _findings(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in reasons if r.get("rule") != "base"]
 
 
-def render_report(report: Report) -> str:
-    """The report as an HTML string."""
+@dataclass(frozen=True)
+class Shown:
+    """How a dossier shows a page's screenshot: the picture's link and the thumbnail's source."""
+
+    image: str
+    thumbnail: str
+
+
+def render_report(report: Report, shots: Mapping[int, PlacedShot] | None = None) -> str:
+    """The report as an HTML string; with ``shots`` (page id -> its screenshot placed beside
+    the report), each cited page shows its thumbnail, linked to the picture."""
     whole = Part(front=True, sites=report.sites, heading=True, appendix=True)
-    return _environment().get_template("report.html").render(**_context(report), part=whole)
+    shown = {k: Shown(s.image, s.thumbnail) for k, s in (shots or {}).items()}
+    return _environment().get_template("report.html").render(**_context(report, shown), part=whole)
 
 
-def render_parts(report: Report, claims_per_part: int = CLAIMS_PER_PART) -> Iterator[str]:
+def render_parts(
+    report: Report,
+    claims_per_part: int = CLAIMS_PER_PART,
+    shots: Mapping[int, PlacedShot] | None = None,
+) -> Iterator[str]:
     """The report as a sequence of HTML documents, for a PDF laid out part by part.
 
     The front matter comes first, then the dossiers in runs of about ``claims_per_part``
-    claims (a site is never split), the last run with the appendix.
+    claims (a site is never split), the last run with the appendix. A screenshot's thumbnail
+    is embedded (the PDF loads no file); its link to the picture stays relative.
     """
     template = _environment().get_template("report.html")
-    context = _context(report)
+    shown = {k: Shown(s.image, s.thumbnail_uri()) for k, s in (shots or {}).items()}
+    context = _context(report, shown)
     yield template.render(**context, part=Part(front=True, sites=[], heading=False, appendix=False))
     claims = Counter(c.site_id for c in report.claims)
     runs: list[list[SiteRow]] = [[]]
@@ -195,22 +214,26 @@ def write_report_files(
 ) -> list[Path]:
     """Write the report in each of ``formats`` and update the folder's manifest; return every path.
 
-    The manifest (``manifest.sha256``, the format ``sha256sum -c`` checks) lists every report
-    file written into ``out_dir``, by this command and earlier ones, so a regulator can verify
-    the whole folder they received.
+    The screenshots of the cited pages are placed in ``out_dir/screenshots/``
+    (:mod:`reports.screenshots`) and returned after the reports. The manifest
+    (``manifest.sha256``, the format ``sha256sum -c`` checks) lists every report file and
+    picture written into ``out_dir``, by this command and earlier ones, so a regulator can
+    verify the whole folder they received.
     """
     unknown = set(formats) - set(REPORT_FORMATS)
     if unknown:
         raise ValueError(f"unknown report format {sorted(unknown)}: use html or pdf")
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = report_stem(report)
+    shots, pictures = place_screenshots(report.screenshots, archive_root(), out_dir)
     written = []
     if "html" in formats:
         path = out_dir / f"{stem}.html"
-        path.write_text(render_report(report), encoding="utf-8")
+        path.write_text(render_report(report, shots), encoding="utf-8")
         written.append(path)
     if "pdf" in formats:
         from reports.pdf import write_pdf
 
-        written.append(write_pdf(render_parts(report), out_dir / f"{stem}.pdf"))
-    return [*written, update_manifest(out_dir, written)]
+        parts = render_parts(report, shots=shots)
+        written.append(write_pdf(parts, out_dir / f"{stem}.pdf"))
+    return [*written, *pictures, update_manifest(out_dir, [*written, *pictures])]

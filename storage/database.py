@@ -25,6 +25,12 @@ def home() -> Path:
     return Path(os.environ.get("CLINIC_AUDIT_HOME", "var"))
 
 
+def archive_root() -> Path:
+    """The WARC archive folder (``warc/`` in :func:`home`): every record location and
+    screenshot file is relative to it."""
+    return home() / "warc"
+
+
 def database_url() -> str:
     """``CLINIC_AUDIT_DB_URL`` if set, else a SQLite file ``clinic-audit.db`` in :func:`home`."""
     return os.environ.get("CLINIC_AUDIT_DB_URL") or f"sqlite:///{home() / 'clinic-audit.db'}"

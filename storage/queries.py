@@ -69,6 +69,7 @@ class ClaimRow:
     language: str | None = None  # the page's
     # Whether a person checked the finding: reviewed, needs re-review, or None (machine only).
     review: str | None = None
+    page_id: int | None = None  # the page the claim was read from (its screenshot's key)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
             digest,
             at,
             lang,
+            page_id=c.page_id,
         )
         for c, url, fetched, warc, digest, at, lang in session.execute(query)
     ]

@@ -392,3 +392,66 @@ class Review(Base):
     language: Mapped[str | None] = mapped_column(
         String(8), doc="The site's language when reviewed, for agreement per language."
     )
+
+
+class Screenshot(Base):
+    """A full-page picture of a cited page, rendered from its archived bytes.
+
+    Only pages with claims are shot, after scoring: the page's archived payload (never the
+    live site) in Chromium with the network and the page's scripts off, the quoted sentences
+    highlighted. The PNG lies beside the run's WARC files; a page whose payload and quotes are
+    unchanged since an earlier shot keeps (or shares) that PNG instead of being shot again.
+    """
+
+    __tablename__ = "screenshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True, doc="Screenshot id.")
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id"), index=True, doc="The run of the page."
+    )
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"),
+        unique=True,
+        doc="The page shot (one screenshot row per page row).",
+    )
+    url: Mapped[str] = mapped_column(String(2048), doc="The page's URL.")
+    page_sha256: Mapped[str] = mapped_column(
+        String(64),
+        index=True,
+        doc="SHA-256 of the archived payload the picture was rendered from.",
+    )
+    quotes_sha256: Mapped[str] = mapped_column(
+        String(64), doc="SHA-256 of the quotes highlighted (sorted, one per line)."
+    )
+    status: Mapped[str] = mapped_column(
+        String(16),
+        doc="ok, failed (could not be rendered: see reason) or skipped (the time budget ran "
+        "out first; a later run or `clinic-audit evidence screenshots` shoots it).",
+    )
+    reason: Mapped[str | None] = mapped_column(
+        Text, doc="Why it failed or was skipped, or a note on a picture taken (cut, no quote)."
+    )
+    file: Mapped[str | None] = mapped_column(
+        String(1024), doc="The PNG, relative to the archive folder (warc/)."
+    )
+    sha256: Mapped[str | None] = mapped_column(String(64), doc="SHA-256 of the PNG file.")
+    size: Mapped[int | None] = mapped_column(doc="Size of the PNG in bytes.")
+    width: Mapped[int | None] = mapped_column(doc="Width of the PNG in pixels.")
+    height: Mapped[int | None] = mapped_column(doc="Height of the PNG in pixels.")
+    thumbnail: Mapped[str | None] = mapped_column(
+        String(1024),
+        doc="A small JPEG around the first highlight, relative to the archive folder.",
+    )
+    quotes: Mapped[int] = mapped_column(default=0, doc="Distinct quotes to highlight.")
+    highlighted: Mapped[int] = mapped_column(
+        default=0, doc="Quotes found in the rendered page and highlighted."
+    )
+    refused: Mapped[list[Any]] = mapped_column(
+        default=list,
+        doc="The sub-resources the page asked for that the archive does not hold, as JSON: "
+        "not loaded (nothing is fetched), so the picture lacks them.",
+    )
+    seconds: Mapped[float | None] = mapped_column(doc="Time taken to render and shoot.")
+    taken_at: Mapped[datetime] = mapped_column(
+        default=utcnow, doc="When the screenshot row was written (UTC)."
+    )

@@ -25,7 +25,7 @@ def test_the_flow_runs_its_batches_on_dask_processes(home: Path, tmp_path: Path)
         seeds = tmp_path / "seeds.csv"
         seeds.write_text(demoweb.seeds_csv(web, server.port))
         on_dask = audit_flow.with_options(task_runner=dask_task_runner(2))
-        summary = on_dask(str(seeds), "seed", options, batch_size=2)
+        summary = on_dask(str(seeds), "seed", options, batch_size=2, screenshot_budget=0)
     assert summary["batches"] == 3 and summary["failed_batches"] == 0
     engine = storage.connect(db_url)
     with storage.sessions(engine)() as session:

@@ -36,7 +36,11 @@ def test_a_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, db_ur
         seeds.write_text(demoweb.seeds_csv(web, server.port))
         engine = storage.connect(db_url)
         storage.upgrade(engine)
-        run = start([CLI, "run", str(seeds), "--fast", "--batch-size", "3"], env, log)
+        run = start(
+            [CLI, "run", str(seeds), "--fast", "--batch-size", "3", "--screenshot-budget", "0"],
+            env,
+            log,
+        )
         try:
             wait_until(
                 lambda: any(s != "pending" for s in crawl_statuses(engine, 1).values()),
@@ -53,7 +57,19 @@ def test_a_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, db_ur
 
         resume_log = tmp_path / "resume.log"
         resumed = start(
-            [CLI, "run", "--resume", "1", "--fast", "--batch-size", "3"], env, resume_log
+            [
+                CLI,
+                "run",
+                "--resume",
+                "1",
+                "--fast",
+                "--batch-size",
+                "3",
+                "--screenshot-budget",
+                "0",
+            ],
+            env,
+            resume_log,
         )
         try:  # on a timeout, kill the group: the run's temporary Prefect server must go too
             assert resumed.wait(timeout=150) == 0, resume_log.read_text()[-3000:]

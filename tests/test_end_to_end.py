@@ -30,14 +30,15 @@ def prefect() -> Iterator[None]:
         yield
 
 
-def audit_demo_web(tmp_path: Path) -> dict:  # type: ignore[type-arg]
-    """Audit a demo web into the database of ``CLINIC_AUDIT_DB_URL``."""
+def audit_demo_web(tmp_path: Path, screenshot_budget: float = 0) -> dict:  # type: ignore[type-arg]
+    """Audit a demo web into the database of ``CLINIC_AUDIT_DB_URL`` (screenshots only within
+    ``screenshot_budget`` seconds: tests/test_screenshots.py is where they are tested)."""
     web = demoweb.generate(n_sites=8, seed=11)
     with demoweb.serve(web) as server:
         seeds = tmp_path / "seeds.csv"
         seeds.write_text(demoweb.seeds_csv(web, server.port))
         options = CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",))
-        return audit_flow(str(seeds), "seed", options)
+        return audit_flow(str(seeds), "seed", options, screenshot_budget=screenshot_budget)
 
 
 def row_counts(engine) -> list[int]:  # type: ignore[no-untyped-def]
@@ -71,8 +72,11 @@ def check_run(summary: dict, db_url: str) -> None:  # type: ignore[type-arg]
 
 def test_flow_end_to_end_on_sqlite(prefect: None, home: Path, tmp_path: Path) -> None:
     db_url = storage.database_url()
-    summary = audit_demo_web(tmp_path)
+    summary = audit_demo_web(tmp_path, screenshot_budget=15)
     check_run(summary, db_url)
+    # The screenshot step ran after scoring, before the report: what it shot, the report shows.
+    assert summary["screenshots"].get("shot", 0) >= 1, summary["screenshots"]
+    assert 'class="shot"' in Path(summary["report"]).read_text()
     out = tmp_path / "export"
     result = CliRunner().invoke(app, ["export", "--format", "csv", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -120,7 +124,7 @@ def test_resuming_a_finished_run_redoes_nothing(prefect: None, home: Path, tmp_p
     with storage.sessions(engine)() as session:
         fetched = session.execute(pages).all()
     before = row_counts(engine)
-    again = audit_flow(options=summary_options(), resume=summary["run_id"])
+    again = audit_flow(options=summary_options(), resume=summary["run_id"], screenshot_budget=0)
     # Every batch step was done: cached or skipped, no page fetched or extracted again.
     assert again["crawl"] == summary["crawl"] and again["extract"] == summary["extract"]
     assert row_counts(engine) == before

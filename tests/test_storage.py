@@ -38,7 +38,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
-    assert storage.current_revision(engine) == head == "0007"
+    assert storage.current_revision(engine) == head == "0008"
     names = set(inspect(engine).get_table_names())
     assert {
         "crawl_runs",
@@ -49,6 +49,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
         "site_flags",
         "claim_changes",
         "reviews",
+        "screenshots",
     } <= names
     columns = {c["name"] for c in inspect(engine).get_columns("pages")}
     assert {"ip_address", "revisit_file", "revisit_offset", "page_cues"} <= columns
