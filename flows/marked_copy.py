@@ -73,7 +73,11 @@ def marked_copy(page: str, quote: str) -> tuple[str, bool]:
 
 
 def _mark(root: html.HtmlElement, quote: str) -> bool:
-    pattern = re.compile(r"\s+".join(re.escape(word) for word in quote.split()), re.IGNORECASE)
+    # a quote extraction cut to a window ends in "…": the page has more there
+    words = quote.strip().strip("…").split()
+    if not words:
+        return False
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in words), re.IGNORECASE)
     for node in root.iter():
         if not isinstance(node.tag, str):
             continue

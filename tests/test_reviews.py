@@ -380,7 +380,7 @@ def test_migration_0007_fills_in_the_domain_of_stored_sites_and_goes_back(db_url
                 {"id": 2, "seed_url": "http://127.0.0.1:8001/", "host": "x", "first_seen_at": now},
             ],
         )
-    storage.upgrade(engine)
+    storage.upgrade(engine, "0007")  # this migration's step, whatever follows it
     assert storage.current_revision(engine) == "0007"
     with engine.connect() as conn:
         domains = dict(conn.execute(sa.text("SELECT id, domain FROM sites ORDER BY id")).all())
@@ -440,6 +440,7 @@ def test_the_archived_copy_is_cleaned_and_its_quote_marked_as_text() -> None:
     assert "<b>in</b> and " in copy  # the quote sits in a tail: marked after its element
     assert not [t for t in ("<script", "<iframe", "onload", "alert", "127.0.0.1") if t in copy]
     assert '<img src="data:,">' in copy and '<a href="data:,">out</a>' in copy
+    assert '<mark id="quote">autism</mark>' in marked_copy(page, "…autism…")[0]
     assert marked_copy(page, "not on the page") == (marked_copy(page, "")[0], False)
 
 
