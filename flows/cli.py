@@ -727,6 +727,7 @@ def serve(
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
     batch_size: BatchSize = BATCH_SIZE,
+    screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
 ) -> None:
     """Audit SEEDS_FILE on a cron schedule: a served Prefect deployment, run by this process.
 
@@ -738,7 +739,10 @@ def serve(
     checked_seeds(seeds_file)
     open_database(upgrade=True)
     parameters = deploy.flow_parameters(
-        rubric, crawl_options(fast, max_pages, max_depth), batch_size
+        rubric,
+        crawl_options(fast, max_pages, max_depth),
+        batch_size,
+        screenshot_budget=screenshot_budget,
     )
     deploy.serve(name, cron, seeds_file, parameters)
 
@@ -757,6 +761,7 @@ def deploy_command(
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
     batch_size: BatchSize = BATCH_SIZE,
+    screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
     heartbeat: Annotated[
         int,
         typer.Option(
@@ -779,7 +784,11 @@ def deploy_command(
         raise fail("a scheduled deployment needs --seeds FILE (the sites each run audits)")
     more = {"seeds_file": str(seeds_file.resolve())} if seeds_file else {}
     parameters = deploy.flow_parameters(
-        rubric, crawl_options(fast, max_pages, max_depth), batch_size, **more
+        rubric,
+        crawl_options(fast, max_pages, max_depth),
+        batch_size,
+        screenshot_budget=screenshot_budget,
+        **more,
     )
     deployment_id = deploy.deploy(name, pool, cron, parameters, heartbeat)
     console.print(f"Deployment clinic-audit-run/{name} ({deployment_id}) on work pool {pool}")
@@ -808,6 +817,7 @@ def dispatch(
     max_pages: MaxPages = 200,
     max_depth: MaxDepth = 4,
     batch_size: BatchSize = BATCH_SIZE,
+    screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
 ) -> None:
     """Start a run on a work pool: SHARDS flow runs, each auditing its share of the batches.
 
@@ -827,7 +837,9 @@ def dispatch(
         run_id = stages.prepare_run(engine, seeds, str(seeds_file.resolve()), settings)
     else:
         run_id = resolve_run(engine, resume)
-    parameters = deploy.flow_parameters(rubric, options, batch_size)
+    parameters = deploy.flow_parameters(
+        rubric, options, batch_size, screenshot_budget=screenshot_budget
+    )
     flow_runs = deploy.dispatch(deployment, run_id, shards, parameters)
     typer.echo(run_id)
     for flow_run in flow_runs:

@@ -138,7 +138,18 @@ def test_two_workers_share_a_run_and_a_killed_workers_run_is_requeued_and_resume
         with demoweb.serve(web) as server:
             seeds = tmp_path / "seeds.csv"
             seeds.write_text(demoweb.seeds_csv(web, server.port))
-            out = cli("dispatch", str(seeds), "--shards", "2", "--fast", "--batch-size", "10")
+            # No screenshots: the run's last step, not what this test is about (test_screenshots).
+            out = cli(
+                "dispatch",
+                str(seeds),
+                "--shards",
+                "2",
+                "--fast",
+                "--batch-size",
+                "10",
+                "--screenshot-budget",
+                "0",
+            )
             run_id = int(out.split()[0])
             # Midway: both shards have finished batches, and sites are still pending.
             wait_until(
