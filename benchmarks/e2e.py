@@ -4,8 +4,10 @@ For each size it serves a fresh demo web on 127.0.0.1 (from a process of its own
 in the same run and on the same sites:
 
 - baseline: ``clinic-audit crawl --fast`` (the bare Scrapy crawl into WARC and the pages table);
-- audit: ``clinic-audit run --fast`` (crawl, extract, score, tables, report: the Prefect flow
-  in batches, its tasks on threads of one process);
+- audit: ``clinic-audit run --fast --screenshot-budget 0`` (crawl, extract, score, tables,
+  report: the Prefect flow in batches, its tasks on threads of one process; the screenshots of
+  cited pages, a browser's work that grows with the pages cited, are timed apart by
+  ``tests/test_screenshots.py`` and the demo);
 - with ``--dask 2``, also the audit on a local Dask cluster of 2 processes (the ``dask`` extra:
   extraction and scoring on both cores), and its speed-up over the threaded audit.
 
@@ -161,6 +163,7 @@ def _measure_in(
     args = [CLI, command, str(seeds), "--fast"]
     if command == "run":
         args += ["--batch-size", str(batch_size), "--dask-workers", str(dask_workers)]
+        args += ["--screenshot-budget", "0"]
     seconds, cpu, rss = timed(args, env)
     figures = Figures(seconds, cpu, stored_pages(url), rss, database_mb(url))
     if db_url:  # a shared server database: leave it empty for the next size
