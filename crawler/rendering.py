@@ -19,9 +19,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from crawler.safety import parse_resolve_rules
+from evidence.chromium import CHROMIUM, QUIET_FLAGS
 
-#: The system browser (Debian/Ubuntu package ``chromium``).
-CHROMIUM = "/usr/bin/chromium"
 #: Resource types never loaded while rendering: they change no text.
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 #: Milliseconds a page may take to load.
@@ -43,15 +42,7 @@ _HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 def browser_args(resolve: Sequence[str]) -> list[str]:
     """Chromium's command line: quiet, headless, and mapping the crawl's static host rules."""
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
+    args = ["--headless", *QUIET_FLAGS]
     rules = parse_resolve_rules(list(resolve))
     if rules:
         args.append("--host-resolver-rules=" + ", ".join(f"MAP {p} {ip}" for p, ip in rules))

@@ -36,10 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evidence.chromium import CHROMIUM, QUIET_FLAGS
 from evidence.digests import sha256_hex
 
-#: The system browser (Debian/Ubuntu package ``chromium``); nothing is ever downloaded.
-CHROMIUM = "/usr/bin/chromium"
 #: The highlight behind a quoted sentence (a yellow few pages use, so a test can find it).
 HIGHLIGHT = "#ffe600"
 HIGHLIGHT_RGB = (0xFF, 0xE6, 0x00)
@@ -255,12 +254,7 @@ async def _shoot_all(
             headless=True,
             proxy={"server": _NOWHERE, "bypass": "<-loopback>"},
             args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
+                *QUIET_FLAGS,
                 "--disable-domain-reliability",
                 "--host-resolver-rules=MAP * ~NOTFOUND",
             ],

@@ -22,7 +22,8 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import SeedFileError, is_country_code, read_seeds
-from evidence.screenshots import CHROMIUM, ShotSettings
+from evidence.chromium import CHROMIUM
+from evidence.screenshots import ShotSettings
 from flows import BATCH_SIZE, progress
 from flows.console import RichReporter, console
 

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import Engine, select
 
 import storage
-from crawler.rendering import CHROMIUM
+from evidence.chromium import CHROMIUM
 from flows import stages
 from storage import Review, SiteScore
 from tests.local_web import LocalWeb, html, serve
