@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -263,8 +263,15 @@ def _conditions(
     refutation = _refutation(doc)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
+    unclaimed: dict[str, str] = {}  # slug -> its strongest stance other than claimed
     for hit in hits:
-        named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
+        index = doc.sentence_of(hit.start)
+        named.setdefault(index, []).append(hit.start)
+        # Words inside a condition's name frame nothing: "lung damage caused by COVID-19" is
+        # one name, not a cause ("caused by") framing what follows it. A cue that is the whole
+        # name ("leukemia", an established use) still frames it.
+        if any(_inside(c, hit) for c in doc.cues[index]):
+            doc.cues[index] = [c for c in doc.cues[index] if not _inside(c, hit)]
     for hit in hits:
         index = doc.sentence_of(hit.start)
         stance, cue_text, category = _stance(doc, index, hit, named)
@@ -276,6 +283,10 @@ def _conditions(
             mark("flag:lists_exclusions", index)
         for slug in hit.values:
             old = best.get(slug)
+            if stance != "claimed" and STANCE_RANK[stance] > STANCE_RANK.get(
+                unclaimed.get(slug, ""), 0
+            ):
+                unclaimed[slug] = stance
             if old is None or STANCE_RANK[stance] > STANCE_RANK[old.stance]:
                 sentence = doc.sentences[index]
                 # Keep first-appearance order: replace in place rather than re-append.
@@ -291,7 +302,14 @@ def _conditions(
                 )
             named_by.setdefault(slug, []).append((hit.text, index))
     _fold_subsumed(doc, lex, best, named_by)
-    return list(best.values())
+    return [replace(f, unclaimed=unclaimed.get(f.slug, "mentioned")) for f in best.values()]
+
+
+def _inside(cue: Cue, hit: Hit) -> bool:
+    """Whether ``cue`` is a part, not the whole, of the condition name ``hit``."""
+    return (
+        hit.start <= cue.start and cue.end <= hit.end and cue.end - cue.start < hit.end - hit.start
+    )
 
 
 def _refutation(doc: _Doc) -> Cue | None:
