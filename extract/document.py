@@ -66,6 +66,9 @@ _VERDICTS = frozenset({"negation", "hedge", "warning", "refutation"})
 # Cue categories by which a page refutes what it reports (see DocumentExtraction.refutes).
 _REFUTING = frozenset({"warning", "refutation"})
 _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
+# Two condition names are one list's items when at most this much text, all list words
+# (stance.yaml) and punctuation, lies between them.
+_LIST_GAP = 40
 
 
 def extract_document(html: str, url: str | None = None) -> DocumentExtraction:
@@ -272,9 +275,22 @@ def _conditions(
         # name ("leukemia", an established use) still frames it.
         if any(_inside(c, hit) for c in doc.cues[index]):
             doc.cues[index] = [c for c in doc.cues[index] if not _inside(c, hit)]
+    in_sentence: dict[int, list[Hit]] = {}
+    for hit in hits:
+        in_sentence.setdefault(doc.sentence_of(hit.start), []).append(hit)
     for hit in hits:
         index = doc.sentence_of(hit.start)
         stance, cue_text, category = _stance(doc, index, hit, named)
+        if (
+            category is None
+            and stance == "claimed"
+            and _beside_another(doc, lex, hit, in_sentence[index])
+        ):
+            # Named bare beside another condition it is not listed with, the name is that
+            # one's background (a symptom, cause, risk factor or statistic): "spinal cord
+            # injury brings paralysis and chronic pain", "neuropathy is common in people with
+            # diabetes". A condition the page sells is claimed by its other sentences.
+            stance = "mentioned"
         if stance == "mentioned" and category == "others" and refutation is not None:
             # Others' promises on a page that calls such promises false or baseless.
             stance, cue_text, category = "disclaimed", refutation.text, refutation.category
@@ -303,6 +319,35 @@ def _conditions(
             named_by.setdefault(slug, []).append((hit.text, index))
     _fold_subsumed(doc, lex, best, named_by)
     return [replace(f, unclaimed=unclaimed.get(f.slug, "mentioned")) for f in best.values()]
+
+
+def _beside_another(doc: _Doc, lex: Lexicon, hit: Hit, sentence_hits: list[Hit]) -> bool:
+    """Whether the sentence names another condition that is not in one list with ``hit``.
+
+    Only a sentence naming two conditions is read so: one naming more is a list whatever lies
+    between its items ("…cardiomyopathy…spinal cord injuries, paralysis…"), its names not
+    each other's background."""
+    if len({h.values for h in sentence_hits}) != 2:
+        return False
+    position = sentence_hits.index(hit)
+    # Walk the coordination ("A, B and C") both ways; whatever lies beyond it is another.
+    first = last = position
+    while first > 0 and _listed(doc, lex, sentence_hits[first - 1], sentence_hits[first]):
+        first -= 1
+    while last + 1 < len(sentence_hits) and _listed(
+        doc, lex, sentence_hits[last], sentence_hits[last + 1]
+    ):
+        last += 1
+    return any(
+        h.values != hit.values for i, h in enumerate(sentence_hits) if not first <= i <= last
+    )
+
+
+def _listed(doc: _Doc, lex: Lexicon, before: Hit, after: Hit) -> bool:
+    """Whether two condition names are items of one list: only separators and list words
+    ("and", "such as", "o a los"...) between them."""
+    gap = doc.folded[before.end : after.start]
+    return len(gap) <= _LIST_GAP and all(w in lex.list_words for w in _WORD.findall(gap))
 
 
 def _inside(cue: Cue, hit: Hit) -> bool:

@@ -98,6 +98,7 @@ class Lexicon:
     cue_matcher: PhraseMatcher  # values "<category>:<direction>"
     heading_matcher: PhraseMatcher  # values = stance
     terminator_matcher: PhraseMatcher
+    list_words: frozenset[str]  # words that may join the items of one list ("and", "such as")
     categories: dict[str, Category]
     flag_matcher: PhraseMatcher  # values = flag name
     flag_rules: dict[str, FlagRule]
@@ -273,6 +274,7 @@ def lexicon() -> Lexicon:
         cue_matcher=PhraseMatcher(cue_pairs),
         heading_matcher=PhraseMatcher(heading_pairs),
         terminator_matcher=PhraseMatcher((t, "end") for t in st["terminators"]),
+        list_words=frozenset(normalise(w) for w in st["list_words"]),
         categories=categories,
         flag_matcher=PhraseMatcher(flag_pairs),
         flag_rules=flag_rules,
