@@ -570,6 +570,9 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
         cues[("seller", f"schema.org {kind}")] = lex.jsonld_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_nonclinic):
         cues[("other", f"schema.org {kind}")] = lex.jsonld_weight
+    if _refutation(doc) is not None and not any(side == "seller" for side, _ in cues):
+        # Calling claims false or baseless without a word of selling: a watchdog's page.
+        cues[("other", "calls treatment claims false or baseless")] = lex.refutation_weight
     host = (urlsplit(url).hostname or "") if url else ""
     for suffix in lex.nonclinic_hosts:
         if host.endswith(suffix) or suffix.strip(".") == host:

@@ -118,6 +118,7 @@ class Lexicon:
     jsonld_weight: int
     nonclinic_hosts: tuple[str, ...]
     nonclinic_host_weight: int
+    refutation_weight: int  # a page calling treatment claims false or baseless: not a seller's
     stopwords: dict[str, frozenset[str]]
 
 
@@ -303,6 +304,7 @@ def lexicon() -> Lexicon:
         jsonld_weight=int(pg.get("jsonld_weight", 3)),
         nonclinic_hosts=tuple(pg.get("nonclinic_hosts", [])),
         nonclinic_host_weight=int(pg.get("nonclinic_host_weight", 100)),
+        refutation_weight=int(pg["refutation_weight"]),
         stopwords={lang: frozenset(words) for lang, words in pg["language"].items()},
     )
 
