@@ -399,3 +399,12 @@ def test_a_promise_told_about_its_victim_is_others() -> None:
         spanish=True,
     )
     assert stances(doc) == {"cerebral-palsy": "mentioned"}
+
+
+def test_a_sellers_own_offer_framed_as_a_trial_is_claimed() -> None:
+    doc = clinic_page(
+        "<p>At present Clínica Norte uses stem cell therapy, under clinical-trial use approved "
+        "by an ethics committee, to treat stroke.</p>"
+        "<p>A clinical trial of cord cells in autism began at a university.</p>"
+    )
+    assert stances(doc) == {"stroke": "claimed", "autism": "mentioned"}
