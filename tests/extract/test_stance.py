@@ -408,3 +408,8 @@ def test_a_sellers_own_offer_framed_as_a_trial_is_claimed() -> None:
         "<p>A clinical trial of cord cells in autism began at a university.</p>"
     )
     assert stances(doc) == {"stroke": "claimed", "autism": "mentioned"}
+
+
+def test_a_blog_posts_tags_offer_nothing() -> None:
+    doc = clinic_page("<p>By Dr. Ruiz · June 17, 2011 · Tags: Aging Skin, Hair Loss</p>")
+    assert stances(doc) == {"skin-rejuvenation": "mentioned", "hair-loss": "mentioned"}
