@@ -413,3 +413,12 @@ def test_a_sellers_own_offer_framed_as_a_trial_is_claimed() -> None:
 def test_a_blog_posts_tags_offer_nothing() -> None:
     doc = clinic_page("<p>By Dr. Ruiz · June 17, 2011 · Tags: Aging Skin, Hair Loss</p>")
     assert stances(doc) == {"skin-rejuvenation": "mentioned", "hair-loss": "mentioned"}
+
+
+def test_a_reference_lists_study_titles_are_mentions() -> None:
+    doc = clinic_page(
+        "<p>We treat knee osteoarthritis.</p><h3>References</h3><p>Miao, C., Lei, M. (2015). "
+        "Use of Mesenchymal Stem Cells for Therapy of Cardiac Disease. Int J Mol Sci, 16(8), "
+        "17445-17462.</p>"
+    )
+    assert stances(doc) == {"knee-osteoarthritis": "claimed", "heart-failure": "mentioned"}
