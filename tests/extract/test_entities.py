@@ -91,6 +91,16 @@ def test_a_page_calling_claims_baseless_speaks_as_a_watchdog() -> None:
     assert sells(clinic)
 
 
+def test_a_practice_speaking_of_itself_is_a_seller() -> None:
+    blog = extract_document(
+        "<p>In this article Dr. Ross talks about knee research and other clinics.</p>"
+        "<p>At our regenerative medicine clinics our specialty is healing, not pain "
+        "management.</p>"
+    )
+    assert sells(blog)
+    assert ("seller", "our specialty") in {(c.side, c.phrase) for c in blog.page_cues}
+
+
 def test_non_clinic_from_byline_jsonld_or_host() -> None:
     byline = extract_document(
         "<p>By Ana Ruiz, staff reporter. Published 3 May.</p>"
