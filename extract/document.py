@@ -278,18 +278,29 @@ def _conditions(
     in_sentence: dict[int, list[Hit]] = {}
     for hit in hits:
         in_sentence.setdefault(doc.sentence_of(hit.start), []).append(hit)
+    judged = []
     for hit in hits:
         index = doc.sentence_of(hit.start)
         stance, cue_text, category = _stance(doc, index, hit, named)
-        if (
-            category is None
-            and stance == "claimed"
-            and _beside_another(doc, lex, hit, in_sentence[index])
-        ):
-            # Named bare beside another condition it is not listed with, the name is that
-            # one's background (a symptom, cause, risk factor or statistic): "spinal cord
-            # injury brings paralysis and chronic pain", "neuropathy is common in people with
-            # diabetes". A condition the page sells is claimed by its other sentences.
+        beside = (
+            _beside(doc, lex, hit, in_sentence[index])
+            if category is None and stance == "claimed"
+            else frozenset()
+        )
+        judged.append((hit, index, stance, cue_text, category, beside))
+    # Conditions the page claims other than as a bare name beside another one.
+    firm = {
+        slug
+        for hit, _, stance, _, _, beside in judged
+        if stance == "claimed" and not beside
+        for slug in hit.values
+    }
+    for hit, index, stance, cue_text, category, beside in judged:
+        if beside & firm:
+            # Named bare beside a condition the page sells, and not listed with it, the name
+            # is that one's background (a symptom, cause, risk factor or statistic): "a spinal
+            # cord injury brings paralysis and chronic pain", "neuropathy is common in
+            # diabetes". Two bare names side by side on a seller's page stay claimed.
             stance = "mentioned"
         if stance == "mentioned" and category == "others" and refutation is not None:
             # Others' promises on a page that calls such promises false or baseless.
@@ -321,14 +332,14 @@ def _conditions(
     return [replace(f, unclaimed=unclaimed.get(f.slug, "mentioned")) for f in best.values()]
 
 
-def _beside_another(doc: _Doc, lex: Lexicon, hit: Hit, sentence_hits: list[Hit]) -> bool:
-    """Whether the sentence names another condition that is not in one list with ``hit``.
+def _beside(doc: _Doc, lex: Lexicon, hit: Hit, sentence_hits: list[Hit]) -> frozenset[str]:
+    """The other condition named in ``hit``'s sentence, when it is not in one list with it.
 
     Only a sentence naming two conditions is read so: one naming more is a list whatever lies
     between its items ("…cardiomyopathy…spinal cord injuries, paralysis…"), its names not
     each other's background."""
     if len({h.values for h in sentence_hits}) != 2:
-        return False
+        return frozenset()
     position = sentence_hits.index(hit)
     # Walk the coordination ("A, B and C") both ways; whatever lies beyond it is another.
     first = last = position
@@ -338,8 +349,11 @@ def _beside_another(doc: _Doc, lex: Lexicon, hit: Hit, sentence_hits: list[Hit])
         doc, lex, sentence_hits[last], sentence_hits[last + 1]
     ):
         last += 1
-    return any(
-        h.values != hit.values for i, h in enumerate(sentence_hits) if not first <= i <= last
+    return frozenset(
+        slug
+        for i, h in enumerate(sentence_hits)
+        if not first <= i <= last and h.values != hit.values
+        for slug in h.values
     )
 
 

@@ -353,11 +353,15 @@ def test_a_condition_named_as_anothers_background_is_mentioned() -> None:
     assert stances(doc) == {
         "spinal-cord-injury": "claimed",
         "chronic-pain": "claimed",  # listed with arthritis and back pain: an item, not a symptom
-        "neuropathy": "mentioned",
-        "type-2-diabetes": "mentioned",
+        "neuropathy": "claimed",  # neither of the two is sold elsewhere: both read as offers
+        "type-2-diabetes": "claimed",
         "osteoarthritis": "claimed",
         "back-pain": "claimed",
     }
+    neuropathy = clinic_page(
+        "<p>We treat neuropathy.</p><p>Neuropathy is common in long-standing diabetes.</p>"
+    )
+    assert stances(neuropathy) == {"neuropathy": "claimed", "type-2-diabetes": "mentioned"}
     background = clinic_page(
         "<p>We treat spinal cord injury.</p>"
         "<p>A spinal cord injury often brings paralysis and chronic pain.</p>"
