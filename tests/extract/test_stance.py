@@ -426,3 +426,11 @@ def test_a_reference_lists_study_titles_are_mentions() -> None:
         "17445-17462.</p>"
     )
     assert stances(doc) == {"knee-osteoarthritis": "claimed", "heart-failure": "mentioned"}
+
+
+def test_a_patients_medical_history_is_not_the_clinics() -> None:
+    doc = clinic_page(
+        "<p>Our clinic has a long history of treating multiple sclerosis.</p>"
+        "<p>Patients with a history of cancer are screened first.</p>"
+    )
+    assert stances(doc) == {"multiple-sclerosis": "claimed", "cancer": "mentioned"}
