@@ -86,6 +86,7 @@ class Lexicon:
     cue_matcher: PhraseMatcher  # values "<category>:<direction>"
     heading_matcher: PhraseMatcher  # values = stance
     terminator_matcher: PhraseMatcher
+    list_words: frozenset[str]  # words that may join the items of one list ("and", "such as")
     categories: dict[str, Category]
     flag_matcher: PhraseMatcher  # values = flag name
     flag_rules: dict[str, FlagRule]
@@ -105,6 +106,7 @@ class Lexicon:
     jsonld_weight: int
     nonclinic_hosts: tuple[str, ...]
     nonclinic_host_weight: int
+    refutation_weight: int  # a page calling treatment claims false or baseless: not a seller's
     stopwords: dict[str, frozenset[str]]
 
 
@@ -235,6 +237,7 @@ def lexicon() -> Lexicon:
         cue_matcher=PhraseMatcher(cue_pairs),
         heading_matcher=PhraseMatcher(heading_pairs),
         terminator_matcher=PhraseMatcher((t, "end") for t in st["terminators"]),
+        list_words=frozenset(normalise(w) for w in st["list_words"]),
         categories=categories,
         flag_matcher=PhraseMatcher(flag_pairs),
         flag_rules=flag_rules,
@@ -263,6 +266,7 @@ def lexicon() -> Lexicon:
         jsonld_weight=int(pg.get("jsonld_weight", 3)),
         nonclinic_hosts=tuple(pg.get("nonclinic_hosts", [])),
         nonclinic_host_weight=int(pg.get("nonclinic_host_weight", 100)),
+        refutation_weight=int(pg["refutation_weight"]),
         stopwords={lang: frozenset(words) for lang, words in pg["language"].items()},
     )
 

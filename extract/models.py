@@ -32,6 +32,10 @@ class ConditionFinding:
     # The category of the cue that set the stance ("offer", "research", "others"...), or None
     # when nothing framed the mention (a bare name on a seller's page reads as claimed).
     framing: str | None = None
+    # The strongest stance among the page's other mentions of the condition that are not
+    # claims: what the page says of it when its claims turn out not to be the site's (a news
+    # page naming diabetes in a patient's story and again among a fraudster's promises).
+    unclaimed: str = "mentioned"
 
 
 @dataclass(frozen=True)
@@ -111,9 +115,10 @@ class DocumentExtraction:
 
     def _reported(self, finding: ConditionFinding) -> str:
         """A claim on a page that sells nothing: a promise the page reports (framed as an offer
-        or a cure) and refutes is disclaimed; anything else is a mention."""
+        or a cure) and refutes is disclaimed; anything else is a mention, unless the page
+        disclaims the condition elsewhere."""
         refuted = self.refutes and finding.framing in REPORTED_PROMISES
-        return "disclaimed" if refuted else "mentioned"
+        return "disclaimed" if refuted else finding.unclaimed
 
     def judged_flags(self, sells_treatment: bool) -> dict[str, bool]:
         """The flags once the verdict is known: selling points ("cure", "FDA approved",
