@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from extract._starts import Anchored
 from extract._text import PhraseMatcher, expand, normalise
 
 # libyaml's safe loader when present: the data files are large enough for it to matter.
@@ -104,7 +105,7 @@ class Lexicon:
     selling_points: frozenset[str]  # flags that only a seller's own words can raise
     # The flag regexes, one named group per flag, joined in two: those that need a digit (cell
     # counts, prices, PMIDs: run only around the page's numbers) and the rest (whole page).
-    flag_regex_numeric: re.Pattern[str] | None
+    flag_regex_numeric: Anchored | None
     flag_regexes: tuple[LedRegex, ...]
     negators: frozenset[str]
     negator_window: int
@@ -316,19 +317,20 @@ def languages_read() -> frozenset[str]:
     return frozenset(lexicon().stopwords)
 
 
-def _flag_regex(rules: dict[str, FlagRule]) -> re.Pattern[str] | None:
+def _flag_regex(rules: dict[str, FlagRule]) -> Anchored | None:
     """Join the flag regexes that need a digit into one pattern, one named group per flag.
 
     A regex with ``\\d`` in its source counts as one that needs a digit: flags.yaml keeps every
     such regex matching a number within a few words of its start (see its header), and it runs
-    only around the page's numbers.
+    only around the page's numbers, tried only where one of its words or a digit opens.
     """
-    parts = []
+    parts, alternatives = [], []
     for name, rule in rules.items():
         chosen = [rx for rx in rule.regexes if "\\d" in rx]
         if chosen:
             parts.append(f"(?P<{name}>{'|'.join(f'(?:{rx})' for rx in chosen)})")
-    return re.compile("|".join(parts)) if parts else None
+            alternatives += [led for rx in chosen for led, _ in _literal_led(rx)]
+    return Anchored.build(re.compile("|".join(parts)), alternatives) if parts else None
 
 
 def _literal_led(rx: str) -> list[tuple[str, bool]]:
