@@ -31,7 +31,8 @@ def _opening(rx: str) -> str | None:
     """
     if _alternates(rx):
         return None
-    literal, i = [], 0
+    literal: list[str] = []
+    i = 0
     while i < len(rx):
         char = rx[i]
         if char == "\\":

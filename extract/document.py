@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -503,7 +503,7 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
             cues[key] = max(cues.get(key, 0), int(weight))
     for block in doc.page.blocks:
         if block.in_nav:
-            entry = normalise(block.text)
+            entry = _menu_entry(block.text)
             menu_side = lex.nav_items.get(entry)
             if menu_side is not None:
                 cues[(menu_side, f"menu: {entry}")] = lex.nav_weight
@@ -517,6 +517,12 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
             # A government, university or journal host never sells treatment: decisive.
             cues[("other", f"host {suffix}")] = lex.nonclinic_host_weight
     return tuple(PageCue(side, phrase, w) for (side, phrase), w in cues.items())
+
+
+@lru_cache(maxsize=20_000)
+def _menu_entry(text: str) -> str:
+    """A menu entry normalised: a site's menus repeat on every page, so each is done once."""
+    return normalise(text)
 
 
 def _language(page: Page, lex: Lexicon) -> str:
