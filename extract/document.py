@@ -361,10 +361,11 @@ def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
         return hits
     taken = [(h.start, h.end) for h in hits]
     heads = ((h.start, h.end) for h in lex.coordination_heads.finditer(doc.folded))
+    starts = lex.coordination.starts(doc.folded, ())
     matches = (
         m
         for start, end in _windows(heads, _HEAD_BEFORE, _HEAD_AFTER, len(doc.folded))
-        for m in lex.coordination.finditer(doc.folded, start, end)
+        for m in lex.coordination.finditer(doc.folded, start, end, starts)
     )
     for m in matches:
         if m.group("list") is not None:  # Spanish: the items follow the head noun

@@ -90,7 +90,7 @@ class Lexicon:
     condition_matcher: PhraseMatcher
     # "heart, lung and kidney diseases": a coordination whose head noun makes organ words
     # condition names; group "list" holds the coordinated words (see conditions.yaml).
-    coordination: re.Pattern[str] | None
+    coordination: Anchored | None
     coordination_heads: PhraseMatcher  # the head nouns: the pattern runs only around them
     coordinated: dict[str, str]  # normalised organ word -> slug
     subsumed: dict[str, Subsumption]
@@ -139,7 +139,12 @@ def _load_yaml(package: str, *parts: str) -> Any:
     return yaml.load(resource.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
-def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+# An English list's conjunction, as ",? (?:and|or|&) |/" would try them: spelled out so that the
+# pattern is tried only where one of them, or a Spanish head noun, opens (see _starts.Anchored).
+_CONJUNCTIONS = (", and ", ", or ", ", & ", " and ", " or ", " & ", "/")
+
+
+def _coordination(spec: dict[str, Any]) -> tuple[Anchored | None, dict[str, str]]:
     """Compile the ``coordinated`` section of conditions.yaml (see :class:`Lexicon`).
 
     The pattern finds the end of an English list ("... and nerve diseases", "cardiac/pulmonary
@@ -158,15 +163,20 @@ def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[st
         for v in expand(term)
     }
 
-    def alternatives(terms: list[str]) -> str:
-        return "|".join(re.escape(normalise(v)) for t in terms for v in expand(t))
+    def alternatives(terms: list[str]) -> list[str]:
+        return [re.escape(normalise(v)) for t in terms for v in expand(t)]
 
-    en = rf"(?:,? (?:and|or|&) |/)(?P<last>\w+) (?:{alternatives(spec['heads']['en'])})"
+    conjunctions = [re.escape(c) for c in _CONJUNCTIONS]
+    heads_es = alternatives(spec["heads"]["es"])
+    en = (
+        rf"(?:{'|'.join(conjunctions)})(?P<last>\w+) "
+        rf"(?:{'|'.join(alternatives(spec['heads']['en']))})"
+    )
     es = (
-        rf"(?<!\w)(?:{alternatives(spec['heads']['es'])}) "
+        rf"(?<!\w)(?:{'|'.join(heads_es)}) "
         r"(?P<list>\w+(?:, \w+){0,8},? (?:y|e|o|u) \w+)"
     )
-    return re.compile(rf"(?:{en}|{es})(?!\w)"), words
+    return Anchored.build(re.compile(rf"(?:{en}|{es})(?!\w)"), conjunctions + heads_es), words
 
 
 def load_conditions() -> list[ConditionEntry]:

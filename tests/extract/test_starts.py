@@ -1,8 +1,8 @@
 """A joined regex tried only where its alternatives can open finds what a full scan finds.
 
 ``extract._starts.Anchored`` stands in for ``pattern.finditer(text, start, end)`` on the flag
-regexes that need a digit; the reference here is that scan itself, over crafted text and over
-real pages with the real lexicon.
+regexes that need a digit and on coordinations ("heart, lung and kidney diseases"); the
+reference here is that scan itself, over crafted text and over real pages with the real lexicon.
 """
 
 from __future__ import annotations
@@ -76,16 +76,21 @@ def test_the_real_numeric_flag_regexes_match_as_a_full_scan(text: str) -> None:
     assert _reference(anchored.pattern, text, windows)  # the cases do match something
 
 
-def test_real_pages_give_the_same_matches() -> None:
-    anchored = lexicon().flag_regex_numeric
-    assert anchored is not None
+@pytest.mark.parametrize("name", ["flag_regex_numeric", "coordination"])
+def test_real_pages_give_the_same_matches(name: str) -> None:
+    anchored = getattr(lexicon(), name)
+    assert isinstance(anchored, Anchored) and anchored.known
     pages = sorted((ROOT / "realworld" / "docs").glob("*.html"))[:60]
     assert pages
+    found = 0
     for path in pages:
         page = html_to_page(decode_html(path.read_bytes()))
         text = normalise("\n".join(b.text for b in page.blocks))
         whole = [(0, len(text))]
-        assert _anchored(anchored, text, whole) == _reference(anchored.pattern, text, whole)
+        expected = _reference(anchored.pattern, text, whole)
+        assert _anchored(anchored, text, whole) == expected
+        found += len(expected)
+    assert found  # the pages do hold such matches
 
 
 def test_an_alternative_of_unknown_opening_falls_back_to_a_full_scan() -> None:
