@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from extract._starts import Anchored
 from extract._text import PhraseMatcher, expand, normalise
 from vocabulary import ConditionEntry, conditions_data, load_conditions
 
@@ -77,7 +78,7 @@ class Lexicon:
     condition_matcher: PhraseMatcher
     # "heart, lung and kidney diseases": a coordination whose head noun makes organ words
     # condition names; group "list" holds the coordinated words (see conditions.yaml).
-    coordination: re.Pattern[str] | None
+    coordination: Anchored | None
     coordination_heads: PhraseMatcher  # the head nouns: the pattern runs only around them
     coordinated: dict[str, str]  # normalised organ word -> slug
     subsumed: dict[str, Subsumption]
@@ -93,7 +94,7 @@ class Lexicon:
     selling_points: frozenset[str]  # flags that only a seller's own words can raise
     # The flag regexes, one named group per flag, joined in two: those that need a digit (cell
     # counts, prices, PMIDs: run only around the page's numbers) and the rest (whole page).
-    flag_regex_numeric: re.Pattern[str] | None
+    flag_regex_numeric: Anchored | None
     flag_regexes: tuple[LedRegex, ...]
     negators: frozenset[str]
     negator_window: int
@@ -116,7 +117,12 @@ def _load_yaml(*parts: str) -> Any:
     return yaml.load(resource.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
-def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+# An English list's conjunction, as ",? (?:and|or|&) |/" would try them: spelled out so that the
+# pattern is tried only where one of them, or a Spanish head noun, opens (see _starts.Anchored).
+_CONJUNCTIONS = (", and ", ", or ", ", & ", " and ", " or ", " & ", "/")
+
+
+def _coordination(spec: dict[str, Any]) -> tuple[Anchored | None, dict[str, str]]:
     """Compile the ``coordinated`` section of conditions.yaml (see :class:`Lexicon`).
 
     The pattern finds the end of an English list ("... and nerve diseases", "cardiac/pulmonary
@@ -135,15 +141,20 @@ def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[st
         for v in expand(term)
     }
 
-    def alternatives(terms: list[str]) -> str:
-        return "|".join(re.escape(normalise(v)) for t in terms for v in expand(t))
+    def alternatives(terms: list[str]) -> list[str]:
+        return [re.escape(normalise(v)) for t in terms for v in expand(t)]
 
-    en = rf"(?:,? (?:and|or|&) |/)(?P<last>\w+) (?:{alternatives(spec['heads']['en'])})"
+    conjunctions = [re.escape(c) for c in _CONJUNCTIONS]
+    heads_es = alternatives(spec["heads"]["es"])
+    en = (
+        rf"(?:{'|'.join(conjunctions)})(?P<last>\w+) "
+        rf"(?:{'|'.join(alternatives(spec['heads']['en']))})"
+    )
     es = (
-        rf"(?<!\w)(?:{alternatives(spec['heads']['es'])}) "
+        rf"(?<!\w)(?:{'|'.join(heads_es)}) "
         r"(?P<list>\w+(?:, \w+){0,8},? (?:y|e|o|u) \w+)"
     )
-    return re.compile(rf"(?:{en}|{es})(?!\w)"), words
+    return Anchored.build(re.compile(rf"(?:{en}|{es})(?!\w)"), conjunctions + heads_es), words
 
 
 def _phrases(mapping: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
@@ -282,19 +293,20 @@ def languages_read() -> frozenset[str]:
     return frozenset(lexicon().stopwords)
 
 
-def _flag_regex(rules: dict[str, FlagRule]) -> re.Pattern[str] | None:
+def _flag_regex(rules: dict[str, FlagRule]) -> Anchored | None:
     """Join the flag regexes that need a digit into one pattern, one named group per flag.
 
     A regex with ``\\d`` in its source counts as one that needs a digit: flags.yaml keeps every
     such regex matching a number within a few words of its start (see its header), and it runs
-    only around the page's numbers.
+    only around the page's numbers, tried only where one of its words or a digit opens.
     """
-    parts = []
+    parts, alternatives = [], []
     for name, rule in rules.items():
         chosen = [rx for rx in rule.regexes if "\\d" in rx]
         if chosen:
             parts.append(f"(?P<{name}>{'|'.join(f'(?:{rx})' for rx in chosen)})")
-    return re.compile("|".join(parts)) if parts else None
+            alternatives += [led for rx in chosen for led, _ in _literal_led(rx)]
+    return Anchored.build(re.compile("|".join(parts)), alternatives) if parts else None
 
 
 def _literal_led(rx: str) -> list[tuple[str, bool]]:
