@@ -18,9 +18,9 @@ from rich.table import Table
 
 import demoweb
 import storage
-from flows.cli import print_summary, run_flow
 from flows.console import console
 from flows.findings import Finding
+from flows.local_run import print_summary, run_audit
 from flows.stages import NO_GRADE, CrawlOptions
 from reports.assemble import judged_claims
 from score import ClaimRecord, aggregate_site
@@ -98,7 +98,7 @@ def run_demo(sites: int, seed: int, port: int, fast: bool) -> None:
     options = CrawlOptions(fast=fast, allow_loopback=True, resolve=("*.test=127.0.0.1",))
     started = time.monotonic()
     with server:
-        summary = run_flow(str(seeds_file), "seed", options)
+        summary = run_audit(str(seeds_file), "seed", options)
     elapsed = time.monotonic() - started
     review_from_truth(web, summary)
     print_demo_summary(web, summary, elapsed)
