@@ -40,7 +40,7 @@ from crawler import read_seeds
 from evidence.screenshots import ShotSettings
 from flows import BATCH_SIZE, restarts, stages
 from flows.prefect_setup import quiet_thread_timeout_notice
-from flows.reviewing import export_tables, reviewed_report
+from flows.reviewed_outputs import export_tables, reviewed_report
 from flows.stages import CrawlOptions
 from reports import run_report, write_report_files, write_tables
 from storage import queries

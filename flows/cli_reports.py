@@ -113,7 +113,7 @@ def export(
 ) -> None:
     """Export every table (sites, pages, claims, reviews, ...) as CSV or Parquet files, and
     update the folder's SHA-256 manifest; claims carry their review status."""
-    from flows.reviewing import export_tables
+    from flows.reviewed_outputs import export_tables
     from reports import FORMATS, write_tables
 
     if output_format not in FORMATS:

@@ -96,13 +96,14 @@ def export_reviews(
     """Write the run's findings for reviewers to fill in (CSV), or its reviewed pages as an
     extraction corpus (--corpus DIR)."""
     from flows import reviewing
+    from flows.review_corpus import export_corpus
 
     if (out is None) == (corpus is None):
         raise fail("give --out FILE.csv or --corpus DIR")
     engine = open_database()
     run_id = resolve_run(engine, run_id)
     if corpus is not None:
-        pages = reviewing.export_corpus(engine, run_id, corpus)
+        pages = export_corpus(engine, run_id, corpus)
         for page in pages:
             typer.echo(page.folder)
         console.print(f"Run {run_id}: {len(pages)} reviewed pages written under {corpus}")

@@ -162,7 +162,8 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
     `clinic-audit score` would."""
     run_id = int(summary["run_id"])
     from flows.audit import write_report
-    from flows.reviewing import export_tables, record_decisions, run_findings
+    from flows.reviewed_outputs import export_tables
+    from flows.reviewing import record_decisions, run_findings
     from flows.stages import score
     from reports import write_tables
 
@@ -178,7 +179,7 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
 
 def write_demo_outputs() -> None:
     """The quarter's report as HTML and PDF, and every table as CSV and Parquet."""
-    from flows.reviewing import export_tables, reviewed_report
+    from flows.reviewed_outputs import export_tables, reviewed_report
     from reports import NothingToReport, period_report, write_report_files, write_tables
     from reports.period import quarter_of
     from reports.screenshots import FOLDER as SCREENSHOT_FOLDER
