@@ -28,6 +28,7 @@ from flows.cli_common import (
     Rubric,
     RunOption,
     ScreenshotBudget,
+    checked_rubric,
     checked_seeds,
     crawl_options,
     fail,
@@ -69,7 +70,8 @@ def run(
     tables and the report."""
     if (seeds_file is None) == (resume is None):
         raise fail("give a SEEDS_FILE to start a run, or --resume RUN_ID to finish one")
-    # The seed file first: a typo in its name must not create and migrate a database.
+    # The inputs first: a typo in a name must not create and migrate a database.
+    checked_rubric(rubric)
     count = checked_seeds(seeds_file) if seeds_file is not None else 0
     engine = open_database(upgrade=True)
     if seeds_file is not None:

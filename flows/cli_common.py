@@ -8,6 +8,9 @@ start). Nothing here imports Prefect.
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -163,3 +166,28 @@ def use_prefect(*, quiet: bool = False) -> None:
             f"cannot create Prefect's folder in {home}: {exc.strerror}; "
             "set CLINIC_AUDIT_HOME to a folder you can write to"
         ) from None
+
+
+def checked_rubric(rubric: str) -> str:
+    """``rubric`` if it loads; exit 2 now, not after a crawl, if it does not."""
+    from score import KnowledgeError, load_rubric
+
+    try:
+        load_rubric(rubric)
+    except KnowledgeError as exc:
+        raise fail(f"--rubric {rubric}: {exc}") from None
+    return rubric
+
+
+#: A path the user named that cannot be written is bad input; a full disk is a failure.
+_BAD_PLACE = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EROFS}
+
+
+@contextmanager
+def writing_output() -> Iterator[None]:
+    """Files are written inside the block: a clear exit instead of a traceback if they cannot."""
+    try:
+        yield
+    except OSError as exc:
+        code = BAD_INPUT if exc.errno in _BAD_PLACE else FAILED
+        raise fail(f"cannot write {exc.filename or 'the output'}: {exc.strerror}", code) from None

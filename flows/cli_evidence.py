@@ -13,7 +13,15 @@ from typing import Annotated
 import typer
 
 from evidence.chromium import CHROMIUM
-from flows.cli_common import FAILED, SHOT_DEFAULTS, RunOption, fail, open_database, resolve_run
+from flows.cli_common import (
+    FAILED,
+    SHOT_DEFAULTS,
+    RunOption,
+    fail,
+    open_database,
+    resolve_run,
+    writing_output,
+)
 from flows.console import console, showing_progress
 
 evidence_app = typer.Typer(
@@ -51,7 +59,8 @@ def evidence_show(
     for line in found.describe():
         console.print(line, markup=False)
     if out is not None:
-        save(found, out, decoded)
+        with writing_output():
+            save(found, out, decoded)
         console.print(f"Saved:      {out}", markup=False)
     else:
         sys.stdout.buffer.write(found.copy.body if decoded else found.copy.raw)
@@ -76,7 +85,8 @@ def evidence_package(
     engine = open_database()
     run_id = resolve_run(engine, run_id)
     try:
-        path, pages, files = package_run(engine, run_id, out)
+        with writing_output():
+            path, pages, files = package_run(engine, run_id, out)
     except PackageError as exc:
         raise fail(str(exc), FAILED) from None
     size = path.stat().st_size

@@ -22,6 +22,7 @@ from flows.cli_common import (
     Rubric,
     ScreenshotBudget,
     SeedsFile,
+    checked_rubric,
     checked_seeds,
     crawl_options,
     fail,
@@ -58,6 +59,7 @@ def serve(
     Runs until stopped (Ctrl-C). Needs a Prefect server that outlives the process
     (PREFECT_API_URL, e.g. from `prefect server start`), or the schedule dies with it.
     """
+    checked_rubric(rubric)
     checked_seeds(seeds_file)
     open_database(upgrade=True)
     use_prefect()
@@ -104,6 +106,7 @@ def deploy_command(
     """
     if cron and seeds_file is None:
         raise fail("a scheduled deployment needs --seeds FILE (the sites each run audits)")
+    checked_rubric(rubric)
     if seeds_file is not None:
         checked_seeds(seeds_file)
     use_prefect()
@@ -147,7 +150,8 @@ def dispatch(
     """
     if (seeds_file is None) == (resume is None):
         raise fail("give a SEEDS_FILE to start a run, or --resume RUN_ID to finish one")
-    # The seed file first: a typo in its name must not create and migrate a database.
+    # The inputs first: a typo in a name must not create and migrate a database.
+    checked_rubric(rubric)
     if seeds_file is not None:
         checked_seeds(seeds_file)
     engine = open_database(upgrade=True)

@@ -13,10 +13,12 @@ from crawler import is_country_code
 from flows.cli_common import (
     Rubric,
     RunOption,
+    checked_rubric,
     current_settings,
     fail,
     open_database,
     resolve_run,
+    writing_output,
 )
 
 
@@ -75,6 +77,7 @@ def report(
         raise fail(f"unknown table {table!r}: use literature")
     if period is not None and run_id is not None:
         raise fail("give --run or --period, not both")
+    checked_rubric(rubric)
     if jurisdiction is not None and jurisdiction.lower() == reporting.EACH_JURISDICTION:
         if period is None:
             raise fail("--jurisdiction each needs --period")
@@ -94,7 +97,9 @@ def report(
         if table == "literature":
             reporting.print_literature(one)
             continue
-        for path in reporting.write(one, out, formats):
+        with writing_output():
+            written = reporting.write(one, out, formats)
+        for path in written:
             typer.echo(path)
 
 
@@ -122,7 +127,9 @@ def export(
     if run_id is not None:
         run_id = resolve_run(engine, run_id)
     folder = out or current_settings().home / "exports"
-    for path in write_tables(export_tables(engine, run_id), folder, output_format):
+    with writing_output():
+        written = write_tables(export_tables(engine, run_id), folder, output_format)
+    for path in written:
         typer.echo(path)
 
 

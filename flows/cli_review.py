@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flows.cli_common import RunOption, fail, open_database, resolve_run
+from flows.cli_common import RunOption, fail, open_database, resolve_run, writing_output
 from flows.console import console
 from score import Agreement
 
@@ -103,15 +103,17 @@ def export_reviews(
     engine = open_database()
     run_id = resolve_run(engine, run_id)
     if corpus is not None:
-        pages = export_corpus(engine, run_id, corpus)
+        with writing_output():
+            pages = export_corpus(engine, run_id, corpus)
         for page in pages:
             typer.echo(page.folder)
         console.print(f"Run {run_id}: {len(pages)} reviewed pages written under {corpus}")
         return
     assert out is not None
     findings = reviewing.run_findings(engine, run_id)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(reviewing.findings_csv(findings), encoding="utf-8")
+    with writing_output():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(reviewing.findings_csv(findings), encoding="utf-8")
     reviewed = sum(1 for f in findings if f.status == "reviewed")
     console.print(
         f"Run {run_id}: {len(findings)} findings ({reviewed} reviewed) "
