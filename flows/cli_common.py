@@ -1,5 +1,5 @@
 """What every verb group of ``clinic-audit`` shares: the common options, opening the database,
-finding a run, reading a seed file, the progress display, and the one way to exit.
+finding a run, checking a seed file and a rubric, and the one way to exit.
 
 The exit rule: status 2 for bad input (an option, a file, a run or URL that is not there),
 status 1 for a failure (a crawl that failed, evidence that changed, a browser that would not
