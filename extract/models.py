@@ -6,22 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract.knowledge import selling_points
+from vocabulary import FLAG_NAMES
+from vocabulary import STANCE_RANK as STANCE_RANK  # re-exported for extract.document
 
-STANCES: tuple[str, ...] = ("claimed", "disclaimed", "mentioned")
-FLAG_NAMES: tuple[str, ...] = (
-    "cure_or_guarantee",
-    "fda_approval_claim",
-    "cites_research",
-    "testimonials",
-    "states_cell_count",
-    "imaging_guidance",
-    "lists_exclusions",
-    "price_stated",
-)
 # Cue categories that frame a mention as a promise to treat (see DocumentExtraction.stances).
 REPORTED_PROMISES = frozenset({"offer", "efficacy", "therapy", "others", "asked"})
-# Strongest first: a condition keeps its strongest stance in the document.
-STANCE_RANK: dict[str, int] = {"claimed": 3, "disclaimed": 2, "mentioned": 1}
 
 
 @dataclass(frozen=True)

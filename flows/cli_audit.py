@@ -37,14 +37,15 @@ from flows.cli_common import (
     use_prefect,
 )
 from flows.console import console, showing_progress
+from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
 
 def run(
     seeds_file: OptionalSeedsFile = None,
     rubric: Rubric = "seed",
     fast: Fast = False,
-    max_pages: MaxPages = 200,
-    max_depth: MaxDepth = 4,
+    max_pages: MaxPages = MAX_PAGES_PER_SITE,
+    max_depth: MaxDepth = MAX_DEPTH,
     render_js: RenderJs = False,
     batch_size: BatchSize = BATCH_SIZE,
     dask_workers: Annotated[
@@ -111,8 +112,8 @@ def crawl(
         ),
     ] = None,
     fast: Fast = False,
-    max_pages: MaxPages = 200,
-    max_depth: MaxDepth = 4,
+    max_pages: MaxPages = MAX_PAGES_PER_SITE,
+    max_depth: MaxDepth = MAX_DEPTH,
     render_js: RenderJs = False,
     resume: Annotated[
         bool,

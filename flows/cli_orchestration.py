@@ -31,6 +31,7 @@ from flows.cli_common import (
     use_prefect,
 )
 from flows.console import console
+from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -49,8 +50,8 @@ def serve(
     name: DeploymentName = "scheduled",
     rubric: Rubric = "seed",
     fast: Fast = False,
-    max_pages: MaxPages = 200,
-    max_depth: MaxDepth = 4,
+    max_pages: MaxPages = MAX_PAGES_PER_SITE,
+    max_depth: MaxDepth = MAX_DEPTH,
     batch_size: BatchSize = BATCH_SIZE,
     screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
 ) -> None:
@@ -84,8 +85,8 @@ def deploy_command(
     ] = None,
     rubric: Rubric = "seed",
     fast: Fast = False,
-    max_pages: MaxPages = 200,
-    max_depth: MaxDepth = 4,
+    max_pages: MaxPages = MAX_PAGES_PER_SITE,
+    max_depth: MaxDepth = MAX_DEPTH,
     batch_size: BatchSize = BATCH_SIZE,
     screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
     heartbeat: Annotated[
@@ -138,8 +139,8 @@ def dispatch(
     ] = None,
     rubric: Rubric = "seed",
     fast: Fast = False,
-    max_pages: MaxPages = 200,
-    max_depth: MaxDepth = 4,
+    max_pages: MaxPages = MAX_PAGES_PER_SITE,
+    max_depth: MaxDepth = MAX_DEPTH,
     batch_size: BatchSize = BATCH_SIZE,
     screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
 ) -> None:

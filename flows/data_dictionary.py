@@ -20,8 +20,7 @@ from sqlalchemy.dialects import sqlite
 
 import storage
 from flows.reviewed_outputs import EXPORT_REVIEW_COLUMNS, export_tables
-from storage.database import MIGRATIONS
-from storage.tables import Base
+from storage import MIGRATIONS, Base
 
 DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 #: The latest migration that (re)creates the analyst views (first created by 0004).

@@ -22,7 +22,7 @@ from flows.console import console
 from flows.findings import Finding
 from flows.local_run import print_summary, run_audit
 from flows.stages import NO_GRADE, CrawlOptions
-from reports.assemble import judged_claims
+from reports import judged_claims
 from score import ClaimRecord, aggregate_site
 from score.review import ABSENT, CONFIRM, NO, REJECT, YES
 from storage.queries import claim_rows, site_rows
@@ -180,9 +180,8 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
 def write_demo_outputs() -> None:
     """The quarter's report as HTML and PDF, and every table as CSV and Parquet."""
     from flows.reviewed_outputs import export_tables, reviewed_report
-    from reports import NothingToReport, period_report, write_report_files, write_tables
-    from reports.period import quarter_of
-    from reports.screenshots import FOLDER as SCREENSHOT_FOLDER
+    from reports import SCREENSHOTS_FOLDER as SCREENSHOT_FOLDER
+    from reports import NothingToReport, period_report, quarter_of, write_report_files, write_tables
 
     engine = storage.connect()
     quarter = quarter_of(datetime.now(UTC))

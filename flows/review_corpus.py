@@ -14,13 +14,14 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import read_response
-from extract import FLAG_NAMES, readable_html, selling_points
+from extract import readable_html, selling_points
 from flows import stages
 from flows.findings import Finding
 from flows.reviewing import run_findings
 from score.review import ABSENT, REVIEWED, YES
 from storage.history import page_evidence
 from storage.queries import claim_rows, site_rows
+from vocabulary import FLAG_NAMES
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from typing import Any, cast
 from sqlalchemy import Engine, String
 
 import storage
-from extract import FLAG_NAMES, load_conditions
 from flows import stages
 from flows.findings import Finding, site_findings
 from score import Agreement, agreement_table, resolve
@@ -29,10 +28,10 @@ from score.review import (
     REVIEWED,
     SELLS_TREATMENT,
 )
-from storage import Review, Site
+from storage import Review, Site, utcnow
 from storage.queries import scored_site_ids
 from storage.reviews import record_reviews
-from storage.tables import utcnow
+from vocabulary import FLAG_NAMES, load_conditions
 
 #: The spreadsheet's contract: these columns first, in this order (more may follow).
 CONTRACT_COLUMNS = ("site_url", "kind", "value", "machine", "decision", "reviewer", "note")

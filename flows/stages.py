@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 import storage
 from crawler import USER_AGENT, CrawlJob, JobSite, Seed, read_response, site_domain
 from extract import (
-    FLAG_NAMES,
     READABLE_TYPES,
     DocumentExtraction,
     extract_document,
@@ -60,6 +59,7 @@ from storage.writes import (
     start_run,
     upsert_site,
 )
+from vocabulary import FLAG_NAMES, MAX_DEPTH, MAX_PAGES_PER_SITE
 
 #: Pages read and extracted before one short write transaction stores their claims.
 EXTRACT_CHUNK = 50
@@ -77,8 +77,8 @@ class CrawlFailed(RuntimeError):
 @dataclass(frozen=True)
 class CrawlOptions:
     fast: bool = False
-    max_pages: int = 200
-    max_depth: int = 4
+    max_pages: int = MAX_PAGES_PER_SITE
+    max_depth: int = MAX_DEPTH
     allow_loopback: bool = False
     resolve: tuple[str, ...] = ()
     timeout: float = 6 * 3600

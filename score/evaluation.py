@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import config
-from extract import FLAG_NAMES, STANCES, DocumentExtraction, decode_html
-from extract.document import extract_document, extract_text
+from extract import DocumentExtraction, decode_html, extract_document, extract_text
 from score.verdict import site_verdict
+from vocabulary import FLAG_NAMES, STANCES
 
 
 def realworld_corpora(checkout: Path) -> dict[str, Path]:

@@ -4,6 +4,7 @@ Flows and reports go through this package; extraction and scoring never touch th
 """
 
 from storage.database import (
+    MIGRATIONS,
     StorageError,
     archive_root,
     connect,
@@ -25,9 +26,11 @@ from storage.tables import (
     SiteCrawl,
     SiteFlag,
     SiteScore,
+    utcnow,
 )
 
 __all__ = [
+    "MIGRATIONS",
     "Base",
     "Claim",
     "ClaimChange",
@@ -47,4 +50,5 @@ __all__ = [
     "home",
     "sessions",
     "upgrade",
+    "utcnow",
 ]
