@@ -39,7 +39,7 @@ from pypdf import PdfReader  # noqa: E402
 import demoweb  # noqa: E402
 import storage  # noqa: E402
 from benchmarks.e2e import tree_rss_kb  # noqa: E402
-from flows.reviewing import export_tables  # noqa: E402
+from flows.reviewed_outputs import export_tables  # noqa: E402
 from reports import parse_period, period_report, render_report, write_tables  # noqa: E402
 from reports.html import render_parts  # noqa: E402
 from reports.pdf import write_pdf  # noqa: E402

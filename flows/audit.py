@@ -14,7 +14,6 @@ Prefect runs the flow against a temporary local one, so nothing has to be set up
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import threading
 from contextlib import AbstractContextManager, nullcontext
@@ -35,11 +34,13 @@ from prefect.settings import PREFECT_API_URL
 from prefect.tasks import exponential_backoff
 from sqlalchemy import Engine
 
+import config
 import storage
 from crawler import read_seeds
 from evidence.screenshots import ShotSettings
 from flows import BATCH_SIZE, restarts, stages
-from flows.reviewing import export_tables, reviewed_report
+from flows.prefect_setup import quiet_thread_timeout_notice
+from flows.reviewed_outputs import export_tables, reviewed_report
 from flows.stages import CrawlOptions
 from reports import run_report, write_report_files, write_tables
 from storage import queries
@@ -73,22 +74,6 @@ def _engine_of(url: str) -> Engine:
     return storage.connect(url)
 
 
-class _ThreadTimeoutNotice(logging.Filter):
-    """Drops Prefect's notice that a timeout cannot interrupt a task in a worker thread.
-
-    Our tasks run in threads by design and know it: a crawl's real deadline is enforced on its
-    subprocess by the stage, and Prefect's timeout is only the backstop after it; printed once
-    per batch, the notice would bury the progress display.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "running in a worker thread" not in str(record.msg)
-
-
-for _name in ("prefect.task_runs", "prefect.engine"):
-    logging.getLogger(_name).addFilter(_ThreadTimeoutNotice())
-
-
 def batch_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     """(run, batch, stage, code version): a finished step of the same run is not run again."""
     stage = context.task.name
@@ -115,7 +100,7 @@ def crawl_task(
 @cache
 def _crawl_slots() -> threading.BoundedSemaphore:
     """This process's crawls at once (``CLINIC_AUDIT_CRAWL_CONCURRENCY``, default 2)."""
-    return threading.BoundedSemaphore(int(os.environ.get("CLINIC_AUDIT_CRAWL_CONCURRENCY", "2")))
+    return threading.BoundedSemaphore(config.settings().crawl_concurrency)
 
 
 def _crawl_slot_of_server() -> AbstractContextManager[None]:
@@ -291,6 +276,7 @@ def audit_flow(
     Raises:
         IncompleteRun: some batches failed after their retries (the rest is stored; resume).
     """
+    quiet_thread_timeout_notice()
     if runtime.deployment.id is not None:  # requeued after its worker died: not for ever
         restarts.check_attempt(runtime.flow_run.run_count)
     options = options or CrawlOptions()

@@ -19,7 +19,7 @@ from sqlalchemy import Column, Table
 from sqlalchemy.dialects import sqlite
 
 import storage
-from flows.reviewing import EXPORT_REVIEW_COLUMNS, export_tables
+from flows.reviewed_outputs import EXPORT_REVIEW_COLUMNS, export_tables
 from storage import MIGRATIONS, Base
 
 DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"

@@ -18,9 +18,9 @@ from rich.table import Table
 
 import demoweb
 import storage
-from flows.cli import print_summary, run_flow
 from flows.console import console
 from flows.findings import Finding
+from flows.local_run import print_summary, run_audit
 from flows.stages import NO_GRADE, CrawlOptions
 from reports import judged_claims
 from score import ClaimRecord, aggregate_site
@@ -98,7 +98,7 @@ def run_demo(sites: int, seed: int, port: int, fast: bool) -> None:
     options = CrawlOptions(fast=fast, allow_loopback=True, resolve=("*.test=127.0.0.1",))
     started = time.monotonic()
     with server:
-        summary = run_flow(str(seeds_file), "seed", options)
+        summary = run_audit(str(seeds_file), "seed", options)
     elapsed = time.monotonic() - started
     review_from_truth(web, summary)
     print_demo_summary(web, summary, elapsed)
@@ -162,7 +162,8 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
     `clinic-audit score` would."""
     run_id = int(summary["run_id"])
     from flows.audit import write_report
-    from flows.reviewing import export_tables, record_decisions, run_findings
+    from flows.reviewed_outputs import export_tables
+    from flows.reviewing import record_decisions, run_findings
     from flows.stages import score
     from reports import write_tables
 
@@ -178,7 +179,7 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
 
 def write_demo_outputs() -> None:
     """The quarter's report as HTML and PDF, and every table as CSV and Parquet."""
-    from flows.reviewing import export_tables, reviewed_report
+    from flows.reviewed_outputs import export_tables, reviewed_report
     from reports import SCREENSHOTS_FOLDER as SCREENSHOT_FOLDER
     from reports import NothingToReport, period_report, quarter_of, write_report_files, write_tables
 

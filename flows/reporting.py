@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 import storage
 from flows.console import console
-from flows.reviewing import reviewed_report
+from flows.reviewed_outputs import reviewed_report
 from reports import (
     Report,
     citations,
@@ -44,7 +44,7 @@ def load_reports(
     """The report of ``period`` if given, else of run ``run_id``, of the sites in
     ``jurisdiction`` (an ISO code) if given; with "each", one report per country audited in the
     period (sites of no known country are left out). Each marks its findings reviewed or not
-    (:func:`flows.reviewing.reviewed_report`); with ``reviewed_only`` it shows only those a
+    (:func:`flows.reviewed_outputs.reviewed_report`); with ``reviewed_only`` it shows only those a
     reviewer confirmed.
 
     Raises:

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: The stage packages, bottom floor first (docs/architecture.md's table).
 PACKAGES = (
+    "config",
     "vocabulary",
     "evidence",
     "storage",
