@@ -14,15 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, String
+from sqlalchemy import Engine
 
 import storage
 from crawler import read_response
 from extract import FLAG_NAMES, load_conditions, readable_html, selling_points
-from flows import stages
+from flows.assessment import site_claims, stored_verdict
 from flows.findings import Finding, site_findings
 from reports import Report
 from score import Agreement, agreement_table, resolve
@@ -35,10 +35,10 @@ from score.review import (
     SELLS_TREATMENT,
     YES,
 )
-from storage import Review, Site
+from storage import RunSite, run_sites
 from storage.history import page_evidence
 from storage.queries import claim_rows, export_frames, scored_site_ids, site_rows
-from storage.reviews import any_reviews, record_reviews
+from storage.reviews import REVIEWER_LENGTH, any_reviews, record_reviews
 from storage.tables import utcnow
 
 #: The spreadsheet's contract: these columns first, in this order (more may follow).
@@ -53,8 +53,6 @@ CONTEXT_COLUMNS = (
     "language",
     "reviewed_at",
 )
-#: The longest reviewer name the ``reviews`` table holds.
-REVIEWER_LENGTH = cast(String, Review.__table__.c.reviewer.type).length or 128
 #: The columns exports add to ``claims`` (``clinic-audit export``), documented in the data
 #: dictionary.
 EXPORT_REVIEW_COLUMNS = {
@@ -81,9 +79,9 @@ def run_findings(
         scored = scored_site_ids(session, run_id)
         wanted = scored if site_ids is None else scored & set(site_ids)
         found: list[Finding] = []
-        for site in stages.run_sites(session, run_id, sorted(wanted)):
-            verdict = stages.stored_verdict(session, run_id, site)
-            claims = stages.site_claims(session, run_id, site.id, verdict)
+        for site in run_sites(session, run_id, sorted(wanted)):
+            verdict = stored_verdict(session, run_id, site)
+            claims = site_claims(session, run_id, site.id, verdict)
             found += site_findings(session, run_id, site, verdict, claims)
     return found
 
@@ -176,7 +174,7 @@ def record_decisions(
     decisions = list(decisions)
     with storage.sessions(engine)() as session:
         scored = scored_site_ids(session, run_id)
-        sites = {s.seed_url: s for s in stages.run_sites(session, run_id) if s.id in scored}
+        sites = {s.seed_url: s for s in run_sites(session, run_id) if s.id in scored}
     # Only the findings of the sites named: a web page's one decision reads one site.
     named = {sites[row["site_url"]].id for _, row in decisions if row.get("site_url") in sites}
     findings = {(f.site_url, f.kind, f.value): f for f in run_findings(engine, run_id, named)}
@@ -206,7 +204,7 @@ def record_decisions(
 def _review_values(
     row: Mapping[str, str],
     run_id: int,
-    sites: Mapping[str, Site],
+    sites: Mapping[str, RunSite],
     findings: Mapping[tuple[str, str, str], Finding],
 ) -> dict[str, Any] | None:
     """The reviews row of one sheet row (None: the decision that holds, unchanged), or
@@ -310,7 +308,7 @@ def _report_findings(engine: Engine, report: Report) -> list[Finding]:
     latest: dict[int, int] = {}
     with storage.sessions(engine)() as session:
         for run in report.runs:
-            for site in stages.run_sites(session, run.run_id, sorted(wanted)):
+            for site in run_sites(session, run.run_id, sorted(wanted)):
                 latest[site.id] = max(latest.get(site.id, 0), run.run_id)
     by_run: dict[int, list[int]] = defaultdict(list)
     for site_id, run_id in latest.items():
@@ -376,7 +374,7 @@ def export_corpus(engine: Engine, run_id: int, out: Path) -> list[CorpusPage]:
             if site is None or evidence is None:
                 continue
             response = read_response(
-                stages.archive_root(), evidence.warc_file, evidence.warc_offset
+                storage.archive_root(), evidence.warc_file, evidence.warc_offset
             )
             content_type = next(
                 (v for k, v in response.headers if k.lower() == "content-type"), None
