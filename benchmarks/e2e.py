@@ -39,7 +39,7 @@ from pathlib import Path
 import demoweb
 import storage
 from flows import BATCH_SIZE
-from storage.runs import stored_page_count
+from storage import stored_page_count
 
 CLI = str(Path(sys.executable).with_name("clinic-audit"))
 

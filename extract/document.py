@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -66,6 +66,9 @@ _VERDICTS = frozenset({"negation", "hedge", "warning", "refutation"})
 # Cue categories by which a page refutes what it reports (see DocumentExtraction.refutes).
 _REFUTING = frozenset({"warning", "refutation"})
 _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
+# Two condition names are one list's items when at most this much text, all list words
+# (stance.yaml) and punctuation, lies between them.
+_LIST_GAP = 40
 
 
 def extract_document(html: str, url: str | None = None) -> DocumentExtraction:
@@ -263,11 +266,42 @@ def _conditions(
     refutation = _refutation(doc)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
+    unclaimed: dict[str, str] = {}  # slug -> its strongest stance other than claimed
     for hit in hits:
-        named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
+        index = doc.sentence_of(hit.start)
+        named.setdefault(index, []).append(hit.start)
+        # Words inside a condition's name frame nothing: "lung damage caused by COVID-19" is
+        # one name, not a cause ("caused by") framing what follows it. A cue that is the whole
+        # name ("leukemia", an established use) still frames it.
+        if any(_inside(c, hit) for c in doc.cues[index]):
+            doc.cues[index] = [c for c in doc.cues[index] if not _inside(c, hit)]
+    in_sentence: dict[int, list[Hit]] = {}
+    for hit in hits:
+        in_sentence.setdefault(doc.sentence_of(hit.start), []).append(hit)
+    judged = []
     for hit in hits:
         index = doc.sentence_of(hit.start)
         stance, cue_text, category = _stance(doc, index, hit, named)
+        beside = (
+            _beside(doc, lex, hit, in_sentence[index])
+            if category is None and stance == "claimed"
+            else frozenset()
+        )
+        judged.append((hit, index, stance, cue_text, category, beside))
+    # Conditions the page claims other than as a bare name beside another one.
+    firm = {
+        slug
+        for hit, _, stance, _, _, beside in judged
+        if stance == "claimed" and not beside
+        for slug in hit.values
+    }
+    for hit, index, stance, cue_text, category, beside in judged:
+        if beside & firm:
+            # Named bare beside a condition the page sells, and not listed with it, the name
+            # is that one's background (a symptom, cause, risk factor or statistic): "a spinal
+            # cord injury brings paralysis and chronic pain", "neuropathy is common in
+            # diabetes". Two bare names side by side on a seller's page stay claimed.
+            stance = "mentioned"
         if stance == "mentioned" and category == "others" and refutation is not None:
             # Others' promises on a page that calls such promises false or baseless.
             stance, cue_text, category = "disclaimed", refutation.text, refutation.category
@@ -276,6 +310,10 @@ def _conditions(
             mark("flag:lists_exclusions", index)
         for slug in hit.values:
             old = best.get(slug)
+            if stance != "claimed" and STANCE_RANK[stance] > STANCE_RANK.get(
+                unclaimed.get(slug, ""), 0
+            ):
+                unclaimed[slug] = stance
             if old is None or STANCE_RANK[stance] > STANCE_RANK[old.stance]:
                 sentence = doc.sentences[index]
                 # Keep first-appearance order: replace in place rather than re-append.
@@ -291,7 +329,46 @@ def _conditions(
                 )
             named_by.setdefault(slug, []).append((hit.text, index))
     _fold_subsumed(doc, lex, best, named_by)
-    return list(best.values())
+    return [replace(f, unclaimed=unclaimed.get(f.slug, "mentioned")) for f in best.values()]
+
+
+def _beside(doc: _Doc, lex: Lexicon, hit: Hit, sentence_hits: list[Hit]) -> frozenset[str]:
+    """The other condition named in ``hit``'s sentence, when it is not in one list with it.
+
+    Only a sentence naming two conditions is read so: one naming more is a list whatever lies
+    between its items ("…cardiomyopathy…spinal cord injuries, paralysis…"), its names not
+    each other's background."""
+    if len({h.values for h in sentence_hits}) != 2:
+        return frozenset()
+    position = sentence_hits.index(hit)
+    # Walk the coordination ("A, B and C") both ways; whatever lies beyond it is another.
+    first = last = position
+    while first > 0 and _listed(doc, lex, sentence_hits[first - 1], sentence_hits[first]):
+        first -= 1
+    while last + 1 < len(sentence_hits) and _listed(
+        doc, lex, sentence_hits[last], sentence_hits[last + 1]
+    ):
+        last += 1
+    return frozenset(
+        slug
+        for i, h in enumerate(sentence_hits)
+        if not first <= i <= last and h.values != hit.values
+        for slug in h.values
+    )
+
+
+def _listed(doc: _Doc, lex: Lexicon, before: Hit, after: Hit) -> bool:
+    """Whether two condition names are items of one list: only separators and list words
+    ("and", "such as", "o a los"...) between them."""
+    gap = doc.folded[before.end : after.start]
+    return len(gap) <= _LIST_GAP and all(w in lex.list_words for w in _WORD.findall(gap))
+
+
+def _inside(cue: Cue, hit: Hit) -> bool:
+    """Whether ``cue`` is a part, not the whole, of the condition name ``hit``."""
+    return (
+        hit.start <= cue.start and cue.end <= hit.end and cue.end - cue.start < hit.end - hit.start
+    )
 
 
 def _refutation(doc: _Doc) -> Cue | None:
@@ -507,6 +584,9 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
         cues[("seller", f"schema.org {kind}")] = lex.jsonld_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_nonclinic):
         cues[("other", f"schema.org {kind}")] = lex.jsonld_weight
+    if _refutation(doc) is not None and not any(side == "seller" for side, _ in cues):
+        # Calling claims false or baseless without a word of selling: a watchdog's page.
+        cues[("other", "calls treatment claims false or baseless")] = lex.refutation_weight
     host = (urlsplit(url).hostname or "") if url else ""
     for suffix in lex.nonclinic_hosts:
         if host.endswith(suffix) or suffix.strip(".") == host:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import ArchivedResponse, read_response
-from evidence.digests import written
+from evidence import written
 from evidence.wacz import PackagedPage, write_wacz
 from flows.stages import archive_root
 from storage.history import PageEvidence, archived_pages, page_evidence

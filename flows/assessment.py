@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from extract import FLAG_NAMES
 from flows.findings import site_findings
 from score import (
     Rubric,
@@ -27,6 +26,7 @@ from storage import RunSite, previous_claims_run, site_page_cues
 from storage.queries import claim_rows
 from storage.reviews import reviews_by_domain
 from storage.writes import replace_claim_changes, replace_site_assessment
+from vocabulary import FLAG_NAMES
 
 
 def stored_verdict(session: Session, run_id: int, site: RunSite) -> SiteVerdict:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import storage
 from flows.reviewing import EXPORT_REVIEW_COLUMNS, export_tables
-from storage.database import MIGRATIONS
-from storage.schema import described_tables
+from storage import MIGRATIONS, described_tables
 
 DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 #: The latest migration that (re)creates the analyst views (first created by 0004).

@@ -173,9 +173,8 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
 def write_demo_outputs() -> None:
     """The quarter's report as HTML and PDF, and every table as CSV and Parquet."""
     from flows.reviewing import export_tables, reviewed_report
-    from reports import NothingToReport, period_report, write_report_files, write_tables
-    from reports.period import quarter_of
-    from reports.screenshots import FOLDER as SCREENSHOT_FOLDER
+    from reports import SCREENSHOTS_FOLDER as SCREENSHOT_FOLDER
+    from reports import NothingToReport, period_report, quarter_of, write_report_files, write_tables
 
     engine = storage.connect()
     quarter = quarter_of(datetime.now(UTC))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from extract import FLAG_NAMES
 from score import SiteClaims, SiteVerdict
 from score.review import (
     ABSENT,
@@ -27,6 +26,7 @@ from score.review import (
 from storage import RunSite
 from storage.queries import page_digests, site_language
 from storage.reviews import ReviewRow, reviews_by_domain
+from vocabulary import FLAG_NAMES
 
 #: The kinds of named finding a reviewer sees, in the order the spreadsheet lists them.
 NAMED = ("cell_source", "regulator")

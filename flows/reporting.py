@@ -20,8 +20,15 @@ from sqlalchemy.engine import make_url
 import storage
 from flows.console import console
 from flows.reviewing import reviewed_report
-from reports import Report, parse_period, period_report, run_report, write_report_files
-from reports.literature import citations, literature_rows
+from reports import (
+    Report,
+    citations,
+    literature_rows,
+    parse_period,
+    period_report,
+    run_report,
+    write_report_files,
+)
 
 EACH_JURISDICTION = "each"
 

@@ -26,9 +26,18 @@ from sqlalchemy.orm import Session
 import storage
 from flows.assessment import reviewed_site, site_claims, stored_verdict
 from flows.findings import Finding, site_findings
-from score import Decision, SiteClaims, SiteVerdict, apply_decisions, resolve
+from score import (
+    Decision,
+    Rubric,
+    SiteClaims,
+    SiteContext,
+    SiteVerdict,
+    apply_decisions,
+    load_rubric,
+    resolve,
+    score_site,
+)
 from score.review import ABSENT, NO, REJECT, REVIEWED, reviewed_verdict
-from score.rubric import Rubric, SiteContext, load_rubric, score_site
 from storage import RunSite, run_sites
 from storage.queries import scored_site_ids
 from storage.reviews import reviews_stamp

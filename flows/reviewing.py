@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import read_response
-from extract import FLAG_NAMES, load_conditions, readable_html, selling_points
+from extract import readable_html, selling_points
 from flows.assessment import site_claims, stored_verdict
 from flows.findings import Finding, site_findings
 from reports import Report
@@ -35,11 +35,11 @@ from score.review import (
     SELLS_TREATMENT,
     YES,
 )
-from storage import RunSite, run_sites
+from storage import REVIEWER_LENGTH, RunSite, run_sites, utcnow
 from storage.history import page_evidence
 from storage.queries import claim_rows, export_frames, scored_site_ids, site_rows
-from storage.reviews import REVIEWER_LENGTH, any_reviews, record_reviews
-from storage.tables import utcnow
+from storage.reviews import any_reviews, record_reviews
+from vocabulary import FLAG_NAMES, load_conditions
 
 #: The spreadsheet's contract: these columns first, in this order (more may follow).
 CONTRACT_COLUMNS = ("site_url", "kind", "value", "machine", "decision", "reviewer", "note")

@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 from rich.table import Table
 from rich.text import Text
 
-from crawler.safety import address_refusal
-from crawler.settings import MAX_RESPONSE_BYTES, USER_AGENT
+from crawler import MAX_RESPONSE_BYTES, USER_AGENT, address_refusal
 from extract import DocumentExtraction, decode_html, extract_document, extract_text
 from flows.console import console
 from score import SiteVerdict

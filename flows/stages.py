@@ -37,6 +37,7 @@ from score import cues_to_json, load_rubric, site_verdict
 from storage import Page
 from storage.queries import page_languages
 from storage.writes import finish_run, replace_page_claims, start_run, upsert_site
+from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
 #: Pages read and extracted before one short write transaction stores their claims.
 EXTRACT_CHUNK = 50
@@ -54,8 +55,8 @@ class CrawlFailed(RuntimeError):
 @dataclass(frozen=True)
 class CrawlOptions:
     fast: bool = False
-    max_pages: int = 200
-    max_depth: int = 4
+    max_pages: int = MAX_PAGES_PER_SITE
+    max_depth: int = MAX_DEPTH
     allow_loopback: bool = False
     resolve: tuple[str, ...] = ()
     timeout: float = 6 * 3600

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from vocabulary import STANCES
+
 if TYPE_CHECKING:
     from score.verdict import SiteVerdict
-
-#: Stances from strongest to weakest: a condition claimed anywhere on a site is claimed.
-STANCE_ORDER = ("claimed", "disclaimed", "mentioned")
 
 
 @dataclass(frozen=True)
@@ -110,12 +109,12 @@ def aggregate_site(claims: Iterable[PageClaim], verdict: SiteVerdict | None = No
             known = site.conditions[claim.value] = SiteCondition(
                 claim.value, claim.tier or "unproven", stance
             )
-        elif STANCE_ORDER.index(stance) < STANCE_ORDER.index(known.stance):
+        elif STANCES.index(stance) < STANCES.index(known.stance):  # strongest first
             known.stance = stance
         known.evidence.append(evidence)
     for condition in site.conditions.values():
         # The quote that gave the site-level stance comes first.
-        condition.evidence.sort(key=lambda e: STANCE_ORDER.index(e.stance or "mentioned"))
+        condition.evidence.sort(key=lambda e: STANCES.index(e.stance or "mentioned"))
     return site
 
 

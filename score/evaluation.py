@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract import FLAG_NAMES, STANCES, DocumentExtraction, decode_html
-from extract.document import extract_document, extract_text
+from extract import DocumentExtraction, decode_html, extract_document, extract_text
 from score.verdict import site_verdict
+from vocabulary import FLAG_NAMES, STANCES
 
 # The real-world corpora beside a checkout: the shared set (read in place, never copied into
 # the repository) and the project's own. ``CLINIC_AUDIT_SHARED_CORPUS`` moves the shared one.

@@ -10,6 +10,7 @@ from storage.assessments import (
     site_was_read,
 )
 from storage.database import (
+    MIGRATIONS,
     StorageError,
     archive_root,
     connect,
@@ -45,10 +46,12 @@ from storage.tables import (
     SiteCrawl,
     SiteFlag,
     SiteScore,
+    utcnow,
 )
 from storage.writes import replace_claims_of_page
 
 __all__ = [
+    "MIGRATIONS",
     "REVIEWER_LENGTH",
     "Base",
     "Claim",
@@ -87,4 +90,5 @@ __all__ = [
     "site_was_read",
     "stored_page_count",
     "upgrade",
+    "utcnow",
 ]

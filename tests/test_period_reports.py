@@ -162,8 +162,8 @@ def test_the_literature_table_maps_slugs_to_survey_categories(
 
 
 def test_the_literature_mapping_names_only_known_slugs() -> None:
-    from extract import load_conditions
     from reports.literature import load_literature
+    from vocabulary import load_conditions
 
     literature = load_literature()
     conditions = {c.slug for c in load_conditions()}

@@ -25,8 +25,7 @@ from flows.audit import audit_flow
 from flows.stages import CrawlOptions
 from score import SiteVerdict, site_verdict
 from score.evaluation import Case, Report, Summary, load_corpus, realworld_corpora
-from storage import SiteScore
-from storage.runs import RunSite, run_sites
+from storage import RunSite, SiteScore, run_sites
 from tests.local_web import serve
 
 pytestmark = pytest.mark.e2e
