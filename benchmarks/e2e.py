@@ -36,12 +36,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select, text
-
 import demoweb
 import storage
 from flows import BATCH_SIZE
-from storage import Page
+from storage import stored_page_count
 
 CLI = str(Path(sys.executable).with_name("clinic-audit"))
 
@@ -116,16 +114,7 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
 def database_mb(db_url: str) -> float:
     engine = storage.connect(db_url)
     try:
-        if engine.dialect.name == "sqlite":
-            path = Path(str(engine.url.database))
-            wal = path.with_name(path.name + "-wal")
-            size = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
-        else:
-            with engine.connect() as conn:
-                size = int(
-                    conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
-                )
-        return size / 2**20
+        return storage.database_bytes(engine) / 2**20
     finally:
         engine.dispose()
 
@@ -133,7 +122,7 @@ def database_mb(db_url: str) -> float:
 def stored_pages(db_url: str) -> int:
     engine = storage.connect(db_url)
     with storage.sessions(engine)() as session:
-        count = int(session.scalar(select(func.count()).select_from(Page)) or 0)
+        count = stored_page_count(session)
     engine.dispose()
     return count
 
@@ -173,8 +162,7 @@ def _measure_in(
 
 def _drop_tables(db_url: str) -> None:
     engine = storage.connect(db_url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    storage.empty_schema(engine)
     engine.dispose()
 
 

@@ -216,7 +216,7 @@ def _open_run(
     engine: Engine, seeds_file: str | None, rubric: str, options: CrawlOptions, resume: int | None
 ) -> int:
     if resume is not None:
-        return stages.reopen_run(engine, resume).id
+        return stages.reopen_run(engine, resume)
     if seeds_file is None:
         raise ValueError("give a seed file, or the id of a run to resume")
     seeds, problems = read_seeds(seeds_file)

@@ -22,10 +22,9 @@ from flows.console import console
 from flows.findings import Finding
 from flows.local_run import print_summary, run_audit
 from flows.stages import NO_GRADE, CrawlOptions
-from reports import judged_claims
-from score import ClaimRecord, aggregate_site
+from reports import run_report
 from score.review import ABSENT, CONFIRM, NO, REJECT, YES
-from storage.queries import claim_rows, site_rows
+from storage.queries import site_rows
 
 
 @dataclass(frozen=True)
@@ -57,22 +56,17 @@ def agreement(predicted: dict[str, set[str]], expected: dict[str, set[str]]) -> 
 
 
 def site_stances(run_id: int) -> dict[str, dict[str, str]]:
-    """host -> condition slug -> site-level stance, as the audit found them (a site that sells
-    no treatment claims nothing)."""
+    """host -> condition slug -> site-level stance, as the audit's report reads them (a site
+    that sells no treatment claims nothing)."""
     engine = storage.connect()
     with storage.sessions(engine)() as session:
-        sites = site_rows(session, run_id, "seed")
-        hosts = {s.site_id: urlsplit(s.seed_url).hostname or "" for s in sites}
-        records: defaultdict[int, list[ClaimRecord]] = defaultdict(list)
-        for c in judged_claims(claim_rows(session, run_id), sites):
-            records[c.site_id].append(
-                ClaimRecord(c.kind, c.value, c.url, c.quote, c.stance, c.tier)
-            )
+        report = run_report(session, run_id, "seed")
+    claims = report.site_claims()
     return {
-        host: {
-            slug: cond.stance for slug, cond in aggregate_site(records[site_id]).conditions.items()
+        urlsplit(site.seed_url).hostname or "": {
+            slug: cond.stance for slug, cond in claims[site.site_id].conditions.items()
         }
-        for site_id, host in hosts.items()
+        for site in report.sites
     }
 
 

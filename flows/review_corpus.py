@@ -15,7 +15,6 @@ from sqlalchemy import Engine
 import storage
 from crawler import read_response
 from extract import readable_html, selling_points
-from flows import stages
 from flows.findings import Finding
 from flows.reviewing import run_findings
 from score.review import ABSENT, REVIEWED, YES
@@ -57,7 +56,7 @@ def export_corpus(engine: Engine, run_id: int, out: Path) -> list[CorpusPage]:
             if site is None or evidence is None:
                 continue
             response = read_response(
-                stages.archive_root(), evidence.warc_file, evidence.warc_offset
+                storage.archive_root(), evidence.warc_file, evidence.warc_offset
             )
             content_type = next(
                 (v for k, v in response.headers if k.lower() == "content-type"), None

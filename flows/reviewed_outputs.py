@@ -9,11 +9,11 @@ import pandas as pd
 from sqlalchemy import Engine
 
 import storage
-from flows import stages
 from flows.findings import Finding
 from flows.reviewing import run_agreement, run_findings
 from reports import Report
 from score.review import REVIEWED
+from storage import run_sites
 from storage.queries import export_frames
 from storage.reviews import any_reviews
 
@@ -47,7 +47,7 @@ def _report_findings(engine: Engine, report: Report) -> list[Finding]:
     latest: dict[int, int] = {}
     with storage.sessions(engine)() as session:
         for run in report.runs:
-            for site in stages.run_sites(session, run.run_id, sorted(wanted)):
+            for site in run_sites(session, run.run_id, sorted(wanted)):
                 latest[site.id] = max(latest.get(site.id, 0), run.run_id)
     by_run: dict[int, list[int]] = defaultdict(list)
     for site_id, run_id in latest.items():

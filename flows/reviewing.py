@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Engine, String
+from sqlalchemy import Engine
 
 import storage
-from flows import stages
+from flows.assessment import site_claims, stored_verdict
 from flows.findings import Finding, site_findings
 from score import Agreement, agreement_table, resolve
 from score.review import (
@@ -28,7 +28,7 @@ from score.review import (
     REVIEWED,
     SELLS_TREATMENT,
 )
-from storage import Review, Site, utcnow
+from storage import REVIEWER_LENGTH, RunSite, run_sites, utcnow
 from storage.queries import scored_site_ids
 from storage.reviews import record_reviews
 from vocabulary import FLAG_NAMES, load_conditions
@@ -45,8 +45,6 @@ CONTEXT_COLUMNS = (
     "language",
     "reviewed_at",
 )
-#: The longest reviewer name the ``reviews`` table holds.
-REVIEWER_LENGTH = cast(String, Review.__table__.c.reviewer.type).length or 128
 
 
 class ReviewImportError(ValueError):
@@ -65,9 +63,9 @@ def run_findings(
         scored = scored_site_ids(session, run_id)
         wanted = scored if site_ids is None else scored & set(site_ids)
         found: list[Finding] = []
-        for site in stages.run_sites(session, run_id, sorted(wanted)):
-            verdict = stages.stored_verdict(session, run_id, site)
-            claims = stages.site_claims(session, run_id, site.id, verdict)
+        for site in run_sites(session, run_id, sorted(wanted)):
+            verdict = stored_verdict(session, run_id, site)
+            claims = site_claims(session, run_id, site.id, verdict)
             found += site_findings(session, run_id, site, verdict, claims)
     return found
 
@@ -160,7 +158,7 @@ def record_decisions(
     decisions = list(decisions)
     with storage.sessions(engine)() as session:
         scored = scored_site_ids(session, run_id)
-        sites = {s.seed_url: s for s in stages.run_sites(session, run_id) if s.id in scored}
+        sites = {s.seed_url: s for s in run_sites(session, run_id) if s.id in scored}
     # Only the findings of the sites named: a web page's one decision reads one site.
     named = {sites[row["site_url"]].id for _, row in decisions if row.get("site_url") in sites}
     findings = {(f.site_url, f.kind, f.value): f for f in run_findings(engine, run_id, named)}
@@ -190,7 +188,7 @@ def record_decisions(
 def _review_values(
     row: Mapping[str, str],
     run_id: int,
-    sites: Mapping[str, Site],
+    sites: Mapping[str, RunSite],
     findings: Mapping[tuple[str, str, str], Finding],
 ) -> dict[str, Any] | None:
     """The reviews row of one sheet row (None: the decision that holds, unchanged), or

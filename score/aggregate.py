@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from vocabulary import STANCES
 
@@ -24,6 +24,26 @@ class ClaimRecord:
     tier: str | None = None
     # The stance on a site that sells no treatment (``claims.reported_stance``); None: mentioned.
     reported_stance: str | None = None
+
+
+class PageClaim(Protocol):
+    """What :func:`aggregate_site` reads of a page's claim: a :class:`ClaimRecord`, or a
+    stored claim row as it comes out of the database (``storage.queries.ClaimRow``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def quote(self) -> str: ...
+    @property
+    def stance(self) -> str | None: ...
+    @property
+    def tier(self) -> str | None: ...
+    @property
+    def reported_stance(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +79,7 @@ class SiteClaims:
         return [c for c in self.conditions.values() if c.stance == "claimed"]
 
 
-def aggregate_site(claims: Iterable[ClaimRecord], verdict: SiteVerdict | None = None) -> SiteClaims:
+def aggregate_site(claims: Iterable[PageClaim], verdict: SiteVerdict | None = None) -> SiteClaims:
     """Fold a site's page claims into one :class:`SiteClaims`.
 
     A condition takes its strongest stance over the pages (claimed > disclaimed > mentioned)

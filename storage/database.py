@@ -119,3 +119,22 @@ def current_revision(engine: Engine) -> str | None:
 def sessions(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def database_bytes(engine: Engine) -> int:
+    """How much room the database takes: the SQLite file with its write-ahead log, or what
+    PostgreSQL reports for the database."""
+    if engine.dialect.name == "sqlite":
+        path = Path(str(engine.url.database))
+        wal = path.with_name(path.name + "-wal")
+        return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one())
+
+
+def empty_schema(engine: Engine) -> None:
+    """Drop every table, view and row of a PostgreSQL database (a benchmark's shared one)."""
+    if engine.dialect.name != "postgresql":
+        raise StorageError(f"empty_schema empties a PostgreSQL database, not {engine.dialect.name}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
