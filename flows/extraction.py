@@ -161,17 +161,24 @@ Work = Callable[[Path, ArchivedPage], Outcome]
 
 
 def outcomes(
-    pages: Iterable[ArchivedPage], work: Work = extract_archived, root: Path | None = None
+    pages: Iterable[ArchivedPage],
+    work: Work = extract_archived,
+    root: Path | None = None,
+    stop: threading.Event | None = None,
 ) -> Iterator[Outcome]:
-    """Each page's outcome, as the pool's workers finish them (``work(root, page)`` each).
+    """Each page's outcome, as the pool's workers finish them (``work(root, page)`` each);
+    once ``stop`` is set, only those of the pages already given to a worker.
 
     When a worker dies (a crash, the kernel's OOM killer), every page then in flight fails
     with the pool; those are tried again one at a time in a new pool, and a page that breaks
     that one too is counted as failed.
     """
     root = root or storage.archive_root()
+    stop = stop or threading.Event()
     if _in_this_process():
         for page in pages:
+            if stop.is_set():
+                return
             yield work(root, page)
         return
     queue, suspects = list(pages), []
@@ -180,6 +187,8 @@ def outcomes(
     limit = 4 * extract_workers()
     while queue or in_flight:
         executor = _pool.executor()
+        if stop.is_set():
+            queue.clear()
         while queue and len(in_flight) < limit:
             page = queue.pop()
             try:
@@ -213,11 +222,15 @@ def _alone(page: ArchivedPage, work: Work, root: Path) -> Outcome:
         return Outcome(page, problem="failed", message=message)
 
 
-def extract_pages(engine: Engine, pages: list[ArchivedPage], quiet: bool = False) -> Counter[str]:
+def extract_pages(
+    engine: Engine, pages: list[ArchivedPage], stop: threading.Event | None = None
+) -> Counter[str]:
     """Extract ``pages`` in the pool and store them; count pages, claims and problems.
 
-    ``quiet``: show no progress and note no problem (the page is left for a later look).
+    With ``stop`` (extraction beside a crawl): show no progress, note no problem (the page is
+    left for a later pass), and once it is set, store the pages already extracted and go.
     """
+    quiet = stop is not None
     counts: Counter[str] = Counter()
     show = reporter()
     factory = storage.sessions(engine)
@@ -229,7 +242,7 @@ def extract_pages(engine: Engine, pages: list[ArchivedPage], quiet: bool = False
         counts["pages"] += len(done)
         done.clear()
 
-    for outcome in outcomes(pages):
+    for outcome in outcomes(pages, stop=stop):
         if outcome.extraction is not None:
             done.append(outcome.extraction)
         else:
@@ -284,10 +297,10 @@ def extracting_while_crawling(
 ) -> Iterator[None]:
     """Extract the pages of ``site_ids`` as the crawl inside this block stores them.
 
-    A thread looks for new pages every :data:`POLL_SECONDS` and extracts them in the pool, at
-    most :data:`WRITE_EVERY` at a time, so it stops soon after the block ends. It notes and
-    counts nothing: a page it could not extract is left to :func:`extract_batch`, which runs
-    after the crawl and counts it.
+    A thread looks for new pages every :data:`POLL_SECONDS` and extracts them in the pool; when
+    the block ends, it stores the pages in the workers' hands and stops (the crawl's slot is
+    not held up by the batch's extraction). It notes and counts nothing: a page it could not
+    extract or did not reach is left to :func:`extract_batch`, which runs after the crawl.
     """
     stop = threading.Event()
     thread = threading.Thread(
@@ -310,11 +323,11 @@ def _follow(engine: Engine, run_id: int, site_ids: Collection[int], stop: thread
                     page
                     for page in pages_to_extract(session, run_id, site_ids, only_new=True)
                     if page.id not in tried
-                ][:WRITE_EVERY]
+                ]
             if not fresh:
                 stop.wait(POLL_SECONDS)
                 continue
             tried.update(page.id for page in fresh)
-            extract_pages(engine, fresh, quiet=True)
+            extract_pages(engine, fresh, stop)
     except Exception as exc:  # extraction after the crawl does the rest: not the crawl's failure
         reporter().note(f"extraction during the crawl of run {run_id} stopped: {exc}")
