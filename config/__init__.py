@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     crawl_concurrency: PositiveInt = Field(
         default=2, description="crawls one flow run (one worker) runs at once"
     )
+    extract_workers: int | None = Field(
+        default=None,
+        ge=0,
+        description="processes that extract a run's pages beside its crawl; `0` extracts in the "
+        "flow's own process",
+        json_schema_extra={"shown_default": "one per core this process may use"},
+    )
     shared_corpus: Path | None = Field(
         default=None,
         description="the shared real-world corpus `score.evaluation` reads labelled pages from",

@@ -9,6 +9,11 @@ only its sites still ``pending``, extraction only pages not yet extracted, scori
 retried task, a resumed run (``resume=RUN_ID``) or a second worker taking over a killed one's
 share (``shard``/``shards``) never duplicates a row. Without a Prefect server configured,
 Prefect runs the flow against a temporary local one, so nothing has to be set up first.
+
+A batch's pages are extracted while it is crawled: the crawl task extracts the pages its
+crawl process stores as they land, in this process's pool of extraction processes (one per
+core, :mod:`flows.extraction`), and the extract task then does what is left. Batches overlap
+too: the extract and score tasks of one run while the next batches crawl.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ import config
 import storage
 from crawler import read_seeds
 from evidence.screenshots import ShotSettings
-from flows import BATCH_SIZE, restarts, stages
+from flows import BATCH_SIZE, extraction, restarts, stages
 from flows.prefect_setup import quiet_thread_timeout_notice
 from flows.reviewed_outputs import export_tables, reviewed_report
 from flows.stages import CrawlOptions
@@ -93,8 +98,13 @@ _BATCH_TASK: dict[str, Any] = {
 def crawl_task(
     run_id: int, run_key: str, batch: int, site_ids: list[int], options: CrawlOptions
 ) -> dict[str, int]:
-    with _crawl_slots(), _crawl_slot_of_server():
-        return stages.crawl(_engine(), run_id, options, site_ids)
+    engine = _engine()
+    with (
+        _crawl_slots(),
+        _crawl_slot_of_server(),
+        extraction.extracting_while_crawling(engine, run_id, site_ids),
+    ):
+        return stages.crawl(engine, run_id, options, site_ids)
 
 
 @cache
@@ -121,7 +131,8 @@ def _crawl_slot_of_server() -> AbstractContextManager[None]:
     **_BATCH_TASK,
 )
 def extract_task(run_id: int, run_key: str, batch: int, site_ids: list[int]) -> dict[str, int]:
-    return stages.extract(_engine(), run_id, site_ids, only_new=True)
+    """What the crawl task left of its batch (see :mod:`flows.extraction`)."""
+    return extraction.extract_batch(_engine(), run_id, site_ids)
 
 
 @task(

@@ -18,6 +18,7 @@ import storage
 from crawler import Seed
 from extract import decode_html, extract_document
 from flows import stages
+from flows.extraction import claims_of
 from score import cues_to_json, site_verdict
 from storage import backdate_run, run_sites
 from storage.writes import record_page, record_site_crawl, replace_claims_of_page
@@ -66,7 +67,7 @@ def store_demo_run(
                 replace_claims_of_page(
                     session,
                     page_id,
-                    stages.claims_of(doc),
+                    claims_of(doc),
                     language=doc.language,
                     is_clinic=site_verdict([doc.page_cues]).sells_treatment,
                     title=doc.title,

@@ -18,29 +18,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 import storage
-from crawler import USER_AGENT, CrawlJob, JobSite, Seed, read_response, site_domain
+from crawler import USER_AGENT, CrawlJob, JobSite, Seed, site_domain
 from extract import (
-    READABLE_TYPES,
-    DocumentExtraction,
-    extract_document,
     languages_read,
-    media_type,
-    readable_html,
 )
 from flows.assessment import record_changes, record_score, reviewed_site
+from flows.extraction import extract_run
 from flows.progress import reporter
-from score import cues_to_json, load_rubric, site_verdict
-from storage import Page
+from score import load_rubric
 from storage.queries import page_languages
-from storage.writes import finish_run, replace_page_claims, start_run, upsert_site
+from storage.writes import finish_run, start_run, upsert_site
 from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
-#: Pages read and extracted before one short write transaction stores their claims.
-EXTRACT_CHUNK = 50
 #: What :func:`score` counts a site that sells no treatment as, beside the grades.
 NO_GRADE = "sells no treatment"
 #: ... and a site none of whose pages was read (its crawl failed): there is nothing to judge.
@@ -186,107 +179,12 @@ def crawl(
     return {"pages": counts["page"], "errors": counts["error"]}
 
 
-def claims_of(doc: DocumentExtraction) -> list[dict[str, Any]]:
-    """Claim rows for the claims table from one page's extraction."""
-    reported = doc.stances(sells_treatment=False)
-    rows = [
-        {
-            "kind": "condition",
-            "value": c.slug,
-            "stance": c.stance,
-            "reported_stance": reported[c.slug],
-            "tier": c.tier,
-            "quote": c.quote,
-            "cue": c.cue,
-        }
-        for c in doc.conditions
-    ]
-    named = (
-        ("cell_source", doc.cell_sources),
-        ("origin", doc.origin),
-        ("regulator", doc.regulators),
-        ("flag", [name for name, on in doc.flags.items() if on]),
-        ("signal", sorted(doc.signals)),
-    )
-    for kind, values in named:
-        rows.extend(
-            {"kind": kind, "value": v, "quote": doc.evidence.get(f"{kind}:{v}", "")} for v in values
-        )
-    return rows
-
-
 def extract(
     engine: Engine, run_id: int, site_ids: Collection[int] | None = None, only_new: bool = False
 ) -> dict[str, int]:
-    """Extract claims from the archived pages of the run (again, if already done).
-
-    Args:
-        engine: The database.
-        run_id: The stored run.
-        site_ids: Only the pages of these sites (a batch); default every site.
-        only_new: Skip pages extracted before (a resumed run picks up where it stopped).
-    """
-    factory = storage.sessions(engine)
-    query = select(Page.id).where(Page.run_id == run_id).order_by(Page.id)
-    if site_ids is not None:
-        query = query.where(Page.site_id.in_(list(site_ids)))
-    if only_new:
-        query = query.where(Page.extracted_at.is_(None))
-    with factory() as session:
-        page_ids = list(session.scalars(query))
-    show = reporter()
-    show.start("extract", len(page_ids))
-    counts: Counter[str] = Counter()
-    root = archive_root()
-    for start in range(0, len(page_ids), EXTRACT_CHUNK):
-        chunk = page_ids[start : start + EXTRACT_CHUNK]
-        # Read and extract with no transaction open, then write the chunk in one short one:
-        # on SQLite a write transaction locks the whole file, and the crawler processes of
-        # the next batches commit their pages into it meanwhile.
-        with factory() as session:
-            pages = list(session.scalars(select(Page).where(Page.id.in_(chunk))))
-        docs = []
-        for page in pages:
-            docs.append((page.id, _extract_page(root, page, counts)))
-            show.advance("extract", urlsplit(page.url).netloc)
-        with factory.begin() as session:
-            stored = {p.id: p for p in session.scalars(select(Page).where(Page.id.in_(chunk)))}
-            for page_id, doc in docs:
-                if doc is not None:
-                    counts["claims"] += replace_page_claims(
-                        session,
-                        stored[page_id],
-                        claims_of(doc),
-                        language=doc.language,
-                        # The page's own lean; the site's verdict weighs all its pages' cues.
-                        is_clinic=site_verdict([doc.page_cues]).sells_treatment,
-                        title=doc.title,
-                        page_cues=cues_to_json(doc.page_cues),
-                    )
-    show.finish("extract")
-    return dict(counts)
-
-
-def _extract_page(root: Path, page: Page, counts: Counter[str]) -> DocumentExtraction | None:
-    """What the archived copy of ``page`` says; None if it is not read (counted in ``counts``)."""
-    # Extraction reads HTML and PDF; anything else is archived but not parsed.
-    if media_type(page.content_type) not in READABLE_TYPES:
-        counts["skipped"] += 1
-        return None
-    try:
-        response = read_response(root, page.warc_file, page.warc_offset)
-    except (OSError, LookupError, ValueError) as exc:
-        counts["unreadable"] += 1
-        reporter().note(f"cannot read the archived copy of {page.url}: {exc}")
-        return None
-    try:
-        doc = extract_document(readable_html(response.body, page.content_type), page.url)
-    except Exception as exc:  # one unparseable page must not sink the run: note it, go on
-        counts["failed"] += 1
-        reporter().note(f"cannot extract {page.url}: {type(exc).__name__}: {exc}")
-        return None
-    counts["pages"] += 1
-    return doc
+    """Extract claims from the archived pages of the run (:func:`flows.extraction.extract_run`:
+    in a pool of processes, stored in batches)."""
+    return extract_run(engine, run_id, site_ids, only_new)
 
 
 def score(

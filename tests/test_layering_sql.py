@@ -51,10 +51,6 @@ TRANSACTION_CONTROL = {"commit", "rollback", "close", "begin"}
 #: Every ORM table class (read from the models, so a new table is covered too).
 MAPPED = {mapper.class_.__name__ for mapper in storage.Base.registry.mappers}
 
-#: (module, function) still reading pages with SQL of their own. The `overlap` branch moves
-#: their queries into storage; when it is merged these entries go (the test says so).
-EXEMPT = {("flows/stages.py", "extract"), ("flows/stages.py", "_extract_page")}
-
 
 @dataclass(frozen=True)
 class Violation:
@@ -203,20 +199,8 @@ def test_no_sql_outside_storage() -> None:
     found = []
     for path in modules():
         module = path.relative_to(ROOT).as_posix()
-        found += [
-            v
-            for v in violations(path.read_text(encoding="utf-8"), module)
-            if (v.module, v.function) not in EXEMPT
-        ]
+        found += violations(path.read_text(encoding="utf-8"), module)
     assert not found, "SQL outside storage/:\n" + "\n".join(map(str, found))
-
-
-def test_every_exemption_is_still_needed() -> None:
-    needed = set()
-    for path in modules():
-        module = path.relative_to(ROOT).as_posix()
-        needed |= {(v.module, v.function) for v in violations(path.read_text("utf-8"), module)}
-    assert needed >= EXEMPT, f"no SQL left in {sorted(EXEMPT - needed)}: drop them from EXEMPT"
 
 
 def test_the_check_sees_sql_however_it_is_spelled() -> None:
