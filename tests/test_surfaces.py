@@ -188,7 +188,7 @@ SURFACES: dict[str, list[str]] = {
 #: is the meaning of a reviewer's decision, which reviewing and reports share.
 PUBLIC_MODULES: dict[str, frozenset[str]] = {
     "evidence": frozenset({"chromium", "screenshots", "verify", "wacz"}),
-    "storage": frozenset({"history", "queries", "reviews", "screenshots", "writes"}),
+    "storage": frozenset({"extractions", "history", "queries", "reviews", "screenshots", "writes"}),
     "score": frozenset({"review"}),
 }
 
