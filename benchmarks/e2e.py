@@ -18,15 +18,16 @@ times, in the same run and against the same server:
 
 Each row gives wall time, CPU seconds (the command and every process it started and waited
 for, from this process's children's resource usage), cores used (CPU s / wall s), pages,
-pages/s, wall milliseconds per page, peak RSS (the sum over the command's process tree, read
-from /proc every 0.2 s, so a peak shorter than that can be missed), the database size, the
-server's CPU seconds (the web's own cost, on the same cores) and the ratio to the bare spider.
-Last, how time per page and the rest grow from the smallest size to the largest (linear:
-time per page flat, pages/s and RSS flat).
+pages/s, wall and CPU milliseconds per page, peak RSS (the sum over the command's process tree,
+read from /proc every 0.2 s, so a peak shorter than that can be missed), the database size, the
+server's CPU seconds (the web's own cost, on the same cores) and two ratios to the bare spider:
+pages/s (``x bare``) and pages per CPU second (``x bare CPU``, the one least moved by other load
+on the machine). Last, how time per page and the rest grow from the smallest size to the
+largest (linear: time per page flat, pages/s and RSS flat).
 
 Usage::
 
-    .venv/bin/python benchmarks/e2e.py                      # 100 and 1,000 sites (~15 min)
+    .venv/bin/python benchmarks/e2e.py                      # 100 and 1,000 sites
     .venv/bin/python benchmarks/e2e.py --sizes 20 --no-baseline
     .venv/bin/python benchmarks/e2e.py --sizes 200 --dask 2     # threads against Dask
     .venv/bin/python benchmarks/e2e.py --web demo               # the short-page demo web
@@ -74,20 +75,32 @@ class Figures:
     def ms_per_page(self) -> float:
         return 1000 * self.seconds / self.pages if self.pages else 0.0
 
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.cpu_seconds / self.pages if self.pages else 0.0
+
+    def against(self, bare: Figures) -> str:
+        """The ``x bare`` columns: pages/s and pages per CPU second as shares of ``bare``'s."""
+        return (
+            f" {self.pages_per_second / bare.pages_per_second:7.2f}"
+            f" {bare.cpu_ms_per_page / self.cpu_ms_per_page:8.2f}"
+        )
+
     def line(self, sites: int, label: str, extra: str = "") -> str:
         """One row of the table :func:`main` prints (cores: CPU seconds per wall second)."""
         return (
             f"{sites:>6} {label:8} {self.seconds:8.1f} {self.cpu_seconds:7.1f} "
             f"{self.cpu_seconds / self.seconds:5.2f} {self.pages:7} "
-            f"{self.pages_per_second:8.1f} {self.ms_per_page:7.1f} {self.peak_rss_mb:12.0f} "
+            f"{self.pages_per_second:8.1f} {self.ms_per_page:7.1f} {self.cpu_ms_per_page:7.1f} "
+            f"{self.peak_rss_mb:12.0f} "
             f"{self.db_mb:7.1f} {self.server_cpu_seconds:9.1f}{extra}"
         )
 
 
 HEADER = (
     f"{'sites':>6} {'command':8} {'wall s':>8} {'CPU s':>7} {'cores':>5} {'pages':>7} "
-    f"{'pages/s':>8} {'ms/page':>7} {'peak RSS MB':>12} {'DB MB':>7} {'server s':>9} "
-    f"{'x bare':>7}"
+    f"{'pages/s':>8} {'ms/page':>7} {'CPU ms':>7} {'peak RSS MB':>12} {'DB MB':>7} "
+    f"{'server s':>9} {'x bare':>7} {'x bare CPU':>8}"
 )
 
 
@@ -221,17 +234,16 @@ def measure_size(n: int, args: argparse.Namespace) -> Figures:
                 print(audit.line(n, "audit"), flush=True)
                 return audit
             bare = bench.bare(urls)
-            ratio = audit.pages_per_second / bare.pages_per_second
             print(bare.line(n, "bare"), flush=True)
-            print(audit.line(n, "audit", f" {ratio:7.2f}"), flush=True)
+            print(audit.line(n, "audit", audit.against(bare)), flush=True)
             if args.dask:
                 dask, _ = bench.audit("dask", args.dask)
                 print(
                     dask.line(
                         n,
                         f"dask x{args.dask}",
-                        f" {dask.pages_per_second / bare.pages_per_second:7.2f}"
-                        f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}",
+                        dask.against(bare)
+                        + f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}",
                     ),
                     flush=True,
                 )
@@ -268,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"growth {small} -> {large} sites (x{large / small:.0f}): "
             f"time per page {a.ms_per_page:.1f} -> {b.ms_per_page:.1f} ms "
-            f"(x{b.ms_per_page / a.ms_per_page:.2f}), wall time x{b.seconds / a.seconds:.2f}, "
+            f"(x{b.ms_per_page / a.ms_per_page:.2f}), CPU per page {a.cpu_ms_per_page:.1f} -> "
+            f"{b.cpu_ms_per_page:.1f} ms (x{b.cpu_ms_per_page / a.cpu_ms_per_page:.2f}), "
+            f"wall time x{b.seconds / a.seconds:.2f}, "
             f"pages x{b.pages / a.pages:.2f}, peak RSS x{b.peak_rss_mb / a.peak_rss_mb:.2f}, "
             f"database x{b.db_mb / a.db_mb:.2f}"
         )
