@@ -20,9 +20,9 @@ Each row gives wall time, CPU seconds (the command and every process it started 
 for, from this process's children's resource usage), cores used (CPU s / wall s), pages,
 pages/s, wall and CPU milliseconds per page, peak RSS (the sum over the command's process tree,
 read from /proc every 0.2 s, so a peak shorter than that can be missed), the database size, the
-server's CPU seconds (the web's own cost, on the same cores) and two ratios to the bare spider:
-pages/s (``x bare``) and pages per CPU second (``x bare CPU``, the one least moved by other load
-on the machine). Last, how time per page and the rest grow from the smallest size to the
+server's CPU seconds (the web's own cost, on the same cores); then the audit's pages/s and pages
+per CPU second (the figure least moved by other load on the machine) as shares of the bare
+spider's. Last, how time per page and the rest grow from the smallest size to the
 largest (linear: time per page flat, pages/s and RSS flat).
 
 Usage::
@@ -79,11 +79,11 @@ class Figures:
     def cpu_ms_per_page(self) -> float:
         return 1000 * self.cpu_seconds / self.pages if self.pages else 0.0
 
-    def against(self, bare: Figures) -> str:
-        """The ``x bare`` columns: pages/s and pages per CPU second as shares of ``bare``'s."""
+    def against(self, bare: Figures, label: str) -> str:
+        """Pages/s and pages per CPU second as shares of ``bare``'s."""
         return (
-            f" {self.pages_per_second / bare.pages_per_second:7.2f}"
-            f" {bare.cpu_ms_per_page / self.cpu_ms_per_page:8.2f}"
+            f"{'':>6} {label} / bare: x{self.pages_per_second / bare.pages_per_second:.2f} "
+            f"pages/s, x{bare.cpu_ms_per_page / self.cpu_ms_per_page:.2f} pages per CPU second"
         )
 
     def line(self, sites: int, label: str, extra: str = "") -> str:
@@ -100,7 +100,7 @@ class Figures:
 HEADER = (
     f"{'sites':>6} {'command':8} {'wall s':>8} {'CPU s':>7} {'cores':>5} {'pages':>7} "
     f"{'pages/s':>8} {'ms/page':>7} {'CPU ms':>7} {'peak RSS MB':>12} {'DB MB':>7} "
-    f"{'server s':>9} {'x bare':>7} {'x bare CPU':>8}"
+    f"{'server s':>9}"
 )
 
 
@@ -230,23 +230,18 @@ def measure_size(n: int, args: argparse.Namespace) -> Figures:
         with demoweb.serve_in_process(n, seeds, seed=7, realistic=realistic) as server:
             bench = Bench(Path(tmp), seeds, server.pid, args.batch_size, args.db_url)
             audit, urls = bench.audit("audit")
-            if args.no_baseline:
-                print(audit.line(n, "audit"), flush=True)
-                return audit
-            bare = bench.bare(urls)
-            print(bare.line(n, "bare"), flush=True)
-            print(audit.line(n, "audit", audit.against(bare)), flush=True)
+            print(audit.line(n, "audit"), flush=True)
+            dask = None
             if args.dask:
                 dask, _ = bench.audit("dask", args.dask)
-                print(
-                    dask.line(
-                        n,
-                        f"dask x{args.dask}",
-                        dask.against(bare)
-                        + f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}",
-                    ),
-                    flush=True,
-                )
+                speed_up = f"   speed-up over threads x{audit.seconds / dask.seconds:.2f}"
+                print(dask.line(n, f"dask x{args.dask}", speed_up), flush=True)
+            if not args.no_baseline:
+                bare = bench.bare(urls)
+                print(bare.line(n, "bare"), flush=True)
+                print(audit.against(bare, "audit"), flush=True)
+                if dask:
+                    print(dask.against(bare, "dask"), flush=True)
     return audit
 
 

@@ -49,10 +49,10 @@ def test_end_to_end_benchmark_prints_its_figures() -> None:
         timeout=280,
     )
     assert done.returncode == 0, done.stderr
-    web, header, bare, audit = done.stdout.splitlines()[:4]
+    web, header, audit, bare, ratios = done.stdout.splitlines()[:5]
     assert web.startswith("realistic web; ")
-    assert "pages/s" in header and "peak RSS MB" in header and "x bare" in header
-    assert bare.split()[:2] == ["2", "bare"]
-    assert audit.split()[:2] == ["2", "audit"]
+    assert "pages/s" in header and "peak RSS MB" in header and "CPU ms" in header
+    assert audit.split()[:2] == ["2", "audit"] and bare.split()[:2] == ["2", "bare"]
     # Both fetched the 15 pages of each of the 2 realistic sites.
     assert bare.split()[5] == audit.split()[5] == "30"
+    assert ratios.split()[:3] == ["audit", "/", "bare:"] and "pages per CPU second" in ratios
