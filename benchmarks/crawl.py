@@ -29,14 +29,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 import demoweb
 import storage
 from crawler import read_seeds
 from flows import stages
 from flows.stages import CrawlOptions
-from storage import Page
+from storage.history import stored_pages
 
 RESOLVE = ("*.test=127.0.0.1",)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -145,7 +143,7 @@ def clinic_round(folder: Path, seeds_file: Path, server_pid: int) -> tuple[Phase
         "clinic-audit", [sys.executable, "-m", "crawler", str(job_file)], server_pid, "page"
     )
     with storage.sessions(engine)() as session:
-        urls = list(session.scalars(select(Page.url).where(Page.run_id == run_id)))
+        urls = [page.url for page in stored_pages(session, run_id)]
     engine.dispose()
     return phase, urls
 

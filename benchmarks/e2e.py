@@ -47,12 +47,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from crawl import process_cpu  # benchmarks/crawl.py, beside this script
-from sqlalchemy import select, text
 
 import demoweb
 import storage
 from flows import BATCH_SIZE
-from storage import Page
+from storage.history import stored_pages
+from storage.queries import latest_run_id
 
 CLI = str(Path(sys.executable).with_name("clinic-audit"))
 BARE_SPIDER = [sys.executable, str(Path(__file__).with_name("crawl.py")), "--bare"]
@@ -155,16 +155,7 @@ def timed(args: list[str], env: dict[str, str], server: int, stdout: Path) -> Fi
 def database_mb(db_url: str) -> float:
     engine = storage.connect(db_url)
     try:
-        if engine.dialect.name == "sqlite":
-            path = Path(str(engine.url.database))
-            wal = path.with_name(path.name + "-wal")
-            size = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
-        else:
-            with engine.connect() as conn:
-                size = int(
-                    conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
-                )
-        return size / 2**20
+        return storage.database_bytes(engine) / 2**20
     finally:
         engine.dispose()
 
@@ -172,7 +163,8 @@ def database_mb(db_url: str) -> float:
 def stored_urls(db_url: str) -> list[str]:
     engine = storage.connect(db_url)
     with storage.sessions(engine)() as session:
-        urls = list(session.scalars(select(Page.url)))
+        run_id = latest_run_id(session)  # a fresh database: the audit's run
+        urls = [page.url for page in stored_pages(session, run_id)] if run_id else []
     engine.dispose()
     return urls
 
@@ -217,8 +209,7 @@ class Bench:
 
 def _drop_tables(db_url: str) -> None:
     engine = storage.connect(db_url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    storage.empty_schema(engine)
     engine.dispose()
 
 

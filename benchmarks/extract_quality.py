@@ -36,8 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import demoweb
-from extract import FLAG_NAMES, STANCES, decode_html, extract_document, extract_text
-from extract.models import STANCE_RANK
+from extract import decode_html, extract_document, extract_text
 from score import site_verdict
 from score.evaluation import (
     SET_FIELDS,
@@ -49,6 +48,7 @@ from score.evaluation import (
     load_corpus,
     realworld_corpora,
 )
+from vocabulary import FLAG_NAMES, STANCE_RANK, STANCES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "extract" / "corpus"

@@ -1,7 +1,7 @@
 """Report speed: the period report (HTML, PDF) for N demo sites, against the CSV export.
 
 Builds a database of N demo-web sites without crawling (pages rendered by demoweb, read by the
-real extractor, stored and scored through the real stages: ``tests/report_data.py``), then
+real extractor, stored and scored through the real stages: ``flows/demo_runs.py``), then
 times, in the same run:
 
 - baseline: ``export_tables`` + CSV of every table (what ``clinic-audit export`` does);
@@ -39,11 +39,11 @@ from pypdf import PdfReader  # noqa: E402
 import demoweb  # noqa: E402
 import storage  # noqa: E402
 from benchmarks.e2e import tree_rss_kb  # noqa: E402
-from flows.reviewing import export_tables  # noqa: E402
+from flows.demo_runs import store_demo_run  # noqa: E402
+from flows.reviewed_outputs import export_tables  # noqa: E402
 from reports import parse_period, period_report, render_report, write_tables  # noqa: E402
 from reports.html import render_parts  # noqa: E402
 from reports.pdf import write_pdf  # noqa: E402
-from tests.report_data import store_demo_run  # noqa: E402
 
 
 def peak_rss() -> str:

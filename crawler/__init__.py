@@ -2,6 +2,7 @@
 
 from crawler.archive import ArchivedResponse, WarcArchive, read_response, response_offsets
 from crawler.job import CrawlJob, JobSite
+from crawler.safety import address_refusal
 from crawler.scope import site_domain
 from crawler.seeds import (
     Seed,
@@ -11,9 +12,10 @@ from crawler.seeds import (
     parse_seeds,
     read_seeds,
 )
-from crawler.settings import USER_AGENT, crawl_settings
+from crawler.settings import MAX_RESPONSE_BYTES, USER_AGENT, crawl_settings
 
 __all__ = [
+    "MAX_RESPONSE_BYTES",
     "USER_AGENT",
     "ArchivedResponse",
     "CrawlJob",
@@ -22,6 +24,7 @@ __all__ = [
     "SeedFileError",
     "SeedProblem",
     "WarcArchive",
+    "address_refusal",
     "crawl_settings",
     "is_country_code",
     "parse_seeds",

@@ -32,7 +32,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from evidence.digests import ALGORITHM, digest_of, sha256_hex, written
+from evidence import ALGORITHM, digest_of, sha256_hex, written
 
 # The HTTP client undoes chunking and Content-Length is rewritten for the stored payload;
 # keeping the server's values would make the record lie about its own bytes.

@@ -38,7 +38,7 @@ from crawler.archive import (
 )
 from crawler.rendering import CAPTURE
 from crawler.settings import PROJECT_URL
-from evidence.digests import sha256_hex
+from evidence import sha256_hex
 from storage.history import StoredCopy, previous_copies, stored_pages
 
 if TYPE_CHECKING:  # imported by a rendering crawl only: it loads Playwright

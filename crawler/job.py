@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from crawler.settings import MAX_DEPTH, MAX_PAGES_PER_SITE, USER_AGENT, crawl_settings
+from crawler.settings import USER_AGENT, crawl_settings
+from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
 
 @dataclass(frozen=True)

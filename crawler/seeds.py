@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pycountry
 
+from vocabulary import SITE_KINDS
+
 #: Accepted values of the ``render_js`` column.
 _FLAGS = {"": False, "no": False, "false": False, "0": False, "yes": True, "true": True, "1": True}
 
@@ -31,7 +33,7 @@ class Seed:
     name: str | None = None
     country: str | None = None
     render_js: bool = False
-    #: What the researcher says the site is (one of ``score.SITE_KINDS``, lower case); it
+    #: What the researcher says the site is (one of ``vocabulary.SITE_KINDS``, lower case); it
     #: decides whether the site sells treatment, whatever its pages read like.
     kind: str | None = None
 
@@ -118,10 +120,6 @@ def _site_key(url: str) -> tuple[str, str]:
 
 
 def parse_seeds(text: str, source: str = "<seeds>") -> tuple[list[Seed], list[SeedProblem]]:
-    # Imported here, not at the top: every crawler process imports this package (never to
-    # read seeds), and score brings extraction with it.
-    from score import SITE_KINDS
-
     # The header names the columns, so its most frequent separator is the file's.
     header = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)

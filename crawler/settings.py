@@ -10,17 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from crawler.rendering import rendering_settings
+from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
 PROJECT_URL = "https://github.com/clinic-audit/clinic-audit"
 
 #: Honest identification: who we are and where to read about the crawl or ask us to stop.
 USER_AGENT = f"clinic-audit/0.1 (+{PROJECT_URL}; research crawler auditing stem-cell clinic claims)"
-
-#: Pages fetched per site at most; a clinic's claims live in a few dozen pages.
-MAX_PAGES_PER_SITE = 200
-
-#: Links followed from the seed page at most; claim pages sit close to the home page.
-MAX_DEPTH = 4
 
 #: Seconds between two requests to one site (AutoThrottle never goes below it).
 DOWNLOAD_DELAY = 1.0

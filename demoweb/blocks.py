@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from demoweb.data import FLAGS, vocabulary
+from demoweb.data import vocabulary
+from vocabulary import FLAG_NAMES, STANCE_RANK, STANCES
 
-CLAIMED, DISCLAIMED, MENTIONED = "claimed", "disclaimed", "mentioned"
-STANCE_RANK = {MENTIONED: 1, DISCLAIMED: 2, CLAIMED: 3}
+CLAIMED, DISCLAIMED, MENTIONED = STANCES  # strongest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +106,7 @@ class TruthAccumulator:
     sources: set[str] = field(default_factory=set)
     origin: set[str] = field(default_factory=set)
     regulators: set[str] = field(default_factory=set)
-    flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FLAGS, False))
+    flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FLAG_NAMES, False))
 
     def add(self, blocks: Iterable[Block]) -> None:
         for block in blocks:

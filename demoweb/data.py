@@ -12,19 +12,9 @@ from typing import Any
 
 import yaml
 
-DATA_DIR = Path(__file__).parent / "data"
+from vocabulary import load_conditions
 
-TIERS = ("supported", "preliminary", "unproven")
-FLAGS = (
-    "cure_or_guarantee",
-    "fda_approval_claim",
-    "cites_research",
-    "testimonials",
-    "states_cell_count",
-    "imaging_guidance",
-    "lists_exclusions",
-    "price_stated",
-)
+DATA_DIR = Path(__file__).parent / "data"
 
 
 @cache
@@ -54,8 +44,8 @@ def boilerplate() -> dict[str, Any]:
 
 @cache
 def conditions_by_tier(tier: str) -> tuple[str, ...]:
-    conds = vocabulary()["conditions"]
-    return tuple(slug for slug, info in conds.items() if info["tier"] == tier)
+    tiers = {entry.slug: entry.tier for entry in load_conditions()}
+    return tuple(slug for slug in vocabulary()["conditions"] if tiers[slug] == tier)
 
 
 def condition_synonyms(slug: str, language: str) -> list[str]:

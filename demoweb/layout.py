@@ -1,13 +1,17 @@
 # ruff: noqa: E501  (long lines here are literal markup, clearer unbroken)
 """Page chrome for the four skins: a hand-written site, a Bootstrap theme, a WordPress theme
 and a page-builder export.  Different nesting and class names on purpose, so a scraper
-tuned to one skin does not silently pass the others."""
+tuned to one skin does not silently pass the others.
+
+:func:`render_page` puts a page together: the body :mod:`demoweb.render` writes, in its
+skin's chrome (this module imports the renderer, never the other way round)."""
 
 from __future__ import annotations
 
 import re
 
-from demoweb.plan import PageSpec
+from demoweb.data import sites
+from demoweb.plan import PageSpec, SitePlan
 from demoweb.render import PageRenderer, css_and_js, esc, json_ld
 
 
@@ -201,3 +205,32 @@ def layout(r: PageRenderer, spec: PageSpec, body: str) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}">{_head(r, spec, body)}{page}'
         f"<script>{js_body}</script></body></html>\n"
     )
+
+
+def render_page(plan: SitePlan, seed: int, spec: PageSpec) -> str:
+    """The whole HTML of one page: its sections in its skin's chrome."""
+    r = PageRenderer(plan, seed, spec.path)
+    body = "".join(r.section(s) for s in spec.sections)
+    if spec.kind in ("article", "post"):
+        misc, people = r.ph["misc"], sites()["people"]
+        author = people["authors"][r.rng.randrange(len(people["authors"]))]
+        when = f"2025-{r.rng.randint(1, 12):02d}-{r.rng.randint(1, 28):02d}"
+        body = (
+            f'<p class="byline">{esc(misc["by"])} {esc(author)} · {esc(misc["published"])} '
+            f'<time datetime="{when}">{when}</time></p>{body}'
+        )
+    if spec.kind == "blog":
+        posts = [p for p in plan.pages if p.kind == "post"]
+        body += (
+            '<ul class="posts">'
+            + "".join(f'<li><a href="{r.href(p.path)}">{esc(p.title)}</a></li>' for p in posts)
+            + "</ul>"
+        )
+    if spec.kind == "news_home":
+        arts = [p for p in plan.pages if p.kind == "article"]
+        body += (
+            '<ul class="latest">'
+            + "".join(f'<li><a href="{r.href(p.path)}">{esc(p.title)}</a></li>' for p in arts)
+            + "</ul>"
+        )
+    return layout(r, spec, body)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from demoweb.data import FLAGS
 from demoweb.plan import SitePlan, build_plan
 from demoweb.profiles import Profile, profiles
+from vocabulary import FLAG_NAMES
 
 EXPECTED_GRADES = {"honest": "AB", "middling": "CD", "hype": "DF", "news": ""}
 
@@ -39,7 +39,7 @@ class SiteTruth:
             "cell_sources": sorted(self.cell_sources),
             "origin": sorted(self.origin),
             "regulators": sorted(self.regulators),
-            "flags": {f: self.flags[f] for f in FLAGS},
+            "flags": {f: self.flags[f] for f in FLAG_NAMES},
             "expected_grades": self.expected_grades,
         }
 
@@ -85,7 +85,8 @@ class DemoSite:
         return [s.path for s in self.plan.pages if not s.public]
 
     def render(self, path: str) -> Page | None:
-        from demoweb.render import render_page, robots_txt, sitemap_xml
+        from demoweb.layout import render_page
+        from demoweb.render import robots_txt, sitemap_xml
 
         plan = self.plan
         if path == "/robots.txt":

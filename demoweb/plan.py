@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from demoweb.blocks import Block, Section, TruthAccumulator
 from demoweb.data import all_condition_slugs, condition_synonyms, conditions_by_tier, phrases, sites
 from demoweb.profiles import Profile, rng_for, slugify
+from vocabulary import TIERS
 
 SKINS = 4
 # Probabilities of optional features per clinic kind.  Honest clinics cite, exclude and
@@ -303,9 +304,7 @@ class _ClinicPlanner(_Planner):
     # -- conditions --------------------------------------------------------------------
     def _choose_conditions(self) -> None:
         rng, kind = self.rng, self.p.kind
-        sup, pre, unp = (
-            list(conditions_by_tier(t)) for t in ("supported", "preliminary", "unproven")
-        )
+        sup, pre, unp = (list(conditions_by_tier(t)) for t in TIERS)
         pre_no_gvhd = [c for c in pre if c != "graft-versus-host-disease"]
         self.prelim: list[str] = []
         self.disclaimed: list[str] = []

@@ -14,7 +14,7 @@ from typing import Any
 
 from demoweb.blocks import Block, Section
 from demoweb.data import boilerplate, condition_synonyms, phrases, sites, vocabulary
-from demoweb.plan import PageSpec, SitePlan
+from demoweb.plan import SitePlan
 from demoweb.profiles import Profile, hand_profiles, invent_profile, rng_for
 
 JOURNAL_ABBR = ("ajsm", "sctm", "jcyt", "arth", "joca", "stem", "rme")
@@ -242,36 +242,6 @@ class PageRenderer:
             f'<form class="lead-form" method="post" action="/api/lead" data-thanks="OK">{fields}'
             f'<button type="submit">{labels[3]}</button></form>'
         )
-
-
-def render_page(plan: SitePlan, seed: int, spec: PageSpec) -> str:
-    from demoweb.layout import layout
-
-    r = PageRenderer(plan, seed, spec.path)
-    body = "".join(r.section(s) for s in spec.sections)
-    if spec.kind in ("article", "post"):
-        misc, people = r.ph["misc"], sites()["people"]
-        author = people["authors"][r.rng.randrange(len(people["authors"]))]
-        when = f"2025-{r.rng.randint(1, 12):02d}-{r.rng.randint(1, 28):02d}"
-        body = (
-            f'<p class="byline">{esc(misc["by"])} {esc(author)} · {esc(misc["published"])} '
-            f'<time datetime="{when}">{when}</time></p>{body}'
-        )
-    if spec.kind == "blog":
-        posts = [p for p in plan.pages if p.kind == "post"]
-        body += (
-            '<ul class="posts">'
-            + "".join(f'<li><a href="{r.href(p.path)}">{esc(p.title)}</a></li>' for p in posts)
-            + "</ul>"
-        )
-    if spec.kind == "news_home":
-        arts = [p for p in plan.pages if p.kind == "article"]
-        body += (
-            '<ul class="latest">'
-            + "".join(f'<li><a href="{r.href(p.path)}">{esc(p.title)}</a></li>' for p in arts)
-            + "</ul>"
-        )
-    return layout(r, spec, body)
 
 
 def robots_txt(plan: SitePlan) -> str:

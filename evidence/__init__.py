@@ -8,7 +8,15 @@ pages are shot from the archive (:mod:`evidence.screenshots`). Those three are i
 they are used: they load py-wacz or Playwright, which the crawler and the reports do not need.
 """
 
-from evidence.digests import digest_of, sha256_hex, written
+from evidence.digests import ALGORITHM, digest_of, file_sha256_hex, sha256_hex, written
 from evidence.manifest import MANIFEST, update_manifest
 
-__all__ = ["MANIFEST", "digest_of", "sha256_hex", "update_manifest", "written"]
+__all__ = [
+    "ALGORITHM",
+    "MANIFEST",
+    "digest_of",
+    "file_sha256_hex",
+    "sha256_hex",
+    "update_manifest",
+    "written",
+]

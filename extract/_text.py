@@ -15,15 +15,20 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, Implementation
 
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_APOSTROPHES = re.compile(r"[\u2019\u2018'`\u02bc\u00b4]")
-# Dashes become spaces and whitespace runs collapse to one space, in one pass: the runs of dashes
-# and whitespace other than a lone " " (most text is already single-spaced). The pattern opens
-# with a one-character class, so the engine skips from space to space in C.
-_DASHES_SPACES = re.compile(
-    r"[\s\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_]"
-    r"(?:[\s\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_]+|(?<=[^ ]))"
-)
+_COMBINING = r"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_APOSTROPHES = r"\u2019\u2018'`\u02bc\u00b4"
+# Combining marks and apostrophes are both dropped: one pass drops either (ASCII text has no
+# combining marks, so there the apostrophes alone).
+_DROPPED = re.compile(f"[{_COMBINING}{_APOSTROPHES}]")
+_DROPPED_ASCII = re.compile(f"[{_APOSTROPHES}]")
+# Dashes and whitespace become spaces and their runs collapse to one space, in two passes that
+# each skip through the text in C: every dash or whitespace character other than " " becomes
+# " " (the class leaves " " out, so the engine does not stop at each of a page's thousands of
+# spaces), then runs of spaces collapse, searched by their literal opening "  ". U+3000 is the
+# last whitespace character.
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != " ")
+_DASH_OR_SPACE = re.compile(f"[{re.escape(_WHITESPACE)}\\-\u2010-\u2015\u2212_]")
+_SPACES = re.compile("   *")
 _ALT_GROUP = re.compile(r"\(([^()]*\|[^()]*)\)")
 
 
@@ -43,9 +48,11 @@ def normalise(text: str, *, lower: bool = True) -> str:
 
 def normalise_raw(text: str) -> str:
     """Case-kept :func:`normalise` without the final strip (NUL characters survive it)."""
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return _DASHES_SPACES.sub(" ", _APOSTROPHES.sub("", text))
+    if text.isascii():
+        text = _DROPPED_ASCII.sub("", text)
+    else:
+        text = _DROPPED.sub("", unicodedata.normalize("NFKD", text))
+    return _SPACES.sub(" ", _DASH_OR_SPACE.sub(" ", text))
 
 
 def expand(term: str) -> list[str]:

@@ -7,8 +7,8 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -24,7 +24,7 @@ from extract.models import (
     Mention,
     PageCue,
 )
-from extract.segment import Page, Sentence, html_to_page, split_sentences, text_to_page
+from extract.segment import Block, Page, Sentence, html_to_page, split_sentences, text_to_page
 
 MAX_QUOTE = 300
 # py3langid reads this much of a page's prose (its cost grows with length, its answer settles
@@ -45,7 +45,9 @@ _FLAG_BLOCKERS = frozenset(
 )
 _WORD = re.compile(r"[a-z]+")
 # Numeric flag regexes (cell counts, prices, PMIDs) look this far before and after a number.
-_NUMBER = re.compile(r"\d+")
+# "\d\d*" rather than "\d+": a pattern that opens with a class lets re skip to the next digit
+# in C instead of trying the pattern at every character (twice as fast on a long page).
+_NUMBER = re.compile(r"\d\d*")
 # An English coordination's items before its conjunction: "heart, lung, kidney".
 _LIST_TAIL = re.compile(r"(?:\w+, ){0,8}\w+$")
 _ITEM = re.compile(r"\w+")
@@ -66,6 +68,9 @@ _VERDICTS = frozenset({"negation", "hedge", "warning", "refutation"})
 # Cue categories by which a page refutes what it reports (see DocumentExtraction.refutes).
 _REFUTING = frozenset({"warning", "refutation"})
 _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
+# Two condition names are one list's items when at most this much text, all list words
+# (stance.yaml) and punctuation, lies between them.
+_LIST_GAP = 40
 
 
 def extract_document(html: str, url: str | None = None) -> DocumentExtraction:
@@ -263,11 +268,42 @@ def _conditions(
     refutation = _refutation(doc)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
+    unclaimed: dict[str, str] = {}  # slug -> its strongest stance other than claimed
     for hit in hits:
-        named.setdefault(doc.sentence_of(hit.start), []).append(hit.start)
+        index = doc.sentence_of(hit.start)
+        named.setdefault(index, []).append(hit.start)
+        # Words inside a condition's name frame nothing: "lung damage caused by COVID-19" is
+        # one name, not a cause ("caused by") framing what follows it. A cue that is the whole
+        # name ("leukemia", an established use) still frames it.
+        if any(_inside(c, hit) for c in doc.cues[index]):
+            doc.cues[index] = [c for c in doc.cues[index] if not _inside(c, hit)]
+    in_sentence: dict[int, list[Hit]] = {}
+    for hit in hits:
+        in_sentence.setdefault(doc.sentence_of(hit.start), []).append(hit)
+    judged = []
     for hit in hits:
         index = doc.sentence_of(hit.start)
         stance, cue_text, category = _stance(doc, index, hit, named)
+        beside = (
+            _beside(doc, lex, hit, in_sentence[index])
+            if category is None and stance == "claimed"
+            else frozenset()
+        )
+        judged.append((hit, index, stance, cue_text, category, beside))
+    # Conditions the page claims other than as a bare name beside another one.
+    firm = {
+        slug
+        for hit, _, stance, _, _, beside in judged
+        if stance == "claimed" and not beside
+        for slug in hit.values
+    }
+    for hit, index, stance, cue_text, category, beside in judged:
+        if beside & firm:
+            # Named bare beside a condition the page sells, and not listed with it, the name
+            # is that one's background (a symptom, cause, risk factor or statistic): "a spinal
+            # cord injury brings paralysis and chronic pain", "neuropathy is common in
+            # diabetes". Two bare names side by side on a seller's page stay claimed.
+            stance = "mentioned"
         if stance == "mentioned" and category == "others" and refutation is not None:
             # Others' promises on a page that calls such promises false or baseless.
             stance, cue_text, category = "disclaimed", refutation.text, refutation.category
@@ -276,6 +312,10 @@ def _conditions(
             mark("flag:lists_exclusions", index)
         for slug in hit.values:
             old = best.get(slug)
+            if stance != "claimed" and STANCE_RANK[stance] > STANCE_RANK.get(
+                unclaimed.get(slug, ""), 0
+            ):
+                unclaimed[slug] = stance
             if old is None or STANCE_RANK[stance] > STANCE_RANK[old.stance]:
                 sentence = doc.sentences[index]
                 # Keep first-appearance order: replace in place rather than re-append.
@@ -291,7 +331,46 @@ def _conditions(
                 )
             named_by.setdefault(slug, []).append((hit.text, index))
     _fold_subsumed(doc, lex, best, named_by)
-    return list(best.values())
+    return [replace(f, unclaimed=unclaimed.get(f.slug, "mentioned")) for f in best.values()]
+
+
+def _beside(doc: _Doc, lex: Lexicon, hit: Hit, sentence_hits: list[Hit]) -> frozenset[str]:
+    """The other condition named in ``hit``'s sentence, when it is not in one list with it.
+
+    Only a sentence naming two conditions is read so: one naming more is a list whatever lies
+    between its items ("…cardiomyopathy…spinal cord injuries, paralysis…"), its names not
+    each other's background."""
+    if len({h.values for h in sentence_hits}) != 2:
+        return frozenset()
+    position = sentence_hits.index(hit)
+    # Walk the coordination ("A, B and C") both ways; whatever lies beyond it is another.
+    first = last = position
+    while first > 0 and _listed(doc, lex, sentence_hits[first - 1], sentence_hits[first]):
+        first -= 1
+    while last + 1 < len(sentence_hits) and _listed(
+        doc, lex, sentence_hits[last], sentence_hits[last + 1]
+    ):
+        last += 1
+    return frozenset(
+        slug
+        for i, h in enumerate(sentence_hits)
+        if not first <= i <= last and h.values != hit.values
+        for slug in h.values
+    )
+
+
+def _listed(doc: _Doc, lex: Lexicon, before: Hit, after: Hit) -> bool:
+    """Whether two condition names are items of one list: only separators and list words
+    ("and", "such as", "o a los"...) between them."""
+    gap = doc.folded[before.end : after.start]
+    return len(gap) <= _LIST_GAP and all(w in lex.list_words for w in _WORD.findall(gap))
+
+
+def _inside(cue: Cue, hit: Hit) -> bool:
+    """Whether ``cue`` is a part, not the whole, of the condition name ``hit``."""
+    return (
+        hit.start <= cue.start and cue.end <= hit.end and cue.end - cue.start < hit.end - hit.start
+    )
 
 
 def _refutation(doc: _Doc) -> Cue | None:
@@ -359,10 +438,11 @@ def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
         return hits
     taken = [(h.start, h.end) for h in hits]
     heads = ((h.start, h.end) for h in lex.coordination_heads.finditer(doc.folded))
+    starts = lex.coordination.starts(doc.folded, ())
     matches = (
         m
         for start, end in _windows(heads, _HEAD_BEFORE, _HEAD_AFTER, len(doc.folded))
-        for m in lex.coordination.finditer(doc.folded, start, end)
+        for m in lex.coordination.finditer(doc.folded, start, end, starts)
     )
     for m in matches:
         if m.group("list") is not None:  # Spanish: the items follow the head noun
@@ -445,11 +525,13 @@ def _flag_regex_matches(folded: str, lex: Lexicon) -> Iterator[tuple[str, re.Mat
     """(flag, match) of the flag regexes; those that need a digit run only around numbers."""
     for led in lex.flag_regexes:
         yield from ((led.flag, m) for m in led.finditer(folded))
-    if lex.flag_regex_numeric is None:
+    numeric = lex.flag_regex_numeric
+    if numeric is None:
         return
-    numbers = ((m.start(), m.end()) for m in _NUMBER.finditer(folded))
+    numbers = [(m.start(), m.end()) for m in _NUMBER.finditer(folded)]
+    starts = numeric.starts(folded, numbers)
     for start, end in _windows(numbers, _NUMBER_BEFORE, _NUMBER_AFTER, len(folded)):
-        for m in lex.flag_regex_numeric.finditer(folded, start, end):
+        for m in numeric.finditer(folded, start, end, starts):
             yield next(k for k, v in m.groupdict().items() if v is not None), m
 
 
@@ -499,7 +581,7 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
             cues[key] = max(cues.get(key, 0), int(weight))
     for block in doc.page.blocks:
         if block.in_nav:
-            entry = normalise(block.text)
+            entry = _menu_entry(block.text)
             menu_side = lex.nav_items.get(entry)
             if menu_side is not None:
                 cues[(menu_side, f"menu: {entry}")] = lex.nav_weight
@@ -507,12 +589,21 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
         cues[("seller", f"schema.org {kind}")] = lex.jsonld_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_nonclinic):
         cues[("other", f"schema.org {kind}")] = lex.jsonld_weight
+    if _refutation(doc) is not None and not any(side == "seller" for side, _ in cues):
+        # Calling claims false or baseless without a word of selling: a watchdog's page.
+        cues[("other", "calls treatment claims false or baseless")] = lex.refutation_weight
     host = (urlsplit(url).hostname or "") if url else ""
     for suffix in lex.nonclinic_hosts:
         if host.endswith(suffix) or suffix.strip(".") == host:
             # A government, university or journal host never sells treatment: decisive.
             cues[("other", f"host {suffix}")] = lex.nonclinic_host_weight
     return tuple(PageCue(side, phrase, w) for (side, phrase), w in cues.items())
+
+
+@lru_cache(maxsize=20_000)
+def _menu_entry(text: str) -> str:
+    """A menu entry normalised: a site's menus repeat on every page, so each is done once."""
+    return normalise(text)
 
 
 def _language(page: Page, lex: Lexicon) -> str:
@@ -523,9 +614,7 @@ def _language(page: Page, lex: Lexicon) -> str:
     confidence. Pages too short for a statistical guess (a few words quoted in a warning
     letter) fall back to counting stopwords; "und" when nothing is recognisable.
     """
-    # Prose first: menus and footers are short, shared across languages and full of names.
-    blocks = sorted(page.blocks, key=lambda b: b.menu_like)
-    sample = "\n".join(b.text for b in blocks)[:_LANGUAGE_SAMPLE]
+    sample = _language_sample(page.blocks)
     if sum(map(str.isalpha, sample)) >= _LANGUAGE_MIN_LETTERS:
         ranked = _language_identifier().rank(sample)
         top, confidence = ranked[0]
@@ -539,6 +628,24 @@ def _language(page: Page, lex: Lexicon) -> str:
     counts = {lang: sum(words[w] for w in stop) for lang, stop in lex.stopwords.items()}
     lang, top_count = max(counts.items(), key=lambda kv: kv[1], default=("und", 0))
     return lang if top_count else "und"
+
+
+def _language_sample(blocks: list[Block]) -> str:
+    """The first _LANGUAGE_SAMPLE characters of the page's text, prose blocks first (menus and
+    footers are short, shared across languages and full of names), then the menu-like ones.
+
+    Blocks are read only until the sample is full: on a long page, the first few paragraphs.
+    """
+    prose, labels, size = [], [], -1  # size: of the prose joined by "\n"
+    for block in blocks:
+        if block.menu_like:
+            labels.append(block.text)
+            continue
+        prose.append(block.text)
+        size += len(block.text) + 1
+        if size >= _LANGUAGE_SAMPLE:
+            break
+    return "\n".join(prose + labels if size < _LANGUAGE_SAMPLE else prose)[:_LANGUAGE_SAMPLE]
 
 
 @cache

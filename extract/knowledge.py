@@ -1,37 +1,26 @@
 """Load the data files that drive extraction and compile them once per process.
 
-Knowledge lives in data: condition synonyms come from ``score/knowledge/conditions.yaml`` (read
-as a data file, never by importing scoring code) and every cue list from ``extract/patterns``.
+Knowledge lives in data: condition synonyms come from the vocabulary's ``conditions.yaml``
+(:mod:`vocabulary`, shared with scoring) and every cue list from ``extract/patterns``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from extract._starts import Anchored
 from extract._text import PhraseMatcher, expand, normalise
+from vocabulary import ConditionEntry, conditions_data, load_conditions
 
 # libyaml's safe loader when present: the data files are large enough for it to matter.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-GROUPS: tuple[str, ...] = ("musculoskeletal", "immune", "neurological", "systemic", "wellness")
-
-
-@dataclass(frozen=True)
-class ConditionEntry:
-    """One condition of the knowledge base."""
-
-    slug: str
-    tier: str
-    group: str
-    synonyms: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,7 +78,7 @@ class Lexicon:
     condition_matcher: PhraseMatcher
     # "heart, lung and kidney diseases": a coordination whose head noun makes organ words
     # condition names; group "list" holds the coordinated words (see conditions.yaml).
-    coordination: re.Pattern[str] | None
+    coordination: Anchored | None
     coordination_heads: PhraseMatcher  # the head nouns: the pattern runs only around them
     coordinated: dict[str, str]  # normalised organ word -> slug
     subsumed: dict[str, Subsumption]
@@ -98,13 +87,14 @@ class Lexicon:
     cue_matcher: PhraseMatcher  # values "<category>:<direction>"
     heading_matcher: PhraseMatcher  # values = stance
     terminator_matcher: PhraseMatcher
+    list_words: frozenset[str]  # words that may join the items of one list ("and", "such as")
     categories: dict[str, Category]
     flag_matcher: PhraseMatcher  # values = flag name
     flag_rules: dict[str, FlagRule]
     selling_points: frozenset[str]  # flags that only a seller's own words can raise
     # The flag regexes, one named group per flag, joined in two: those that need a digit (cell
     # counts, prices, PMIDs: run only around the page's numbers) and the rest (whole page).
-    flag_regex_numeric: re.Pattern[str] | None
+    flag_regex_numeric: Anchored | None
     flag_regexes: tuple[LedRegex, ...]
     negators: frozenset[str]
     negator_window: int
@@ -117,28 +107,22 @@ class Lexicon:
     jsonld_weight: int
     nonclinic_hosts: tuple[str, ...]
     nonclinic_host_weight: int
+    refutation_weight: int  # a page calling treatment claims false or baseless: not a seller's
     stopwords: dict[str, frozenset[str]]
 
 
-def _load_yaml(package: str, *parts: str) -> Any:
-    """Read a YAML data file shipped inside ``package``.
-
-    The package's directory is located with ``find_spec`` so that reading
-    ``score/knowledge/conditions.yaml`` does not execute ``score/__init__.py`` (which imports
-    the rubric, which imports ``extract``: a cycle, and a heavy one). Falls back to
-    ``importlib.resources`` for packages that do not live on the file system (zip imports).
-    """
-    spec = importlib.util.find_spec(package)
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        path = Path(location).joinpath(*parts)
-        if path.is_file():
-            return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    resource = resources.files(package).joinpath(*parts)
+def _load_yaml(*parts: str) -> Any:
+    """Read a YAML data file of ``extract/patterns``."""
+    resource = resources.files("extract").joinpath(*parts)
     return yaml.load(resource.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
-def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+# An English list's conjunction, as ",? (?:and|or|&) |/" would try them: spelled out so that the
+# pattern is tried only where one of them, or a Spanish head noun, opens (see _starts.Anchored).
+_CONJUNCTIONS = (", and ", ", or ", ", & ", " and ", " or ", " & ", "/")
+
+
+def _coordination(spec: dict[str, Any]) -> tuple[Anchored | None, dict[str, str]]:
     """Compile the ``coordinated`` section of conditions.yaml (see :class:`Lexicon`).
 
     The pattern finds the end of an English list ("... and nerve diseases", "cardiac/pulmonary
@@ -157,29 +141,20 @@ def _coordination(spec: dict[str, Any]) -> tuple[re.Pattern[str] | None, dict[st
         for v in expand(term)
     }
 
-    def alternatives(terms: list[str]) -> str:
-        return "|".join(re.escape(normalise(v)) for t in terms for v in expand(t))
+    def alternatives(terms: list[str]) -> list[str]:
+        return [re.escape(normalise(v)) for t in terms for v in expand(t)]
 
-    en = rf"(?:,? (?:and|or|&) |/)(?P<last>\w+) (?:{alternatives(spec['heads']['en'])})"
+    conjunctions = [re.escape(c) for c in _CONJUNCTIONS]
+    heads_es = alternatives(spec["heads"]["es"])
+    en = (
+        rf"(?:{'|'.join(conjunctions)})(?P<last>\w+) "
+        rf"(?:{'|'.join(alternatives(spec['heads']['en']))})"
+    )
     es = (
-        rf"(?<!\w)(?:{alternatives(spec['heads']['es'])}) "
+        rf"(?<!\w)(?:{'|'.join(heads_es)}) "
         r"(?P<list>\w+(?:, \w+){0,8},? (?:y|e|o|u) \w+)"
     )
-    return re.compile(rf"(?:{en}|{es})(?!\w)"), words
-
-
-def load_conditions() -> list[ConditionEntry]:
-    """Load every condition of ``score/knowledge/conditions.yaml``.
-
-    Returns:
-        The conditions in file order, each with slug, tier, group and ``{"en", "es"}`` synonyms.
-    """
-    data = _load_yaml("score", "knowledge", "conditions.yaml")
-    entries = []
-    for item in data["conditions"]:
-        synonyms = {lang: list(item.get("synonyms", {}).get(lang) or []) for lang in ("en", "es")}
-        entries.append(ConditionEntry(item["slug"], item["tier"], item["group"], synonyms))
-    return entries
+    return Anchored.build(re.compile(rf"(?:{en}|{es})(?!\w)"), conjunctions + heads_es), words
 
 
 def _phrases(mapping: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
@@ -196,7 +171,7 @@ def _phrases(mapping: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
 def lexicon() -> Lexicon:
     """Load and compile all data files (cached: the first call costs ~100 ms, later ones 0)."""
     conditions = {c.slug: c for c in load_conditions()}
-    kb = _load_yaml("score", "knowledge", "conditions.yaml")
+    kb = conditions_data()
     coordination, coordinated = _coordination(kb.get("coordinated") or {})
     subsumed = {
         item["slug"]: Subsumption(
@@ -217,12 +192,12 @@ def lexicon() -> Lexicon:
         for terms in c.synonyms.values()
         for term in terms
     ]
-    ent = _load_yaml("extract", "patterns", "entities.yaml")
+    ent = _load_yaml("patterns", "entities.yaml")
     entity_pairs = _phrases(ent["cell_sources"], "cell_source") + _phrases(
         ent["regulators"], "regulator"
     )
 
-    st = _load_yaml("extract", "patterns", "stance.yaml")
+    st = _load_yaml("patterns", "stance.yaml")
     categories = {
         name: Category(name, spec["stance"], float(spec["priority"]))
         for name, spec in st["categories"].items()
@@ -235,7 +210,7 @@ def lexicon() -> Lexicon:
     ]
     heading_pairs = [(t, stance) for stance, terms in st["headings"].items() for t in terms]
 
-    fl = _load_yaml("extract", "patterns", "flags.yaml")
+    fl = _load_yaml("patterns", "flags.yaml")
     # Contract flags and rubric signals are detected the same way; only the output differs.
     flag_specs = {**fl["flags"], **fl.get("signals", {})}
     flag_pairs = [(t, name) for name, spec in flag_specs.items() for t in spec.get("terms", [])]
@@ -249,7 +224,7 @@ def lexicon() -> Lexicon:
         for name, spec in flag_specs.items()
     }
 
-    pg = _load_yaml("extract", "patterns", "page.yaml")
+    pg = _load_yaml("patterns", "page.yaml")
     clinic_pairs = [
         (t, f"{side}:{level[-1]}")
         for side in ("clinic", "nonclinic")
@@ -273,6 +248,7 @@ def lexicon() -> Lexicon:
         cue_matcher=PhraseMatcher(cue_pairs),
         heading_matcher=PhraseMatcher(heading_pairs),
         terminator_matcher=PhraseMatcher((t, "end") for t in st["terminators"]),
+        list_words=frozenset(normalise(w) for w in st["list_words"]),
         categories=categories,
         flag_matcher=PhraseMatcher(flag_pairs),
         flag_rules=flag_rules,
@@ -301,6 +277,7 @@ def lexicon() -> Lexicon:
         jsonld_weight=int(pg.get("jsonld_weight", 3)),
         nonclinic_hosts=tuple(pg.get("nonclinic_hosts", [])),
         nonclinic_host_weight=int(pg.get("nonclinic_host_weight", 100)),
+        refutation_weight=int(pg["refutation_weight"]),
         stopwords={lang: frozenset(words) for lang, words in pg["language"].items()},
     )
 
@@ -316,19 +293,20 @@ def languages_read() -> frozenset[str]:
     return frozenset(lexicon().stopwords)
 
 
-def _flag_regex(rules: dict[str, FlagRule]) -> re.Pattern[str] | None:
+def _flag_regex(rules: dict[str, FlagRule]) -> Anchored | None:
     """Join the flag regexes that need a digit into one pattern, one named group per flag.
 
     A regex with ``\\d`` in its source counts as one that needs a digit: flags.yaml keeps every
     such regex matching a number within a few words of its start (see its header), and it runs
-    only around the page's numbers.
+    only around the page's numbers, tried only where one of its words or a digit opens.
     """
-    parts = []
+    parts, alternatives = [], []
     for name, rule in rules.items():
         chosen = [rx for rx in rule.regexes if "\\d" in rx]
         if chosen:
             parts.append(f"(?P<{name}>{'|'.join(f'(?:{rx})' for rx in chosen)})")
-    return re.compile("|".join(parts)) if parts else None
+            alternatives += [led for rx in chosen for led, _ in _literal_led(rx)]
+    return Anchored.build(re.compile("|".join(parts)), alternatives) if parts else None
 
 
 def _literal_led(rx: str) -> list[tuple[str, bool]]:

@@ -6,22 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract.knowledge import selling_points
+from vocabulary import FLAG_NAMES
+from vocabulary import STANCE_RANK as STANCE_RANK  # re-exported for extract.document
 
-STANCES: tuple[str, ...] = ("claimed", "disclaimed", "mentioned")
-FLAG_NAMES: tuple[str, ...] = (
-    "cure_or_guarantee",
-    "fda_approval_claim",
-    "cites_research",
-    "testimonials",
-    "states_cell_count",
-    "imaging_guidance",
-    "lists_exclusions",
-    "price_stated",
-)
 # Cue categories that frame a mention as a promise to treat (see DocumentExtraction.stances).
 REPORTED_PROMISES = frozenset({"offer", "efficacy", "therapy", "others", "asked"})
-# Strongest first: a condition keeps its strongest stance in the document.
-STANCE_RANK: dict[str, int] = {"claimed": 3, "disclaimed": 2, "mentioned": 1}
 
 
 @dataclass(frozen=True)
@@ -43,6 +32,10 @@ class ConditionFinding:
     # The category of the cue that set the stance ("offer", "research", "others"...), or None
     # when nothing framed the mention (a bare name on a seller's page reads as claimed).
     framing: str | None = None
+    # The strongest stance among the page's other mentions of the condition that are not
+    # claims: what the page says of it when its claims turn out not to be the site's (a news
+    # page naming diabetes in a patient's story and again among a fraudster's promises).
+    unclaimed: str = "mentioned"
 
 
 @dataclass(frozen=True)
@@ -122,9 +115,10 @@ class DocumentExtraction:
 
     def _reported(self, finding: ConditionFinding) -> str:
         """A claim on a page that sells nothing: a promise the page reports (framed as an offer
-        or a cure) and refutes is disclaimed; anything else is a mention."""
+        or a cure) and refutes is disclaimed; anything else is a mention, unless the page
+        disclaims the condition elsewhere."""
         refuted = self.refutes and finding.framing in REPORTED_PROMISES
-        return "disclaimed" if refuted else "mentioned"
+        return "disclaimed" if refuted else finding.unclaimed
 
     def judged_flags(self, sells_treatment: bool) -> dict[str, bool]:
         """The flags once the verdict is known: selling points ("cure", "FDA approved",

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 import storage
 from crawler import ArchivedResponse, read_response
-from evidence.digests import written
+from evidence import written
 from evidence.wacz import PackagedPage, write_wacz
 from flows.stages import archive_root
 from storage.history import PageEvidence, archived_pages, page_evidence
@@ -21,6 +21,10 @@ from storage.history import PageEvidence, archived_pages, page_evidence
 
 class EvidenceNotFound(LookupError):
     """No run holds the URL, or its archived record cannot be read."""
+
+
+class ArchiveUnreadable(EvidenceNotFound):
+    """The URL was fetched, but its archived record is missing or unreadable."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ def find_evidence(engine: Engine, url: str, run_id: int | None = None) -> Eviden
     """The archived copy of ``url`` from run ``run_id`` (default: the latest that fetched it).
 
     Raises:
-        EvidenceNotFound: no such page, or its WARC record is missing or unreadable.
+        EvidenceNotFound: no such page.
+        ArchiveUnreadable: its WARC record is missing or unreadable.
     """
     with storage.sessions(engine)() as session:
         page = page_evidence(session, url, run_id)
@@ -79,7 +84,7 @@ def find_evidence(engine: Engine, url: str, run_id: int | None = None) -> Eviden
             else None
         )
     except (OSError, LookupError, ValueError) as exc:
-        raise EvidenceNotFound(f"cannot read the archived copy of {url}: {exc}") from exc
+        raise ArchiveUnreadable(f"cannot read the archived copy of {url}: {exc}") from exc
     return Evidence(page, copy, revisit)
 
 

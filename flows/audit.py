@@ -9,12 +9,16 @@ only its sites still ``pending``, extraction only pages not yet extracted, scori
 retried task, a resumed run (``resume=RUN_ID``) or a second worker taking over a killed one's
 share (``shard``/``shards``) never duplicates a row. Without a Prefect server configured,
 Prefect runs the flow against a temporary local one, so nothing has to be set up first.
+
+A batch's pages are extracted while it is crawled: the crawl task extracts the pages its
+crawl process stores as they land, in this process's pool of extraction processes (one per
+core, :mod:`flows.extraction`), and the extract task then does what is left. Batches overlap
+too: the extract and score tasks of one run while the next batches crawl.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import threading
 from contextlib import AbstractContextManager, nullcontext
@@ -35,11 +39,13 @@ from prefect.settings import PREFECT_API_URL
 from prefect.tasks import exponential_backoff
 from sqlalchemy import Engine
 
+import config
 import storage
 from crawler import read_seeds
 from evidence.screenshots import ShotSettings
-from flows import BATCH_SIZE, restarts, stages
-from flows.reviewing import export_tables, reviewed_report
+from flows import BATCH_SIZE, extraction, restarts, stages
+from flows.prefect_setup import quiet_thread_timeout_notice
+from flows.reviewed_outputs import export_tables, reviewed_report
 from flows.stages import CrawlOptions
 from reports import run_report, write_report_files, write_tables
 from storage import queries
@@ -73,22 +79,6 @@ def _engine_of(url: str) -> Engine:
     return storage.connect(url)
 
 
-class _ThreadTimeoutNotice(logging.Filter):
-    """Drops Prefect's notice that a timeout cannot interrupt a task in a worker thread.
-
-    Our tasks run in threads by design and know it: a crawl's real deadline is enforced on its
-    subprocess by the stage, and Prefect's timeout is only the backstop after it; printed once
-    per batch, the notice would bury the progress display.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "running in a worker thread" not in str(record.msg)
-
-
-for _name in ("prefect.task_runs", "prefect.engine"):
-    logging.getLogger(_name).addFilter(_ThreadTimeoutNotice())
-
-
 def batch_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     """(run, batch, stage, code version): a finished step of the same run is not run again."""
     stage = context.task.name
@@ -108,14 +98,19 @@ _BATCH_TASK: dict[str, Any] = {
 def crawl_task(
     run_id: int, run_key: str, batch: int, site_ids: list[int], options: CrawlOptions
 ) -> dict[str, int]:
-    with _crawl_slots(), _crawl_slot_of_server():
-        return stages.crawl(_engine(), run_id, options, site_ids)
+    engine = _engine()
+    with (
+        _crawl_slots(),
+        _crawl_slot_of_server(),
+        extraction.extracting_while_crawling(engine, run_id, site_ids),
+    ):
+        return stages.crawl(engine, run_id, options, site_ids)
 
 
 @cache
 def _crawl_slots() -> threading.BoundedSemaphore:
     """This process's crawls at once (``CLINIC_AUDIT_CRAWL_CONCURRENCY``, default 2)."""
-    return threading.BoundedSemaphore(int(os.environ.get("CLINIC_AUDIT_CRAWL_CONCURRENCY", "2")))
+    return threading.BoundedSemaphore(config.settings().crawl_concurrency)
 
 
 def _crawl_slot_of_server() -> AbstractContextManager[None]:
@@ -136,7 +131,8 @@ def _crawl_slot_of_server() -> AbstractContextManager[None]:
     **_BATCH_TASK,
 )
 def extract_task(run_id: int, run_key: str, batch: int, site_ids: list[int]) -> dict[str, int]:
-    return stages.extract(_engine(), run_id, site_ids, only_new=True)
+    """What the crawl task left of its batch (see :mod:`flows.extraction`)."""
+    return extraction.extract_batch(_engine(), run_id, site_ids)
 
 
 @task(
@@ -231,7 +227,7 @@ def _open_run(
     engine: Engine, seeds_file: str | None, rubric: str, options: CrawlOptions, resume: int | None
 ) -> int:
     if resume is not None:
-        return stages.reopen_run(engine, resume).id
+        return stages.reopen_run(engine, resume)
     if seeds_file is None:
         raise ValueError("give a seed file, or the id of a run to resume")
     seeds, problems = read_seeds(seeds_file)
@@ -291,6 +287,7 @@ def audit_flow(
     Raises:
         IncompleteRun: some batches failed after their retries (the rest is stored; resume).
     """
+    quiet_thread_timeout_notice()
     if runtime.deployment.id is not None:  # requeued after its worker died: not for ever
         restarts.check_attempt(runtime.flow_run.run_count)
     options = options or CrawlOptions()

@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from flows.cli_common import RunOption, fail, open_database, resolve_run, writing_output
 from flows.console import console
 from score import Agreement
 
@@ -21,10 +22,6 @@ review_app = typer.Typer(
     "CSV sheet and the decisions back in.",
     invoke_without_command=True,
 )
-
-RunOption = Annotated[
-    int | None, typer.Option("--run", help="Run id (default: the latest run).", show_default=False)
-]
 
 
 @review_app.callback()
@@ -57,7 +54,6 @@ def review_page(
 
     import uvicorn
 
-    from flows.cli import open_database, resolve_run
     from flows.review_app import create_app
 
     engine = open_database()
@@ -100,22 +96,24 @@ def export_reviews(
     """Write the run's findings for reviewers to fill in (CSV), or its reviewed pages as an
     extraction corpus (--corpus DIR)."""
     from flows import reviewing
-    from flows.cli import fail, open_database, resolve_run
+    from flows.review_corpus import export_corpus
 
     if (out is None) == (corpus is None):
         raise fail("give --out FILE.csv or --corpus DIR")
     engine = open_database()
     run_id = resolve_run(engine, run_id)
     if corpus is not None:
-        pages = reviewing.export_corpus(engine, run_id, corpus)
+        with writing_output():
+            pages = export_corpus(engine, run_id, corpus)
         for page in pages:
             typer.echo(page.folder)
         console.print(f"Run {run_id}: {len(pages)} reviewed pages written under {corpus}")
         return
     assert out is not None
     findings = reviewing.run_findings(engine, run_id)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(reviewing.findings_csv(findings), encoding="utf-8")
+    with writing_output():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(reviewing.findings_csv(findings), encoding="utf-8")
     reviewed = sum(1 for f in findings if f.status == "reviewed")
     console.print(
         f"Run {run_id}: {len(findings)} findings ({reviewed} reviewed) "
@@ -139,7 +137,6 @@ def import_reviews(
     score --run N` applies the decisions to the grades.
     """
     from flows import reviewing
-    from flows.cli import fail, open_database, resolve_run
 
     try:
         text = sheet.read_text(encoding="utf-8-sig")
@@ -167,7 +164,6 @@ def agreement(run_id: RunOption = None) -> None:
     section quotes the same figures.
     """
     from flows import reviewing
-    from flows.cli import open_database, resolve_run
 
     engine = open_database()
     run_id = resolve_run(engine, run_id)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -12,6 +15,8 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+
+from flows import progress
 
 # soft_wrap: a message or a path stays on one line, whatever the terminal width.
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -58,3 +63,14 @@ class RichReporter:
     def finish(self, stage: str) -> None:
         task = self.progress.tasks[self.tasks[stage]]
         self.progress.update(self.tasks[stage], total=task.completed, detail="done")
+
+
+@contextmanager
+def showing_progress() -> Iterator[None]:
+    """The stages report into a live progress display while the block runs."""
+    with RichReporter() as reporter:
+        progress.use(reporter)
+        try:
+            yield
+        finally:
+            progress.use(progress.SilentReporter())

@@ -13,33 +13,14 @@ import inspect
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, cast
-
-from sqlalchemy import Column, Table
-from sqlalchemy.dialects import sqlite
 
 import storage
-from flows.reviewing import EXPORT_REVIEW_COLUMNS, export_tables
-from storage.database import MIGRATIONS
-from storage.tables import Base
+from flows.reviewed_outputs import EXPORT_REVIEW_COLUMNS, export_tables
+from storage import MIGRATIONS, described_tables
 
 DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 #: The latest migration that (re)creates the analyst views (first created by 0004).
 VIEWS_MIGRATION = MIGRATIONS / "versions" / "0005_site_verdict.py"
-
-
-def _type(column: Column[Any]) -> str:
-    return str(column.type.compile(dialect=sqlite.dialect())).lower()
-
-
-def _key(column: Column[Any]) -> str:
-    parts = []
-    if column.primary_key:
-        parts.append("primary key")
-    parts += [f"→ {fk.target_fullname}" for fk in column.foreign_keys]
-    if column.unique:
-        parts.append("unique")
-    return ", ".join(parts)
 
 
 def _views() -> dict[str, str]:
@@ -58,24 +39,20 @@ def render() -> str:
         "do not edit by hand. Times are UTC. Scraped text is untrusted. The files",
         "`clinic-audit export` writes are listed [at the end](#exports).",
     ]
-    for mapper in sorted(Base.registry.mappers, key=lambda m: _table(m).name):
-        table = _table(mapper)
-        doc = " ".join(inspect.cleandoc(mapper.class_.__doc__ or "").split())
+    for table in described_tables():
         lines += [
             "",
             f"## `{table.name}`",
             "",
-            doc,
+            table.doc,
             "",
             "| column | type | null | key | meaning |",
             "|---|---|---|---|---|",
         ]
-        for column in table.columns:
-            attribute = mapper.get_property_by_column(column)
-            lines.append(
-                f"| `{column.name}` | {_type(column)} | {'yes' if column.nullable else 'no'} | "
-                f"{_key(column)} | {attribute.doc or ''} |"
-            )
+        lines += [
+            f"| `{c.name}` | {c.type} | {'yes' if c.nullable else 'no'} | {c.key} | {c.doc} |"
+            for c in table.columns
+        ]
     lines += [
         "",
         "## Review columns of the exports",
@@ -126,16 +103,7 @@ def export_columns() -> dict[str, list[str]]:
 
 def undocumented() -> list[str]:
     """``table.column`` of every column without a description."""
-    return [
-        f"{_table(mapper).name}.{column.name}"
-        for mapper in Base.registry.mappers
-        for column in _table(mapper).columns
-        if not mapper.get_property_by_column(column).doc
-    ]
-
-
-def _table(mapper: Any) -> Table:
-    return cast(Table, mapper.local_table)
+    return [f"{t.name}.{c.name}" for t in described_tables() for c in t.columns if not c.doc]
 
 
 if __name__ == "__main__":

@@ -18,14 +18,13 @@ from rich.table import Table
 
 import demoweb
 import storage
-from flows.cli import print_summary, run_flow
 from flows.console import console
 from flows.findings import Finding
+from flows.local_run import print_summary, run_audit
 from flows.stages import NO_GRADE, CrawlOptions
-from reports.assemble import judged_claims
-from score import ClaimRecord, aggregate_site
+from reports import run_report
 from score.review import ABSENT, CONFIRM, NO, REJECT, YES
-from storage.queries import claim_rows, site_rows
+from storage.queries import site_rows
 
 
 @dataclass(frozen=True)
@@ -57,22 +56,17 @@ def agreement(predicted: dict[str, set[str]], expected: dict[str, set[str]]) -> 
 
 
 def site_stances(run_id: int) -> dict[str, dict[str, str]]:
-    """host -> condition slug -> site-level stance, as the audit found them (a site that sells
-    no treatment claims nothing)."""
+    """host -> condition slug -> site-level stance, as the audit's report reads them (a site
+    that sells no treatment claims nothing)."""
     engine = storage.connect()
     with storage.sessions(engine)() as session:
-        sites = site_rows(session, run_id, "seed")
-        hosts = {s.site_id: urlsplit(s.seed_url).hostname or "" for s in sites}
-        records: defaultdict[int, list[ClaimRecord]] = defaultdict(list)
-        for c in judged_claims(claim_rows(session, run_id), sites):
-            records[c.site_id].append(
-                ClaimRecord(c.kind, c.value, c.url, c.quote, c.stance, c.tier)
-            )
+        report = run_report(session, run_id, "seed")
+    claims = report.site_claims()
     return {
-        host: {
-            slug: cond.stance for slug, cond in aggregate_site(records[site_id]).conditions.items()
+        urlsplit(site.seed_url).hostname or "": {
+            slug: cond.stance for slug, cond in claims[site.site_id].conditions.items()
         }
-        for site_id, host in hosts.items()
+        for site in report.sites
     }
 
 
@@ -98,7 +92,7 @@ def run_demo(sites: int, seed: int, port: int, fast: bool) -> None:
     options = CrawlOptions(fast=fast, allow_loopback=True, resolve=("*.test=127.0.0.1",))
     started = time.monotonic()
     with server:
-        summary = run_flow(str(seeds_file), "seed", options)
+        summary = run_audit(str(seeds_file), "seed", options)
     elapsed = time.monotonic() - started
     review_from_truth(web, summary)
     print_demo_summary(web, summary, elapsed)
@@ -162,7 +156,8 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
     `clinic-audit score` would."""
     run_id = int(summary["run_id"])
     from flows.audit import write_report
-    from flows.reviewing import export_tables, record_decisions, run_findings
+    from flows.reviewed_outputs import export_tables
+    from flows.reviewing import record_decisions, run_findings
     from flows.stages import score
     from reports import write_tables
 
@@ -178,10 +173,9 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
 
 def write_demo_outputs() -> None:
     """The quarter's report as HTML and PDF, and every table as CSV and Parquet."""
-    from flows.reviewing import export_tables, reviewed_report
-    from reports import NothingToReport, period_report, write_report_files, write_tables
-    from reports.period import quarter_of
-    from reports.screenshots import FOLDER as SCREENSHOT_FOLDER
+    from flows.reviewed_outputs import export_tables, reviewed_report
+    from reports import SCREENSHOTS_FOLDER as SCREENSHOT_FOLDER
+    from reports import NothingToReport, period_report, quarter_of, write_report_files, write_tables
 
     engine = storage.connect()
     quarter = quarter_of(datetime.now(UTC))

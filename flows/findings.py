@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from extract import FLAG_NAMES
 from score import SiteClaims, SiteVerdict
 from score.review import (
     ABSENT,
@@ -24,9 +23,10 @@ from score.review import (
     Decision,
     is_current,
 )
-from storage import Site
+from storage import RunSite
 from storage.queries import page_digests, site_language
 from storage.reviews import ReviewRow, reviews_by_domain
+from vocabulary import FLAG_NAMES
 
 #: The kinds of named finding a reviewer sees, in the order the spreadsheet lists them.
 NAMED = ("cell_source", "regulator")
@@ -62,7 +62,7 @@ class Finding:
 
 
 def site_findings(
-    session: Session, run_id: int, site: Site, verdict: SiteVerdict, claims: SiteClaims
+    session: Session, run_id: int, site: RunSite, verdict: SiteVerdict, claims: SiteClaims
 ) -> list[Finding]:
     """The findings of ``site`` in ``run_id`` as the machine read them (``verdict`` and
     ``claims``, before any review), with the decisions stored for the site's domain.

@@ -19,9 +19,16 @@ from sqlalchemy.engine import make_url
 
 import storage
 from flows.console import console
-from flows.reviewing import reviewed_report
-from reports import Report, parse_period, period_report, run_report, write_report_files
-from reports.literature import citations, literature_rows
+from flows.reviewed_outputs import reviewed_report
+from reports import (
+    Report,
+    citations,
+    literature_rows,
+    parse_period,
+    period_report,
+    run_report,
+    write_report_files,
+)
 
 EACH_JURISDICTION = "each"
 
@@ -37,7 +44,7 @@ def load_reports(
     """The report of ``period`` if given, else of run ``run_id``, of the sites in
     ``jurisdiction`` (an ISO code) if given; with "each", one report per country audited in the
     period (sites of no known country are left out). Each marks its findings reviewed or not
-    (:func:`flows.reviewing.reviewed_report`); with ``reviewed_only`` it shows only those a
+    (:func:`flows.reviewed_outputs.reviewed_report`); with ``reviewed_only`` it shows only those a
     reviewer confirmed.
 
     Raises:

@@ -34,6 +34,7 @@ from flows import reviewing, stages
 from flows.archives import EvidenceNotFound, find_evidence
 from flows.marked_copy import marked_copy
 from flows.review_queue import LiveQueue, QueueItem, filtered
+from storage import run_sites
 from storage.queries import SiteRow, site_rows
 
 TOKEN_COOKIE, SESSION_COOKIE, REVIEWER_COOKIE = "review_token", "review_session", "reviewer"
@@ -163,7 +164,7 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
         except reviewing.ReviewImportError as exc:
             raise HTTPException(400, "; ".join(reason for _, reason in exc.problems)) from None
         with storage.sessions(engine)() as session:
-            site_ids = [s.id for s in stages.run_sites(session, run_id) if s.seed_url == site_url]
+            site_ids = [s.id for s in run_sites(session, run_id) if s.seed_url == site_url]
         stages.score(engine, run_id, rubric, site_ids=site_ids)
         for site_id in site_ids:
             live.refresh(site_id)

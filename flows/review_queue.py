@@ -24,12 +24,21 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 import storage
-from flows import stages
+from flows.assessment import reviewed_site, site_claims, stored_verdict
 from flows.findings import Finding, site_findings
-from score import Decision, SiteClaims, SiteVerdict, apply_decisions, resolve
+from score import (
+    Decision,
+    Rubric,
+    SiteClaims,
+    SiteContext,
+    SiteVerdict,
+    apply_decisions,
+    load_rubric,
+    resolve,
+    score_site,
+)
 from score.review import ABSENT, NO, REJECT, REVIEWED, reviewed_verdict
-from score.rubric import Rubric, SiteContext, load_rubric, score_site
-from storage import Site
+from storage import RunSite, run_sites
 from storage.queries import scored_site_ids
 from storage.reviews import reviews_stamp
 
@@ -67,7 +76,7 @@ def review_queue(
     with storage.sessions(engine)() as session:
         scored = scored_site_ids(session, run_id)
         wanted = sorted(scored if site_ids is None else scored & set(site_ids))
-        for site in stages.run_sites(session, run_id, wanted):
+        for site in run_sites(session, run_id, wanted):
             items += _site_items(session, run_id, site, rubric)
     return sorted(items, key=_order)
 
@@ -117,12 +126,12 @@ def _order(item: QueueItem) -> tuple[bool, bool, bool, int, str, int, str]:
     return (item.reviewed, unseen, not item.crosses_band, -item.weight, f.site_url, kind, f.value)
 
 
-def _site_items(session: Session, run_id: int, site: Site, rubric: Rubric) -> list[QueueItem]:
-    verdict = stages.stored_verdict(session, run_id, site)
+def _site_items(session: Session, run_id: int, site: RunSite, rubric: Rubric) -> list[QueueItem]:
+    verdict = stored_verdict(session, run_id, site)
     findings = site_findings(
-        session, run_id, site, verdict, stages.site_claims(session, run_id, site.id, verdict)
+        session, run_id, site, verdict, site_claims(session, run_id, site.id, verdict)
     )
-    now_verdict, now_claims = stages.reviewed_site(session, run_id, site)
+    now_verdict, now_claims = reviewed_site(session, run_id, site)
     now = _risk(now_claims, now_verdict, site, rubric)
     items = []
     for finding in findings:
@@ -142,7 +151,7 @@ def _site_items(session: Session, run_id: int, site: Site, rubric: Rubric) -> li
 
 
 def _risk(
-    claims: SiteClaims, verdict: SiteVerdict, site: Site, rubric: Rubric
+    claims: SiteClaims, verdict: SiteVerdict, site: RunSite, rubric: Rubric
 ) -> tuple[int | None, str | None]:
     assessment = score_site(claims, SiteContext(verdict, site.country), rubric)
     return assessment.risk_score, assessment.grade
@@ -151,7 +160,7 @@ def _risk(
 def _rejected(
     session: Session,
     run_id: int,
-    site: Site,
+    site: RunSite,
     finding: Finding,
     verdict: SiteVerdict,
     claims: SiteClaims,
@@ -163,7 +172,7 @@ def _rejected(
     decision = Decision(finding.kind, finding.value, flipped)
     if finding.kind == "site":
         other = reviewed_verdict(verdict, [decision])
-        return _risk(stages.site_claims(session, run_id, site.id, other), other, site, rubric)
+        return _risk(site_claims(session, run_id, site.id, other), other, site, rubric)
     return _risk(apply_decisions(claims, [decision]), verdict, site, rubric)
 
 

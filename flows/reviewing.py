@@ -1,5 +1,7 @@
 """Review use cases: the findings of a run with their decisions, the review spreadsheet (CSV
-out and in), agreement between machine and reviewers, and reviewed pages as a labelled corpus.
+out and in), agreement between machine and reviewers. What reviews change in reports and
+exports is in :mod:`flows.reviewed_outputs`, reviewed pages as a labelled corpus in
+:mod:`flows.review_corpus`.
 
 A web page or the CLI calls these; SQL stays in :mod:`storage`, what a decision means in
 :mod:`score.review`, and which decision applies to which finding in :mod:`flows.findings`.
@@ -9,22 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import pandas as pd
-from sqlalchemy import Engine, String
+from sqlalchemy import Engine
 
 import storage
-from crawler import read_response
-from extract import FLAG_NAMES, load_conditions, readable_html, selling_points
-from flows import stages
+from flows.assessment import site_claims, stored_verdict
 from flows.findings import Finding, site_findings
-from reports import Report
 from score import Agreement, agreement_table, resolve
 from score.review import (
     ABSENT,
@@ -33,13 +27,11 @@ from score.review import (
     REVIEW_KINDS,
     REVIEWED,
     SELLS_TREATMENT,
-    YES,
 )
-from storage import Review, Site
-from storage.history import page_evidence
-from storage.queries import claim_rows, export_frames, scored_site_ids, site_rows
-from storage.reviews import any_reviews, record_reviews
-from storage.tables import utcnow
+from storage import REVIEWER_LENGTH, RunSite, run_sites, utcnow
+from storage.queries import scored_site_ids
+from storage.reviews import record_reviews
+from vocabulary import FLAG_NAMES, load_conditions
 
 #: The spreadsheet's contract: these columns first, in this order (more may follow).
 CONTRACT_COLUMNS = ("site_url", "kind", "value", "machine", "decision", "reviewer", "note")
@@ -53,16 +45,6 @@ CONTEXT_COLUMNS = (
     "language",
     "reviewed_at",
 )
-#: The longest reviewer name the ``reviews`` table holds.
-REVIEWER_LENGTH = cast(String, Review.__table__.c.reviewer.type).length or 128
-#: The columns exports add to ``claims`` (``clinic-audit export``), documented in the data
-#: dictionary.
-EXPORT_REVIEW_COLUMNS = {
-    "review": "reviewed (a reviewer's decision applies), needs re-review (the page the "
-    "reviewer read has changed) or machine-only.",
-    "reviewed_value": "While reviewed: the value the audit uses, a condition's stance or "
-    "absent, yes or no for the other kinds; empty otherwise.",
-}
 
 
 class ReviewImportError(ValueError):
@@ -81,9 +63,9 @@ def run_findings(
         scored = scored_site_ids(session, run_id)
         wanted = scored if site_ids is None else scored & set(site_ids)
         found: list[Finding] = []
-        for site in stages.run_sites(session, run_id, sorted(wanted)):
-            verdict = stages.stored_verdict(session, run_id, site)
-            claims = stages.site_claims(session, run_id, site.id, verdict)
+        for site in run_sites(session, run_id, sorted(wanted)):
+            verdict = stored_verdict(session, run_id, site)
+            claims = site_claims(session, run_id, site.id, verdict)
             found += site_findings(session, run_id, site, verdict, claims)
     return found
 
@@ -176,7 +158,7 @@ def record_decisions(
     decisions = list(decisions)
     with storage.sessions(engine)() as session:
         scored = scored_site_ids(session, run_id)
-        sites = {s.seed_url: s for s in stages.run_sites(session, run_id) if s.id in scored}
+        sites = {s.seed_url: s for s in run_sites(session, run_id) if s.id in scored}
     # Only the findings of the sites named: a web page's one decision reads one site.
     named = {sites[row["site_url"]].id for _, row in decisions if row.get("site_url") in sites}
     findings = {(f.site_url, f.kind, f.value): f for f in run_findings(engine, run_id, named)}
@@ -206,7 +188,7 @@ def record_decisions(
 def _review_values(
     row: Mapping[str, str],
     run_id: int,
-    sites: Mapping[str, Site],
+    sites: Mapping[str, RunSite],
     findings: Mapping[tuple[str, str, str], Finding],
 ) -> dict[str, Any] | None:
     """The reviews row of one sheet row (None: the decision that holds, unchanged), or
@@ -285,157 +267,3 @@ def run_agreement(findings: Iterable[Finding]) -> list[Agreement]:
         for f in findings
         if f.review is not None and f.status == REVIEWED
     )
-
-
-# -- reports and exports ----------------------------------------------------------------------
-
-
-def reviewed_report(engine: Engine, report: Report, reviewed_only: bool = False) -> Report:
-    """``report`` with each claim marked reviewed, needs re-review or machine-only (a
-    reviewer's value in place of the machine's), the agreement of its runs, and with
-    ``reviewed_only`` only the findings a reviewer confirmed."""
-    from reports import with_reviews
-
-    with storage.sessions(engine)() as session:
-        any_review = any_reviews(session)
-    findings = _report_findings(engine, report) if any_review else []
-    marks = {(f.site_id, f.kind, f.value): (f.status, f.value_used) for f in findings}
-    return with_reviews(report, marks, run_agreement(findings), reviewed_only)
-
-
-def _report_findings(engine: Engine, report: Report) -> list[Finding]:
-    """The findings of each site of the report in the latest of the report's runs that
-    crawled it (the run a period report reads it from)."""
-    wanted = {s.site_id for s in report.sites}
-    latest: dict[int, int] = {}
-    with storage.sessions(engine)() as session:
-        for run in report.runs:
-            for site in stages.run_sites(session, run.run_id, sorted(wanted)):
-                latest[site.id] = max(latest.get(site.id, 0), run.run_id)
-    by_run: dict[int, list[int]] = defaultdict(list)
-    for site_id, run_id in latest.items():
-        by_run[run_id].append(site_id)
-    found: list[Finding] = []
-    for run_id, site_ids in sorted(by_run.items()):
-        found += run_findings(engine, run_id, site_ids)
-    return found
-
-
-def export_tables(engine: Engine, run_id: int | None = None) -> dict[str, pd.DataFrame]:
-    """:func:`storage.queries.export_frames` with the review columns added to ``claims``
-    (:data:`EXPORT_REVIEW_COLUMNS`)."""
-    frames = export_frames(engine, run_id)
-    claims = frames["claims"]
-    with storage.sessions(engine)() as session:
-        any_review = any_reviews(session)
-    marks: dict[tuple[int, str, str, str], tuple[str, str]] = {}
-    if any_review:
-        for run in sorted({int(r) for r in claims["run_id"]}):
-            for f in run_findings(engine, run):
-                marks[(run, f.site_url, f.kind, f.value)] = (f.status, f.value_used)
-    keys = zip(claims["run_id"], claims["site_url"], claims["kind"], claims["value"], strict=True)
-    found = [marks.get((int(r), u, k, v)) for r, u, k, v in keys]
-    claims["review"] = [m[0] if m else "machine-only" for m in found]
-    claims["reviewed_value"] = [m[1] if m and m[0] == REVIEWED else None for m in found]
-    return frames
-
-
-# -- reviewed pages as a labelled corpus -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CorpusPage:
-    folder: Path
-    reviewed: int  # decisions that set its labels
-
-
-def export_corpus(engine: Engine, run_id: int, out: Path) -> list[CorpusPage]:
-    """Write each page a reviewer read (the first quote's page of a finding whose decision
-    applies) as a folder of the extraction corpus: ``page.html`` (decoded from the archive),
-    ``meta.json`` and ``expected.json``.
-
-    ``expected.json`` holds the page's findings as the site's verdict reads them, with every
-    reviewed finding of the page in the reviewer's value; ``meta.json`` lists which labels a
-    person checked (``reviewed``): the rest are the machine's reading.
-    """
-    findings = [f for f in run_findings(engine, run_id) if f.status == REVIEWED]
-    site_value = {f.site_id: f.value_used == YES for f in findings if f.kind == "site"}
-    by_page: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        if f.page_url:
-            by_page[f.page_url].append(f)
-    written: list[CorpusPage] = []
-    with storage.sessions(engine)() as session:
-        sites = {s.site_id: s for s in site_rows(session, run_id, "seed")}
-        rows = defaultdict(list)
-        for claim in claim_rows(session, run_id):
-            rows[claim.url].append(claim)
-        for number, (url, reviewed) in enumerate(sorted(by_page.items()), start=1):
-            site = sites.get(reviewed[0].site_id)
-            evidence = page_evidence(session, url, run_id)
-            if site is None or evidence is None:
-                continue
-            response = read_response(
-                stages.archive_root(), evidence.warc_file, evidence.warc_offset
-            )
-            content_type = next(
-                (v for k, v in response.headers if k.lower() == "content-type"), None
-            )
-            sells = site_value.get(site.site_id, bool(site.sells_treatment))
-            expected = _expected(rows[url], reviewed, sells)
-            folder = out / f"{expected['language']}-reviewed-run{run_id}-{number:04d}"
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "page.html").write_text(
-                readable_html(response.body, content_type), encoding="utf-8"
-            )
-            meta = {
-                "models": f"a page of {site.domain or site.seed_url} read by a reviewer",
-                "language": expected["language"],
-                "country": site.country,
-                "url": url,
-                "run_id": run_id,
-                "reviewed": sorted(f"{f.kind}:{f.value}" for f in reviewed),
-            }
-            for name, data in (("meta.json", meta), ("expected.json", expected)):
-                (folder / name).write_text(
-                    json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
-                    encoding="utf-8",
-                )
-            written.append(CorpusPage(folder, len(reviewed)))
-    return written
-
-
-def _expected(claims: Sequence[Any], reviewed: Sequence[Finding], sells: bool) -> dict[str, Any]:
-    """A page's labels in the corpus format: its claims, then the reviewer's values."""
-    conditions: dict[str, str] = {}
-    named: dict[str, set[str]] = {"cell_source": set(), "origin": set(), "regulator": set()}
-    flags = {name: False for name in FLAG_NAMES}
-    for claim in claims:
-        if claim.kind == "condition":
-            stance = claim.stance or "mentioned"
-            conditions[claim.value] = "mentioned" if stance == "claimed" and not sells else stance
-        elif claim.kind in named:
-            named[claim.kind].add(claim.value)
-        elif claim.kind == "flag" and claim.value in flags:
-            # a site that sells nothing does not make the selling points its pages report
-            flags[claim.value] = sells or claim.value not in selling_points()
-    for f in reviewed:
-        if f.kind == "condition":
-            if f.value_used == ABSENT:
-                conditions.pop(f.value, None)
-            else:
-                conditions[f.value] = f.value_used
-        elif f.kind == "flag":
-            flags[f.value] = f.value_used == YES
-        elif f.kind in named:
-            (named[f.kind].add if f.value_used == YES else named[f.kind].discard)(f.value)
-    language = next((c.language for c in claims if c.language), None) or "und"
-    return {
-        "language": language,
-        "is_clinic": sells,
-        "conditions": dict(sorted(conditions.items())),
-        "cell_sources": sorted(named["cell_source"]),
-        "origin": sorted(named["origin"]),
-        "regulators": sorted(named["regulator"]),
-        "flags": flags,
-    }

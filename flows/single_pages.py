@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import urllib.request
 from pathlib import Path
@@ -11,8 +10,8 @@ from urllib.parse import urlsplit
 from rich.table import Table
 from rich.text import Text
 
-from crawler.safety import address_refusal
-from crawler.settings import MAX_RESPONSE_BYTES, USER_AGENT
+import config
+from crawler import MAX_RESPONSE_BYTES, USER_AGENT, address_refusal
 from extract import DocumentExtraction, decode_html, extract_document, extract_text
 from flows.console import console
 from score import SiteVerdict
@@ -42,7 +41,7 @@ def extract_source(source: str) -> DocumentExtraction:
 def fetch(url: str, timeout: float = 30) -> str:
     """GET one page with the crawler's User-Agent and address policy."""
     host = urlsplit(url).hostname or ""
-    allow_loopback = os.environ.get("CLINIC_AUDIT_ALLOW_LOOPBACK") == "1"
+    allow_loopback = config.settings().allow_loopback
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except OSError as exc:

@@ -18,51 +18,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 import storage
-from crawler import USER_AGENT, CrawlJob, JobSite, Seed, read_response, site_domain
+from crawler import USER_AGENT, CrawlJob, JobSite, Seed, site_domain
 from extract import (
-    FLAG_NAMES,
-    READABLE_TYPES,
-    DocumentExtraction,
-    extract_document,
     languages_read,
-    media_type,
-    readable_html,
 )
-from flows.findings import site_findings
+from flows.assessment import record_changes, record_score, reviewed_site
+from flows.extraction import extract_run
 from flows.progress import reporter
-from score import (
-    ClaimRecord,
-    Rubric,
-    SiteClaims,
-    SiteContext,
-    SiteVerdict,
-    aggregate_site,
-    cues_from_json,
-    cues_to_json,
-    diff_claims,
-    load_rubric,
-    score_site,
-    site_verdict,
-)
-from score.review import apply_decisions, reviewed_verdict
-from storage import Claim, CrawlRun, Page, Site, SiteCrawl, SiteFlag, SiteScore
+from score import load_rubric
 from storage.queries import page_languages
-from storage.reviews import reviews_by_domain
-from storage.writes import (
-    finish_run,
-    replace_claim_changes,
-    replace_page_claims,
-    replace_site_assessment,
-    start_run,
-    upsert_site,
-)
+from storage.writes import finish_run, start_run, upsert_site
+from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
-#: Pages read and extracted before one short write transaction stores their claims.
-EXTRACT_CHUNK = 50
 #: What :func:`score` counts a site that sells no treatment as, beside the grades.
 NO_GRADE = "sells no treatment"
 #: ... and a site none of whose pages was read (its crawl failed): there is nothing to judge.
@@ -77,8 +48,8 @@ class CrawlFailed(RuntimeError):
 @dataclass(frozen=True)
 class CrawlOptions:
     fast: bool = False
-    max_pages: int = 200
-    max_depth: int = 4
+    max_pages: int = MAX_PAGES_PER_SITE
+    max_depth: int = MAX_DEPTH
     allow_loopback: bool = False
     resolve: tuple[str, ...] = ()
     timeout: float = 6 * 3600
@@ -111,20 +82,8 @@ def prepare_run(engine: Engine, seeds: list[Seed], source: str, settings: dict[s
                 seed.kind,
                 site_domain(seed.url),
             )
-            session.merge(SiteCrawl(run_id=run.id, site_id=site_id, status="pending"))
+            storage.enrol_site(session, run.id, site_id)
         return run.id
-
-
-def run_sites(
-    session: Session, run_id: int, site_ids: Collection[int] | None = None, pending: bool = False
-) -> list[Site]:
-    """The sites of a run (only ``site_ids`` if given; only uncrawled ones if ``pending``)."""
-    query = select(Site).join(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(Site.id)
-    if site_ids is not None:
-        query = query.where(Site.id.in_(list(site_ids)))
-    if pending:
-        query = query.where(SiteCrawl.status == "pending")
-    return list(session.scalars(query))
 
 
 def write_crawl_job(
@@ -139,8 +98,8 @@ def write_crawl_job(
     with storage.sessions(engine)() as session:
         pending = site_ids is not None
         sites = [
-            JobSite(s.id, s.seed_url, bool(s.render_js))
-            for s in run_sites(session, run_id, site_ids, pending)
+            JobSite(s.id, s.seed_url, s.render_js)
+            for s in storage.run_sites(session, run_id, site_ids, pending)
         ]
     if not sites:
         return None
@@ -220,107 +179,12 @@ def crawl(
     return {"pages": counts["page"], "errors": counts["error"]}
 
 
-def claims_of(doc: DocumentExtraction) -> list[dict[str, Any]]:
-    """Claim rows for the claims table from one page's extraction."""
-    reported = doc.stances(sells_treatment=False)
-    rows = [
-        {
-            "kind": "condition",
-            "value": c.slug,
-            "stance": c.stance,
-            "reported_stance": reported[c.slug],
-            "tier": c.tier,
-            "quote": c.quote,
-            "cue": c.cue,
-        }
-        for c in doc.conditions
-    ]
-    named = (
-        ("cell_source", doc.cell_sources),
-        ("origin", doc.origin),
-        ("regulator", doc.regulators),
-        ("flag", [name for name, on in doc.flags.items() if on]),
-        ("signal", sorted(doc.signals)),
-    )
-    for kind, values in named:
-        rows.extend(
-            {"kind": kind, "value": v, "quote": doc.evidence.get(f"{kind}:{v}", "")} for v in values
-        )
-    return rows
-
-
 def extract(
     engine: Engine, run_id: int, site_ids: Collection[int] | None = None, only_new: bool = False
 ) -> dict[str, int]:
-    """Extract claims from the archived pages of the run (again, if already done).
-
-    Args:
-        engine: The database.
-        run_id: The stored run.
-        site_ids: Only the pages of these sites (a batch); default every site.
-        only_new: Skip pages extracted before (a resumed run picks up where it stopped).
-    """
-    factory = storage.sessions(engine)
-    query = select(Page.id).where(Page.run_id == run_id).order_by(Page.id)
-    if site_ids is not None:
-        query = query.where(Page.site_id.in_(list(site_ids)))
-    if only_new:
-        query = query.where(Page.extracted_at.is_(None))
-    with factory() as session:
-        page_ids = list(session.scalars(query))
-    show = reporter()
-    show.start("extract", len(page_ids))
-    counts: Counter[str] = Counter()
-    root = archive_root()
-    for start in range(0, len(page_ids), EXTRACT_CHUNK):
-        chunk = page_ids[start : start + EXTRACT_CHUNK]
-        # Read and extract with no transaction open, then write the chunk in one short one:
-        # on SQLite a write transaction locks the whole file, and the crawler processes of
-        # the next batches commit their pages into it meanwhile.
-        with factory() as session:
-            pages = list(session.scalars(select(Page).where(Page.id.in_(chunk))))
-        docs = []
-        for page in pages:
-            docs.append((page.id, _extract_page(root, page, counts)))
-            show.advance("extract", urlsplit(page.url).netloc)
-        with factory.begin() as session:
-            stored = {p.id: p for p in session.scalars(select(Page).where(Page.id.in_(chunk)))}
-            for page_id, doc in docs:
-                if doc is not None:
-                    counts["claims"] += replace_page_claims(
-                        session,
-                        stored[page_id],
-                        claims_of(doc),
-                        language=doc.language,
-                        # The page's own lean; the site's verdict weighs all its pages' cues.
-                        is_clinic=site_verdict([doc.page_cues]).sells_treatment,
-                        title=doc.title,
-                        page_cues=cues_to_json(doc.page_cues),
-                    )
-    show.finish("extract")
-    return dict(counts)
-
-
-def _extract_page(root: Path, page: Page, counts: Counter[str]) -> DocumentExtraction | None:
-    """What the archived copy of ``page`` says; None if it is not read (counted in ``counts``)."""
-    # Extraction reads HTML and PDF; anything else is archived but not parsed.
-    if media_type(page.content_type) not in READABLE_TYPES:
-        counts["skipped"] += 1
-        return None
-    try:
-        response = read_response(root, page.warc_file, page.warc_offset)
-    except (OSError, LookupError, ValueError) as exc:
-        counts["unreadable"] += 1
-        reporter().note(f"cannot read the archived copy of {page.url}: {exc}")
-        return None
-    try:
-        doc = extract_document(readable_html(response.body, page.content_type), page.url)
-    except Exception as exc:  # one unparseable page must not sink the run: note it, go on
-        counts["failed"] += 1
-        reporter().note(f"cannot extract {page.url}: {type(exc).__name__}: {exc}")
-        return None
-    counts["pages"] += 1
-    return doc
+    """Extract claims from the archived pages of the run (:func:`flows.extraction.extract_run`:
+    in a pool of processes, stored in batches)."""
+    return extract_run(engine, run_id, site_ids, only_new)
 
 
 def score(
@@ -348,33 +212,22 @@ def score(
     rubric = load_rubric(rubric_name, kb)
     grades: Counter[str] = Counter()
     with storage.sessions(engine).begin() as session:
-        run = session.get(CrawlRun, run_id)
-        if run is None:
-            raise LookupError(f"no run {run_id}")
-        run.kb_name, run.kb_hash = rubric.kb_name, rubric.kb_hash
-        for site in run_sites(session, run_id, site_ids):
-            if not _was_read(session, run_id, site.id):
-                _forget_assessment(session, run_id, site.id, rubric.name)
+        storage.record_knowledge(session, run_id, rubric.kb_name, rubric.kb_hash)
+        for site in storage.run_sites(session, run_id, site_ids):
+            if not storage.site_was_read(session, run_id, site.id):
+                storage.forget_assessment(session, run_id, site.id, rubric.name)
                 grades[NOT_SCORED] += 1
                 continue
             if not _in_a_language_read(session, run_id, site.id):
                 # Its pages are in languages the vocabulary does not cover: nothing was read
                 # from them, and a site is never graded on pages nobody read.
-                _forget_assessment(session, run_id, site.id, rubric.name)
+                storage.forget_assessment(session, run_id, site.id, rubric.name)
                 grades[NOT_AUDITED] += 1
                 continue
             verdict, claims = reviewed_site(session, run_id, site)
-            grades[_score_site(session, run_id, site, claims, verdict, rubric) or NO_GRADE] += 1
-            _record_changes(session, run_id, site, claims)
+            grades[record_score(session, run_id, site, claims, verdict, rubric) or NO_GRADE] += 1
+            record_changes(session, run_id, site, claims)
     return grades
-
-
-def _was_read(session: Session, run_id: int, site_id: int) -> bool:
-    """Whether any page of the site was extracted in the run."""
-    extracted = select(Page.id).where(
-        Page.run_id == run_id, Page.site_id == site_id, Page.extracted_at.is_not(None)
-    )
-    return session.scalar(extracted.limit(1)) is not None
 
 
 def _in_a_language_read(session: Session, run_id: int, site_id: int) -> bool:
@@ -383,167 +236,30 @@ def _in_a_language_read(session: Session, run_id: int, site_id: int) -> bool:
     return not languages or bool(languages & (languages_read() | {"und"}))
 
 
-def _forget_assessment(session: Session, run_id: int, site_id: int, rubric: str) -> None:
-    """Drop what an earlier scoring stored for a site that now has nothing to judge."""
-    session.execute(
-        delete(SiteScore).where(
-            SiteScore.run_id == run_id, SiteScore.site_id == site_id, SiteScore.rubric == rubric
-        )
-    )
-    session.execute(delete(SiteFlag).where(SiteFlag.run_id == run_id, SiteFlag.site_id == site_id))
-    replace_claim_changes(session, run_id=run_id, site_id=site_id, previous_run_id=None, changes=[])
-
-
-def stored_verdict(session: Session, run_id: int, site: Site) -> SiteVerdict:
-    """Whether ``site`` sells treatment in run ``run_id``: the cues of all its pages in the
-    run, weighed once (:func:`score.site_verdict`); the seed file's ``kind`` decides if given.
-
-    Pages not extracted yet (or extracted before cues were stored) bring no cues.
-    """
-    cues = session.scalars(
-        select(Page.page_cues)
-        .where(Page.run_id == run_id, Page.site_id == site.id, Page.page_cues.is_not(None))
-        .order_by(Page.id)
-    )
-    return site_verdict((cues_from_json(page) for page in cues), site.kind)
-
-
-def reviewed_site(session: Session, run_id: int, site: Site) -> tuple[SiteVerdict, SiteClaims]:
-    """The site's verdict and claims in the run, with every reviewer's decision that still
-    applies (:mod:`flows.findings`) in place of the machine's value."""
-    verdict = stored_verdict(session, run_id, site)
-    claims = site_claims(session, run_id, site.id, verdict)
-    if not reviews_by_domain(session, [site.domain or ""]):  # most sites: nothing to look up
-        return verdict, claims
-    decisions = [
-        decision
-        for finding in site_findings(session, run_id, site, verdict, claims)
-        if (decision := finding.decision()) is not None
-    ]
-    if not decisions:
-        return verdict, claims
-    reviewed = reviewed_verdict(verdict, decisions)
-    if reviewed.sells_treatment != verdict.sells_treatment:
-        claims = site_claims(session, run_id, site.id, reviewed)
-    return reviewed, apply_decisions(claims, decisions)
-
-
-def site_claims(
-    session: Session, run_id: int, site_id: int, verdict: SiteVerdict | None = None
-) -> SiteClaims:
-    """The union of a site's page claims in one run (see :func:`score.aggregate_site`), as
-    the site's ``verdict`` reads them (without one, the pages' raw stances)."""
-    rows = session.execute(
-        select(Claim, Page.url)
-        .join(Page, Claim.page_id == Page.id)
-        .where(Claim.run_id == run_id, Claim.site_id == site_id)
-        .order_by(Page.id, Claim.id)
-    ).all()
-    return aggregate_site(
-        (
-            ClaimRecord(c.kind, c.value, url, c.quote, c.stance, c.tier, c.reported_stance)
-            for c, url in rows
-        ),
-        verdict,
-    )
-
-
-def _record_changes(session: Session, run_id: int, site: Site, claims: SiteClaims) -> None:
-    """Store what the site added or removed since its latest earlier run that has claims
-    (each run's claims as that run's verdict on the site reads them)."""
-    site_id = site.id
-    previous = session.scalar(
-        select(func.max(Claim.run_id)).where(Claim.site_id == site_id, Claim.run_id < run_id)
-    )
-    changes = []
-    if previous is not None:
-        _, before = reviewed_site(session, previous, site)
-        changes = diff_claims(claims, before)
-    replace_claim_changes(
-        session,
-        run_id=run_id,
-        site_id=site_id,
-        previous_run_id=previous,
-        changes=[
-            {
-                "change": c.change,
-                "kind": c.kind,
-                "value": c.value,
-                "quote": c.evidence.quote,
-                "url": c.evidence.url,
-            }
-            for c in changes
-        ],
-    )
-
-
-def _score_site(
-    session: Session,
-    run_id: int,
-    site: Site,
-    claims: SiteClaims,
-    verdict: SiteVerdict,
-    rubric: Rubric,
-) -> str | None:
-    """Score one site and store the result with its verdict; return its grade, or None if it
-    sells no treatment (``claims`` are already read by ``verdict``)."""
-    assessment = score_site(claims, SiteContext(verdict, site.country), rubric)
-    flags = []
-    for name in FLAG_NAMES:
-        evidence = claims.evidence_for("flag", name)
-        first = evidence[0] if evidence else None
-        flags.append(
-            {
-                "flag": name,
-                "value": first is not None,
-                "quote": first.quote if first else None,
-                "url": first.url if first else None,
-            }
-        )
-    replace_site_assessment(
-        session,
-        run_id=run_id,
-        site_id=site.id,
-        rubric=rubric.name,
-        kb_hash=rubric.kb_hash,
-        sells_treatment=assessment.sells_treatment,
-        risk_score=assessment.risk_score,
-        grade=assessment.grade,
-        reasons=[r.to_dict() for r in assessment.reasons],
-        verdict_reasons=verdict.reasons,
-        flags=flags,
-    )
-    return assessment.grade
-
-
 def site_batches(engine: Engine, run_id: int, size: int) -> list[list[int]]:
     """The run's site ids in id order, cut into batches of ``size`` (the same cut every time)."""
     if size < 1:
         raise ValueError(f"a batch holds at least one site, not {size}")
     with storage.sessions(engine)() as session:
-        ids = [site.id for site in run_sites(session, run_id)]
+        ids = [site.id for site in storage.run_sites(session, run_id)]
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def crawl_statuses(engine: Engine, run_id: int) -> Counter[str]:
     """How many of the run's sites are pending, ok, partial or failed."""
     with storage.sessions(engine)() as session:
-        rows = session.execute(
-            select(SiteCrawl.status, func.count())
-            .where(SiteCrawl.run_id == run_id)
-            .group_by(SiteCrawl.status)
-        ).all()
-    return Counter({status: count for status, count in rows})
+        return storage.crawl_statuses(session, run_id)
 
 
-def reopen_run(engine: Engine, run_id: int) -> CrawlRun:
-    """Mark a stored run as running again (to resume it) and return it."""
+def reopen_run(engine: Engine, run_id: int) -> int:
+    """Mark a stored run as running again (to resume it); return its id.
+
+    Raises:
+        LookupError: there is no run ``run_id``.
+    """
     with storage.sessions(engine).begin() as session:
-        run = session.get(CrawlRun, run_id)
-        if run is None:
-            raise LookupError(f"no run {run_id} in the database")
-        run.status, run.finished_at = "running", None
-        return run
+        storage.reopen_run(session, run_id)
+    return run_id
 
 
 def close_run(engine: Engine, run_id: int, status: str, summary: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from reports.period import Period
-from score import Agreement, ClaimRecord, SiteClaims, SiteVerdict, aggregate_site
+from score import Agreement, SiteClaims, SiteVerdict, aggregate_site
 from score.review import ABSENT, NEEDS_REREVIEW, NO, REVIEWED
 from storage import queries
 from storage.queries import ChangeRow, ClaimRow, RunInfo, SiteRow
@@ -81,11 +81,10 @@ class Report:
 
     def site_claims(self) -> dict[int, SiteClaims]:
         """site id -> what the site says over all its pages (stances decided per site)."""
-        records: dict[int, list[ClaimRecord]] = defaultdict(list)
-        for c in self.claims:
-            record = ClaimRecord(c.kind, c.value, c.url, c.quote, c.stance, c.tier)
-            records[c.site_id].append(record)
-        return {site.site_id: aggregate_site(records[site.site_id]) for site in self.sites}
+        by_site: dict[int, list[ClaimRow]] = defaultdict(list)
+        for claim in self.claims:  # already read by the site's verdict (judged_claims)
+            by_site[claim.site_id].append(claim)
+        return {site.site_id: aggregate_site(by_site[site.site_id]) for site in self.sites}
 
 
 def verdict_of(site: SiteRow) -> SiteVerdict | None:
@@ -96,9 +95,10 @@ def verdict_of(site: SiteRow) -> SiteVerdict | None:
 
 
 def judged_claims(claims: list[ClaimRow], sites: list[SiteRow]) -> list[ClaimRow]:
-    """The claims as each site's verdict reads them: a site that sells no treatment claims
-    nothing (its pages' claims are mentions) and does not carry the selling points its pages
-    report (:class:`score.SiteVerdict`). The claims table keeps the pages' raw stances."""
+    """The claims as each site's verdict reads them, as scoring does: a site that sells no
+    treatment claims nothing (its pages' claims are mentions, or disclaimers where a page
+    refutes the promise it reports) and does not carry the selling points its pages report
+    (:class:`score.SiteVerdict`). The claims table keeps the pages' raw stances."""
     verdicts = {site.site_id: verdict_of(site) for site in sites}
     judged = []
     for claim in claims:
@@ -106,7 +106,7 @@ def judged_claims(claims: list[ClaimRow], sites: list[SiteRow]) -> list[ClaimRow
         if verdict is None:
             judged.append(claim)
         elif verdict.carries(claim.kind, claim.value):
-            stance = verdict.stance(claim.stance)
+            stance = verdict.stance(claim.stance, claim.reported_stance)
             judged.append(claim if stance == claim.stance else replace(claim, stance=stance))
     return judged
 

@@ -17,8 +17,11 @@ matplotlib.use("Agg")  # no display: charts are only ever written to files (befo
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from vocabulary import TIERS
+
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#689f38", "C": "#f9a825", "D": "#ef6c00", "F": "#c62828"}
-TIER_COLOURS = {"supported": "#2e7d32", "preliminary": "#a56a00", "unproven": "#c62828"}
+#: The tiers' colours, best supported (green) to unproven (red), in the vocabulary's order.
+TIER_COLOURS = dict(zip(TIERS, ("#2e7d32", "#a56a00", "#c62828"), strict=True))
 
 
 def _data_uri(figure: Figure) -> str:

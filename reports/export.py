@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence.manifest import update_manifest
+from evidence import update_manifest
 
 FORMATS = ("csv", "parquet")
 

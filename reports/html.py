@@ -21,8 +21,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from evidence.digests import written
-from evidence.manifest import update_manifest
+from evidence import update_manifest, written
 from reports import charts
 from reports.assemble import Report
 from reports.dossier import Dossier, build_dossier
@@ -30,6 +29,7 @@ from reports.screenshots import PlacedShot, place_screenshots
 from score import KnowledgeError, Rubric, load_rubric
 from storage import archive_root
 from storage.queries import ChangeRow, ClaimRow, SiteRow
+from vocabulary import TIERS
 
 RISKIEST = 10  # sites in the "riskiest sites" section
 TOP_REASONS = 3
@@ -128,7 +128,7 @@ def _context(report: Report, shots: Mapping[int, Shown] | None = None) -> dict[s
         ],
         "conditions_by_tier": [
             (t, by_tier[t])
-            for t in ("unproven", "preliminary", "supported", "unknown")
+            for t in (*reversed(TIERS), "unknown")  # the weakest evidence first
             if t in by_tier
         ],
         "site_claims": site_claims,

@@ -20,11 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence.digests import file_sha256_hex
+from evidence import file_sha256_hex
 from storage.screenshots import ScreenshotRow
 
 #: The sub-folder of a report folder that holds the pictures.
-FOLDER = "screenshots"
+SCREENSHOTS_FOLDER = "screenshots"
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,15 @@ def place_screenshots(
             )
         if not checked[row.file]:
             continue
-        image = out_dir / FOLDER / source.name
-        thumbnail = out_dir / FOLDER / thumb_source.name
+        image = out_dir / SCREENSHOTS_FOLDER / source.name
+        thumbnail = out_dir / SCREENSHOTS_FOLDER / thumb_source.name
         for origin, copy in ((source, image), (thumb_source, thumbnail)):
             _place(origin, copy)
             written.append(copy)
         placed[page_id] = PlacedShot(
-            f"{FOLDER}/{image.name}", f"{FOLDER}/{thumbnail.name}", thumbnail
+            f"{SCREENSHOTS_FOLDER}/{image.name}",
+            f"{SCREENSHOTS_FOLDER}/{thumbnail.name}",
+            thumbnail,
         )
     return placed, written
 

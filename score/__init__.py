@@ -21,11 +21,10 @@ from score.rubric import (
     load_rubric,
     score_site,
 )
-from score.verdict import SITE_KINDS, SiteVerdict, cues_from_json, cues_to_json, site_verdict
+from score.verdict import SiteVerdict, cues_from_json, cues_to_json, site_verdict
 
 __all__ = [
     "NO_TREATMENT_RULE",
-    "SITE_KINDS",
     "Agreement",
     "ApprovedProduct",
     "ClaimChange",

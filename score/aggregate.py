@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from vocabulary import STANCES
 
 if TYPE_CHECKING:
     from score.verdict import SiteVerdict
-
-#: Stances from strongest to weakest: a condition claimed anywhere on a site is claimed.
-STANCE_ORDER = ("claimed", "disclaimed", "mentioned")
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,26 @@ class ClaimRecord:
     tier: str | None = None
     # The stance on a site that sells no treatment (``claims.reported_stance``); None: mentioned.
     reported_stance: str | None = None
+
+
+class PageClaim(Protocol):
+    """What :func:`aggregate_site` reads of a page's claim: a :class:`ClaimRecord`, or a
+    stored claim row as it comes out of the database (``storage.queries.ClaimRow``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def quote(self) -> str: ...
+    @property
+    def stance(self) -> str | None: ...
+    @property
+    def tier(self) -> str | None: ...
+    @property
+    def reported_stance(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -60,7 +79,7 @@ class SiteClaims:
         return [c for c in self.conditions.values() if c.stance == "claimed"]
 
 
-def aggregate_site(claims: Iterable[ClaimRecord], verdict: SiteVerdict | None = None) -> SiteClaims:
+def aggregate_site(claims: Iterable[PageClaim], verdict: SiteVerdict | None = None) -> SiteClaims:
     """Fold a site's page claims into one :class:`SiteClaims`.
 
     A condition takes its strongest stance over the pages (claimed > disclaimed > mentioned)
@@ -90,12 +109,12 @@ def aggregate_site(claims: Iterable[ClaimRecord], verdict: SiteVerdict | None = 
             known = site.conditions[claim.value] = SiteCondition(
                 claim.value, claim.tier or "unproven", stance
             )
-        elif STANCE_ORDER.index(stance) < STANCE_ORDER.index(known.stance):
+        elif STANCES.index(stance) < STANCES.index(known.stance):  # strongest first
             known.stance = stance
         known.evidence.append(evidence)
     for condition in site.conditions.values():
         # The quote that gave the site-level stance comes first.
-        condition.evidence.sort(key=lambda e: STANCE_ORDER.index(e.stance or "mentioned"))
+        condition.evidence.sort(key=lambda e: STANCES.index(e.stance or "mentioned"))
     return site
 
 

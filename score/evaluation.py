@@ -19,26 +19,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract import FLAG_NAMES, STANCES, DocumentExtraction, decode_html
-from extract.document import extract_document, extract_text
+import config
+from extract import DocumentExtraction, decode_html, extract_document, extract_text
 from score.verdict import site_verdict
-
-# The real-world corpora beside a checkout: the shared set (read in place, never copied into
-# the repository) and the project's own. ``CLINIC_AUDIT_SHARED_CORPUS`` moves the shared one.
-SHARED_CORPUS_ENV = "CLINIC_AUDIT_SHARED_CORPUS"
+from vocabulary import FLAG_NAMES, STANCES
 
 
 def realworld_corpora(checkout: Path) -> dict[str, Path]:
-    """``{"shared": ..., "own": ...}`` for the repository at ``checkout`` (present or not)."""
-    shared = os.environ.get(SHARED_CORPUS_ENV, checkout.parent / "shared" / "corpus" / "realworld")
-    return {"shared": Path(shared), "own": checkout / "tests" / "extract" / "realworld"}
+    """``{"shared": ..., "own": ...}`` for the repository at ``checkout`` (present or not).
+
+    The shared set is read in place, never copied into the repository;
+    ``CLINIC_AUDIT_SHARED_CORPUS`` moves it.
+    """
+    shared = config.settings().shared_corpus or checkout.parent / "shared" / "corpus" / "realworld"
+    return {"shared": shared, "own": checkout / "tests" / "extract" / "realworld"}
 
 
 # Fields scored as sets of values per page (or per site).

@@ -1,7 +1,9 @@
 """The knowledge base scoring reads: rubric, condition tiers, evidence, regulators, products.
 
-Everything here is data under ``score/knowledge/``; a researcher may swap in their own evidence
-file (``--kb FILE``, same schema as ``evidence.yaml``) or rubric file. A run records the
+Everything here is data: the conditions and their default tiers are the vocabulary's
+(``vocabulary/conditions.yaml``), the rest lives under ``score/knowledge/``; a researcher may
+swap in their own evidence file (``--kb FILE``, same schema as ``evidence.yaml``) or rubric
+file. A run records the
 knowledge base's name and a SHA-256 over exactly the files used, so a grade can be recomputed
 years later from the same inputs.
 """
@@ -18,12 +20,11 @@ from typing import Any
 
 import yaml
 
-from extract import load_conditions
+from vocabulary import CONDITIONS_FILE, TIERS, load_conditions
 
 KNOWLEDGE = files("score") / "knowledge"
 #: The tier sets a rubric may name: ``seed`` (VOCABULARY.md) or ``strict`` (the trial record).
 TIER_SETS = ("seed", "strict")
-TIERS = ("supported", "preliminary", "unproven")
 
 
 class KnowledgeError(ValueError):
@@ -108,7 +109,7 @@ def load_knowledge(
         KnowledgeError: A file is missing or does not fit the schema.
     """
     sources: list[Traversable | Path] = [
-        KNOWLEDGE / "conditions.yaml",
+        CONDITIONS_FILE,
         Path(evidence_file) if evidence_file else KNOWLEDGE / "evidence.yaml",
         KNOWLEDGE / "regulators.yaml",
         KNOWLEDGE / "approved-products.yaml",

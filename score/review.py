@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from score.aggregate import STANCE_ORDER, Evidence, SiteClaims, SiteCondition
+from score.aggregate import Evidence, SiteClaims, SiteCondition
 from score.verdict import SiteVerdict
+from vocabulary import STANCES
 
 #: The kinds of finding a reviewer decides on.
 REVIEW_KINDS = ("condition", "flag", "cell_source", "regulator", "site")
@@ -26,7 +27,7 @@ SELLS_TREATMENT = "sells_treatment"
 #: A condition the site does not name; a named finding that is there, or not.
 ABSENT, YES, NO = "absent", "yes", "no"
 CONFIRM, REJECT = "confirm", "reject"
-DECISIONS = (CONFIRM, REJECT, *STANCE_ORDER)
+DECISIONS = (CONFIRM, REJECT, *STANCES)
 #: Where a finding stands: a current decision applies, an outdated one waits for a person.
 REVIEWED, NEEDS_REREVIEW, MACHINE_ONLY = "reviewed", "needs re-review", "machine-only"
 
@@ -44,7 +45,7 @@ def resolve(kind: str, machine: str, decision: str) -> str:
     """
     if kind not in REVIEW_KINDS:
         raise ValueError(f"unknown kind {kind!r}: use {', '.join(REVIEW_KINDS)}")
-    values = (*STANCE_ORDER, ABSENT) if kind == "condition" else (YES, NO)
+    values = (*STANCES, ABSENT) if kind == "condition" else (YES, NO)
     if machine not in values:
         raise ValueError(f"machine value {machine!r} of a {kind}: use {', '.join(values)}")
     if decision == CONFIRM:
@@ -57,7 +58,7 @@ def resolve(kind: str, machine: str, decision: str) -> str:
                     "(claimed, disclaimed or mentioned)"
                 )
             return ABSENT
-        if decision in STANCE_ORDER:
+        if decision in STANCES:
             return decision
     elif decision == REJECT:
         return NO if machine == YES else YES

@@ -20,11 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from extract import PageCue, selling_points
+from vocabulary import SELLER_KINDS, SITE_KINDS
 
-# The seed file's ``kind`` column (DESIGN.md): who sells treatment and who does not.
-SELLER_KINDS = frozenset({"clinic", "facilitator", "seller"})
-OTHER_KINDS = frozenset({"news", "other"})
-SITE_KINDS = SELLER_KINDS | OTHER_KINDS
 # A site is a seller unless the other side outweighs it by more than this: one weak cue ("según",
 # "published") on a clinic's blog must not turn the clinic into a newspaper.
 BENEFIT_OF_DOUBT = 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -18,22 +17,28 @@ class StorageError(RuntimeError):
 
 
 def home() -> Path:
-    """The folder holding the default database, the WARC archive and the reports.
+    """The folder holding the default database, the WARC archive and the reports
+    (``CLINIC_AUDIT_HOME``, default ``var/``: :class:`config.Settings`)."""
+    # config is imported here, not at the top: every crawler process imports this module and
+    # is handed its paths, and pydantic costs it a quarter of a second at start-up.
+    import config
 
-    ``CLINIC_AUDIT_HOME`` moves it; the default is ``var/`` under the working directory.
-    """
-    return Path(os.environ.get("CLINIC_AUDIT_HOME", "var"))
+    return config.settings().home
 
 
 def archive_root() -> Path:
     """The WARC archive folder (``warc/`` in :func:`home`): every record location and
     screenshot file is relative to it."""
-    return home() / "warc"
+    import config
+
+    return config.settings().archive_root
 
 
 def database_url() -> str:
     """``CLINIC_AUDIT_DB_URL`` if set, else a SQLite file ``clinic-audit.db`` in :func:`home`."""
-    return os.environ.get("CLINIC_AUDIT_DB_URL") or f"sqlite:///{home() / 'clinic-audit.db'}"
+    import config
+
+    return config.settings().database_url
 
 
 def _describe(url: str) -> str:
@@ -96,11 +101,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    migrations = Config()
+    migrations.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+        migrations.attributes["connection"] = conn
+        command.upgrade(migrations, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -114,3 +119,22 @@ def current_revision(engine: Engine) -> str | None:
 def sessions(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def database_bytes(engine: Engine) -> int:
+    """How much room the database takes: the SQLite file with its write-ahead log, or what
+    PostgreSQL reports for the database."""
+    if engine.dialect.name == "sqlite":
+        path = Path(str(engine.url.database))
+        wal = path.with_name(path.name + "-wal")
+        return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one())
+
+
+def empty_schema(engine: Engine) -> None:
+    """Drop every table, view and row of a PostgreSQL database (a benchmark's shared one)."""
+    if engine.dialect.name != "postgresql":
+        raise StorageError(f"empty_schema empties a PostgreSQL database, not {engine.dialect.name}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")

@@ -70,6 +70,8 @@ class ClaimRow:
     # Whether a person checked the finding: reviewed, needs re-review, or None (machine only).
     review: str | None = None
     page_id: int | None = None  # the page the claim was read from (its screenshot's key)
+    # The page's stance were the site not selling treatment (``claims.reported_stance``).
+    reported_stance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,9 @@ def site_language(session: Session, run_id: int, site_id: int) -> str | None:
     return counts[0][0] if counts else None
 
 
-def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
-    """Every claim of a run with the page it was read from and that page's archived copy."""
+def claim_rows(session: Session, run_id: int, site_id: int | None = None) -> list[ClaimRow]:
+    """Every claim of a run (only site ``site_id``'s if given) with the page it was read from
+    and that page's archived copy, in page order."""
     query = (
         select(
             Claim,
@@ -184,6 +187,8 @@ def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
         .where(Claim.run_id == run_id)
         .order_by(Claim.site_id, Page.id, Claim.id)
     )
+    if site_id is not None:
+        query = query.where(Claim.site_id == site_id)
     return [
         ClaimRow(
             c.site_id,
@@ -199,6 +204,7 @@ def claim_rows(session: Session, run_id: int) -> list[ClaimRow]:
             at,
             lang,
             page_id=c.page_id,
+            reported_stance=c.reported_stance,
         )
         for c, url, fetched, warc, digest, at, lang in session.execute(query)
     ]

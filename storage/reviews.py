@@ -6,13 +6,16 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 from sqlalchemy.orm import Session
 
 from storage.tables import Review
 from storage.writes import upsert
+
+#: The longest reviewer name the ``reviews`` table holds.
+REVIEWER_LENGTH = cast(String, Review.__table__.c.reviewer.type).length or 128
 
 
 @dataclass(frozen=True)

@@ -240,3 +240,28 @@ def replace_claim_changes(
     ]
     session.add_all(rows)
     return len(rows)
+
+
+def replace_claims_of_page(
+    session: Session,
+    page_id: int,
+    claims: Iterable[Mapping[str, Any]],
+    *,
+    language: str,
+    is_clinic: bool,
+    title: str,
+    page_cues: Sequence[Sequence[Any]] = (),
+) -> int:
+    """:func:`replace_page_claims` for the page with id ``page_id`` (a page just recorded)."""
+    page = session.get(Page, page_id)
+    if page is None:
+        raise StorageError(f"no page {page_id}")
+    return replace_page_claims(
+        session,
+        page,
+        claims,
+        language=language,
+        is_clinic=is_clinic,
+        title=title,
+        page_cues=page_cues,
+    )

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+import config
+
 #: The PostgreSQL server of this machine and of CI (trust auth).
 POSTGRES_SERVER = os.environ.get(
     "CLINIC_AUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -33,7 +35,7 @@ def _postgres_url() -> Iterator[str]:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:
         admin.dispose()
-        if os.environ.get("CLINIC_AUDIT_REQUIRE_SERVICES") == "1":
+        if config.settings().require_services:
             pytest.fail(f"PostgreSQL is required but unreachable at {POSTGRES_SERVER}: {exc}")
         pytest.skip(f"PostgreSQL unreachable at {POSTGRES_SERVER}: {exc}")
     try:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+import config
+
 PYWB_VERSION = "2.10.0"
 CONSTRAINTS = Path(__file__).with_name("pywb-constraints.txt")
 COLLECTION = "evidence"
@@ -47,7 +49,7 @@ def _cache() -> Path:
 
 
 def _unavailable(message: str) -> None:
-    if os.environ.get("CLINIC_AUDIT_REQUIRE_SERVICES") == "1":
+    if config.settings().require_services:
         pytest.fail(f"pywb is required but could not be set up: {message}")
     pytest.skip(f"pywb could not be set up: {message}")
 

@@ -15,7 +15,7 @@ import demoweb
 import storage
 from flows import data_dictionary
 from flows.cli import app
-from tests.report_data import store_demo_run
+from flows.demo_runs import store_demo_run
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

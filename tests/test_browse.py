@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 import demoweb
 import storage
 from flows.cli import app
+from flows.demo_runs import store_demo_run
 from flows.reporting import datasette_metadata
-from tests.report_data import store_demo_run
 
 
 def free_port() -> int:

@@ -206,3 +206,38 @@ def test_export_writes_into_the_home_folder_by_default(
     assert result.exit_code == 0, result.output
     assert (home / "exports" / "claims.csv").exists()
     assert not (tmp_path / "var" / "exports").exists()
+
+
+def test_evidence_of_a_url_no_run_fetched_exits_2(home: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    result = runner.invoke(app, ["evidence", "show", "https://clinic.example/never"])
+    assert result.exit_code == 2 and "was not fetched" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["dispatch"], ["deploy", "--pool", "p", "--cron", "0 3 1 * *", "--seeds"]],
+    ids=["dispatch", "deploy"],
+)
+def test_orchestration_checks_the_seed_file_before_anything(home: Path, command: list[str]) -> None:
+    result = runner.invoke(app, [*command, str(home / "missing.csv")])
+    assert result.exit_code == 2 and "seed file not found" in result.output, result.output
+    assert not home.exists(), "a typo must not create a database or Prefect's folder"
+
+
+@pytest.mark.parametrize("command", [["run", "seeds.csv"], ["dispatch", "seeds.csv"], ["report"]])
+def test_an_unknown_rubric_exits_2_before_anything_is_done(home: Path, command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--rubric", "nonsense"])
+    assert result.exit_code == 2 and "no shipped rubric 'nonsense'" in result.output, result.output
+    assert not home.exists()
+
+
+def test_an_output_folder_that_cannot_be_written_exits_2_with_a_message(
+    home: Path, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")  # nothing can be made inside a file, even by root
+    runner.invoke(app, ["db", "upgrade"])
+    result = runner.invoke(app, ["export", "--out", str(not_a_folder / "tables")])
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.output and "Traceback" not in result.output

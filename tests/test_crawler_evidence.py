@@ -106,4 +106,4 @@ def test_evidence_command_gives_the_copy_exactly_as_fetched(home: Path, tmp_path
     assert "Unchanged:" in latest.output and PAGE.decode() in latest.output
 
     missing = runner.invoke(app, ["evidence", "show", web.url("clinica.test", "/nowhere")])
-    assert missing.exit_code == 1 and "was not fetched" in missing.output
+    assert missing.exit_code == 2 and "was not fetched" in missing.output  # bad input

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from playwright.async_api import async_playwright
 from sqlalchemy import delete, select
 from warcio.archiveiterator import ArchiveIterator
 
+import config
 import storage
 from crawler import read_response
 from crawler.capture import WATCH_MUTATIONS, PageCapture
@@ -36,7 +36,7 @@ SCRIPTED = html(
 
 
 def _missing(message: str) -> None:
-    if os.environ.get("CLINIC_AUDIT_REQUIRE_SERVICES") == "1":
+    if config.settings().require_services:
         pytest.fail(message)
     pytest.skip(message)
 

@@ -16,7 +16,7 @@ import yaml
 
 import demoweb
 from demoweb import DemoSite, generate, seeds_csv, serve
-from extract import FLAG_NAMES, load_conditions
+from vocabulary import FLAG_NAMES, load_conditions
 
 WRITING_VOCAB = yaml.safe_load(
     (Path(demoweb.__file__).parent / "data" / "vocabulary.yaml").read_text()

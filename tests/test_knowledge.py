@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from extract import load_conditions
 from score import (
     ClaimRecord,
     KnowledgeError,
@@ -21,6 +20,7 @@ from score import (
     score_site,
     site_verdict,
 )
+from vocabulary import load_conditions
 
 CITATION = re.compile(r"^(PMID:\d+|DOI:10\.\S+|NCT\d{8}|regulator decision: .+)$")
 EVIDENCE = Path(str(files("score") / "knowledge" / "evidence.yaml"))

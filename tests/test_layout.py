@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.import_graph import PACKAGES, ROOT, modules, project_imports, stage
 
 
 def test_a_worker_can_load_the_flow_the_way_prefect_does() -> None:
@@ -29,3 +28,116 @@ def test_no_flows_module_is_named_like_a_top_level_package() -> None:
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
     modules = {p.stem for p in (ROOT / "flows").glob("*.py")}
     assert packages & modules == set()
+
+
+#: docs/architecture.md's table: the stages each stage may import. ``vocabulary`` and
+#: ``config`` are the bottom floor: they import none.
+MAY_IMPORT: dict[str, frozenset[str]] = {
+    "config": frozenset(),
+    "vocabulary": frozenset(),
+    "evidence": frozenset({"vocabulary"}),
+    "storage": frozenset({"vocabulary", "config"}),
+    "extract": frozenset({"vocabulary"}),
+    "score": frozenset({"vocabulary", "extract", "config"}),
+    "crawler": frozenset({"vocabulary", "storage", "evidence"}),
+    "reports": frozenset({"vocabulary", "storage", "score", "evidence"}),
+    "demoweb": frozenset({"vocabulary"}),
+    "flows": frozenset(PACKAGES),
+}
+
+#: Imports across the table that are there on purpose, each with its reason.
+LAYERING_EXCEPTIONS = {
+    # A migration is history: 0007 filled in sites.domain with the crawler's scope rule, the
+    # one home of a registrable domain, at the time it ran (a function-level import).
+    ("storage.migrations.versions.0007_reviews", "crawler"),
+}
+
+
+def test_the_table_covers_every_stage() -> None:
+    assert set(MAY_IMPORT) == set(PACKAGES)
+    assert {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests"} == set(PACKAGES)
+
+
+def test_each_stage_imports_only_what_the_architecture_allows() -> None:
+    crossings = sorted(
+        f"{imp.where}: {stage(imp.importer)} imports {imp.module}"
+        for imp in project_imports()
+        if stage(imp.module) != stage(imp.importer)
+        and stage(imp.module) not in MAY_IMPORT[stage(imp.importer)]
+        and (imp.importer, stage(imp.module)) not in LAYERING_EXCEPTIONS
+    )
+    assert crossings == []
+
+
+def test_the_documented_table_is_the_one_checked() -> None:
+    # Each row of docs/architecture.md's package table ends with what the stage may import.
+    rows = {}
+    for line in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].endswith("/`"):
+            rows[cells[0].strip("`/")] = cells[2]
+    assert set(rows) == set(PACKAGES)
+    for package, allowed in MAY_IMPORT.items():
+        if package == "flows":
+            continue
+        named = {p for p in PACKAGES if f"`{p}`" in rows[package]}
+        assert named == allowed, package
+
+
+def _circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    # Lazy imports inside functions count: hiding a circle in a function is how it survives.
+    # Imports under ``if TYPE_CHECKING:`` never run and do not.
+    edges: dict[str, set[str]] = {name: set() for name in modules()}
+    for imp in project_imports():
+        pair = frozenset({imp.importer, imp.module})
+        if not imp.type_checking and len(pair) == 2:
+            edges[imp.importer].add(imp.module)
+    assert _circles(edges) == []
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _circles(edges) == [["a", "b", "c"]]
+    assert _circles({"a": {"b"}, "b": set()}) == []

@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 import demoweb
 import storage
 from flows.cli import app
+from flows.demo_runs import store_demo_run
 from reports import NothingToReport, PeriodError, parse_period, period_report, write_report_files
 from reports.literature import literature_rows
 from tests.browser import screenshot
-from tests.report_data import store_demo_run
 
 AUGUST, NOVEMBER = datetime(2026, 8, 10, tzinfo=UTC), datetime(2026, 11, 10, tzinfo=UTC)
 
@@ -162,8 +162,8 @@ def test_the_literature_table_maps_slugs_to_survey_categories(
 
 
 def test_the_literature_mapping_names_only_known_slugs() -> None:
-    from extract import load_conditions
     from reports.literature import load_literature
+    from vocabulary import load_conditions
 
     literature = load_literature()
     conditions = {c.slug for c in load_conditions()}

@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import storage
-from flows import stages
+from flows.assessment import site_claims
 from flows.audit import audit_flow
 from flows.stages import CrawlOptions
 from score import SiteVerdict, site_verdict
 from score.evaluation import Case, Report, Summary, load_corpus, realworld_corpora
-from storage import Site, SiteScore
+from storage import RunSite, SiteScore, run_sites
 from tests.local_web import serve
 
 pytestmark = pytest.mark.e2e
@@ -47,14 +47,14 @@ def _cases() -> dict[str, Case]:
     return {f"rw{n}.test": case for n, case in enumerate(cases)}
 
 
-def _site_view(session: Session, run_id: int, site: Site) -> Summary:
+def _site_view(session: Session, run_id: int, site: RunSite) -> Summary:
     """A site as the run stored it: its verdict and its conditions' stances as the site's."""
     score = session.scalar(
         select(SiteScore).where(SiteScore.run_id == run_id, SiteScore.site_id == site.id)
     )
     assert score is not None, f"{site.seed_url} was not scored"
     verdict = SiteVerdict(bool(score.sells_treatment), tuple(score.verdict_reasons or ()))
-    claims = stages.site_claims(session, run_id, site.id, verdict)
+    claims = site_claims(session, run_id, site.id, verdict)
     stances = {slug: c.stance for slug, c in claims.conditions.items()}
     return Summary(stances, {}, {}, verdict.sells_treatment)
 
@@ -90,7 +90,7 @@ def test_the_audit_of_real_pages_as_one_page_sites_meets_the_floors(
     engine = storage.connect(storage.database_url())
     report, mismatches = Report(), []
     with storage.sessions(engine)() as session:
-        by_host = {s.host: s for s in stages.run_sites(session, summary["run_id"])}
+        by_host = {s.host: s for s in run_sites(session, summary["run_id"])}
         assert set(by_host) == set(cases) | set(others)
         for host in others:
             site = by_host[host]

@@ -11,10 +11,10 @@ from pypdf.generic import Destination
 
 import demoweb
 import storage
+from flows.demo_runs import store_demo_run
 from reports import parse_period, period_report
 from reports.html import render_parts
 from reports.pdf import write_pdf
-from tests.report_data import store_demo_run
 
 
 def page_texts(pdf: Path) -> list[str]:

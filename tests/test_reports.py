@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from bs4 import BeautifulSoup, Tag
 
 from reports import Report, render_report, safe_href
+from reports.assemble import judged_claims
+from score import SiteVerdict, aggregate_site
 from storage.queries import ClaimRow, RunInfo, SiteRow
 
 PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">{{ 7*7 }}'
@@ -162,3 +164,32 @@ def test_a_quote_on_five_pages_is_listed_once_with_every_page_and_its_archived_c
     # Once in the riskiest sites' top reason, once in the points, once in the quotes.
     assert html.count(QUOTE) == 3
     assert html.count('href="#site-1"') == 2  # riskiest sites and sites by risk link here
+
+
+def test_a_report_reads_a_non_sellers_claims_as_scoring_does() -> None:
+    # A news site: one page presents a treatment as helping autism but refutes it (reported
+    # stance: disclaimed), another reports testimonials, a selling point it does not carry.
+    news = SiteRow(3, "https://n.test/", "News", "CO", "ok", 2, [], False, None, None, [], ["news"])
+    rows = [
+        ClaimRow(
+            3,
+            "condition",
+            "autism",
+            "claimed",
+            "unproven",
+            "q1",
+            "https://n.test/a",
+            reported_stance="disclaimed",
+        ),
+        ClaimRow(3, "condition", "copd", "claimed", "unproven", "q2", "https://n.test/b"),
+        ClaimRow(3, "flag", "testimonials", None, None, "q3", "https://n.test/c"),
+    ]
+    report = Report("run 1", [], "seed", [news], judged_claims(rows, [news]))
+    as_reported = report.site_claims()[3]
+    as_scored = aggregate_site(rows, SiteVerdict(False, ("news",)))  # flows.assessment's fold
+    assert {s: c.stance for s, c in as_reported.conditions.items()} == {
+        "autism": "disclaimed",
+        "copd": "mentioned",
+    }
+    assert as_reported.named_values("flag") == []  # testimonials: not a news site's
+    assert as_reported == as_scored

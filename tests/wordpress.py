@@ -29,6 +29,8 @@ from typing import NoReturn
 
 import pytest
 
+import config
+
 #: Where Debian's ``wordpress`` package puts WordPress.
 WORDPRESS = Path("/usr/share/wordpress")
 #: The Debian packages whose versions key the cached blog.
@@ -154,7 +156,7 @@ class WordPressSite:
 
 def missing(reason: str) -> NoReturn:
     """Fail where the services are required (CI), skip elsewhere."""
-    if os.environ.get("CLINIC_AUDIT_REQUIRE_SERVICES") == "1":
+    if config.settings().require_services:
         pytest.fail(f"{reason}: run `make system-deps`")
     pytest.skip(reason)
 

@@ -75,6 +75,32 @@ def test_menus_and_reported_speech_tell_who_publishes() -> None:
     assert sells(clinic)
 
 
+def test_a_page_calling_claims_baseless_speaks_as_a_watchdog() -> None:
+    alert = extract_document(
+        "<p>Stem cells for Parkinson's disease are sold with bogus promises.</p>"
+        "<p>There is no good evidence that these injections work.</p>"
+    )
+    assert ("other", "calls treatment claims false or baseless") in {
+        (c.side, c.phrase) for c in alert.page_cues
+    }
+    assert not sells(alert)
+    # once per page and weighed against the rest: a clinic warning against fraud still sells
+    clinic = clinic_page(
+        "<p>We treat knee arthritis. Beware of bogus clinics: there is no evidence for them.</p>"
+    )
+    assert sells(clinic)
+
+
+def test_a_practice_speaking_of_itself_is_a_seller() -> None:
+    blog = extract_document(
+        "<p>In this article Dr. Ross talks about knee research and other clinics.</p>"
+        "<p>At our regenerative medicine clinics our specialty is healing, not pain "
+        "management.</p>"
+    )
+    assert sells(blog)
+    assert ("seller", "our specialty") in {(c.side, c.phrase) for c in blog.page_cues}
+
+
 def test_non_clinic_from_byline_jsonld_or_host() -> None:
     byline = extract_document(
         "<p>By Ana Ruiz, staff reporter. Published 3 May.</p>"

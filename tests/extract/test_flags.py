@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract import FLAG_NAMES, extract_document
+from extract import extract_document
 from tests.extract._helpers import clinic_page, sells
+from vocabulary import FLAG_NAMES
 
 
 def flags(body: str, *, spanish: bool = False) -> dict[str, bool]:

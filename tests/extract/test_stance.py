@@ -341,3 +341,96 @@ def test_a_page_that_refutes_what_it_reports_disclaims_the_promises() -> None:
         "<p>The director said their injections can treat lupus, according to the clinic.</p>"
     )
     assert not report.refutes and judged(report) == {"lupus": "mentioned"}
+
+
+def test_a_condition_named_as_anothers_background_is_mentioned() -> None:
+    doc = clinic_page(
+        "<p>We treat spinal cord injury with stem cells.</p>"
+        "<p>A spinal cord injury frequently brings paralysis and chronic pain for life.</p>"
+        "<p>Neuropathy is common in long-standing diabetes.</p>"
+        "<p>We see arthritis, back pain and chronic pain every week.</p>"
+    )
+    assert stances(doc) == {
+        "spinal-cord-injury": "claimed",
+        "chronic-pain": "claimed",  # listed with arthritis and back pain: an item, not a symptom
+        "neuropathy": "claimed",  # neither of the two is sold elsewhere: both read as offers
+        "type-2-diabetes": "claimed",
+        "osteoarthritis": "claimed",
+        "back-pain": "claimed",
+    }
+    neuropathy = clinic_page(
+        "<p>We treat neuropathy.</p><p>Neuropathy is common in long-standing diabetes.</p>"
+    )
+    assert stances(neuropathy) == {"neuropathy": "claimed", "type-2-diabetes": "mentioned"}
+    background = clinic_page(
+        "<p>We treat spinal cord injury.</p>"
+        "<p>A spinal cord injury often brings paralysis and chronic pain.</p>"
+    )
+    assert stances(background)["chronic-pain"] == "mentioned"
+
+
+def test_words_inside_a_condition_name_frame_nothing() -> None:
+    doc = clinic_page(
+        "<p>Stem cells can treat lung damage caused by COVID-19 and other lung conditions.</p>"
+    )
+    assert stances(doc) == {"ards": "claimed", "copd": "claimed"}
+
+
+def test_contraindications_diagnosis_and_history_are_not_offers() -> None:
+    doc = clinic_page(
+        "<p>Contraindicaciones: precaución en pacientes con antecedentes de neoplasias.</p>"
+        "<p>El diagnóstico se basa en la resonancia, que muestra la rotura de menisco.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {"cancer": "mentioned", "meniscus-tear": "mentioned"}
+
+
+def test_a_news_page_that_disclaims_a_condition_keeps_that_stance() -> None:
+    html = """<html><head><title>Stem cell quackery</title></head><body>
+    <p class="byline">By Ana Pérez, staff reporter. Published March 3, 2026.</p>
+    <p>One woman in the audience said she has had diabetes for 25 years.</p>
+    <p>There is no evidence that stem cells cure diabetes.</p></body></html>"""
+    doc = extract_document(html, url="https://news.example/2026/quackery")
+    assert not sells(doc)
+    assert stances(doc) == {"type-2-diabetes": "claimed"}  # the page's own, strongest stance
+    assert judged(doc) == {"type-2-diabetes": "disclaimed"}
+
+
+def test_a_promise_told_about_its_victim_is_others() -> None:
+    doc = clinic_page(
+        "<p>Un fisioterapeuta trató a un menor con parálisis cerebral, a quien aseguró que "
+        "volvería a caminar.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {"cerebral-palsy": "mentioned"}
+
+
+def test_a_sellers_own_offer_framed_as_a_trial_is_claimed() -> None:
+    doc = clinic_page(
+        "<p>At present Clínica Norte uses stem cell therapy, under clinical-trial use approved "
+        "by an ethics committee, to treat stroke.</p>"
+        "<p>A clinical trial of cord cells in autism began at a university.</p>"
+    )
+    assert stances(doc) == {"stroke": "claimed", "autism": "mentioned"}
+
+
+def test_a_blog_posts_tags_offer_nothing() -> None:
+    doc = clinic_page("<p>By Dr. Ruiz · June 17, 2011 · Tags: Aging Skin, Hair Loss</p>")
+    assert stances(doc) == {"skin-rejuvenation": "mentioned", "hair-loss": "mentioned"}
+
+
+def test_a_reference_lists_study_titles_are_mentions() -> None:
+    doc = clinic_page(
+        "<p>We treat knee osteoarthritis.</p><h3>References</h3><p>Miao, C., Lei, M. (2015). "
+        "Use of Mesenchymal Stem Cells for Therapy of Cardiac Disease. Int J Mol Sci, 16(8), "
+        "17445-17462.</p>"
+    )
+    assert stances(doc) == {"knee-osteoarthritis": "claimed", "heart-failure": "mentioned"}
+
+
+def test_a_patients_medical_history_is_not_the_clinics() -> None:
+    doc = clinic_page(
+        "<p>Our clinic has a long history of treating multiple sclerosis.</p>"
+        "<p>Patients with a history of cancer are screened first.</p>"
+    )
+    assert stances(doc) == {"multiple-sclerosis": "claimed", "cancer": "mentioned"}

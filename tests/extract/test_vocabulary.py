@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from extract import FLAG_NAMES, STANCES, extract_document, extract_text, load_conditions
+from extract import extract_document, extract_text
+from vocabulary import FLAG_NAMES, STANCES, load_conditions
 
 # VOCABULARY.md (contract): slug -> (default tier, group heading)
 VOCABULARY = {

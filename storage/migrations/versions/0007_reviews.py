@@ -21,7 +21,7 @@ depends_on = None
 def upgrade() -> None:
     # The one home of a site's domain is the crawler's scope rule (public suffix list,
     # bundled, never fetched); a migration of a few thousand sites can afford to call it.
-    from crawler.scope import site_domain
+    from crawler import site_domain
 
     # Plain ADD COLUMN, not a batch copy: the analyst views read `sites`.
     op.add_column("sites", sa.Column("domain", sa.String(length=255), nullable=True))

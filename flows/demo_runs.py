@@ -1,4 +1,5 @@
-"""Store demo-web sites' claims without crawling: the database a report test or benchmark needs.
+"""Store demo-web sites' claims without crawling: the database a report test or the report
+benchmark needs.
 
 Pages are rendered by demoweb, read by the real extractor and stored through storage.writes;
 only the fetch and the WARC copy are skipped (the page rows name a WARC file that is not
@@ -17,9 +18,10 @@ import storage
 from crawler import Seed
 from extract import decode_html, extract_document
 from flows import stages
+from flows.extraction import claims_of
 from score import cues_to_json, site_verdict
-from storage.tables import CrawlRun, Page
-from storage.writes import record_page, record_site_crawl, replace_page_claims
+from storage import backdate_run, run_sites
+from storage.writes import record_page, record_site_crawl, replace_claims_of_page
 
 PORT = 8765  # the URLs only name it; nothing listens
 
@@ -37,10 +39,8 @@ def store_demo_run(
     seeds = [Seed(f"http://{s.host}:{PORT}/", s.name, s.country) for s in web.sites]
     run_id = stages.prepare_run(engine, seeds, "demo web (not crawled)", {"rubric": rubric})
     with storage.sessions(engine).begin() as session:
-        run = session.get(CrawlRun, run_id)
-        assert run is not None
-        run.started_at = started_at
-        site_ids = {s.host: s.id for s in stages.run_sites(session, run_id)}
+        backdate_run(session, run_id, started_at)
+        site_ids = {s.host: s.id for s in run_sites(session, run_id)}
         for site in web.sites:
             html_paths = [p for p in site.paths() if not p.endswith((".txt", ".xml"))]
             stored = 0
@@ -64,12 +64,10 @@ def store_demo_run(
                     warc_offset=0,
                 )
                 doc = extract_document(decode_html(page.body, page.content_type), url)
-                row = session.get(Page, page_id)
-                assert row is not None
-                replace_page_claims(
+                replace_claims_of_page(
                     session,
-                    row,
-                    stages.claims_of(doc),
+                    page_id,
+                    claims_of(doc),
                     language=doc.language,
                     is_clinic=site_verdict([doc.page_cues]).sells_treatment,
                     title=doc.title,

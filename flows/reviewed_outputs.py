@@ -1,0 +1,77 @@
+"""Reports and exports as the reviews leave them: each claim marked reviewed, needs re-review
+or machine-only, a reviewer's value in place of the machine's."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+from sqlalchemy import Engine
+
+import storage
+from flows.findings import Finding
+from flows.reviewing import run_agreement, run_findings
+from reports import Report
+from score.review import REVIEWED
+from storage import run_sites
+from storage.queries import export_frames
+from storage.reviews import any_reviews
+
+#: The columns exports add to ``claims`` (``clinic-audit export``), documented in the data
+#: dictionary.
+EXPORT_REVIEW_COLUMNS = {
+    "review": "reviewed (a reviewer's decision applies), needs re-review (the page the "
+    "reviewer read has changed) or machine-only.",
+    "reviewed_value": "While reviewed: the value the audit uses, a condition's stance or "
+    "absent, yes or no for the other kinds; empty otherwise.",
+}
+
+
+def reviewed_report(engine: Engine, report: Report, reviewed_only: bool = False) -> Report:
+    """``report`` with each claim marked reviewed, needs re-review or machine-only (a
+    reviewer's value in place of the machine's), the agreement of its runs, and with
+    ``reviewed_only`` only the findings a reviewer confirmed."""
+    from reports import with_reviews
+
+    with storage.sessions(engine)() as session:
+        any_review = any_reviews(session)
+    findings = _report_findings(engine, report) if any_review else []
+    marks = {(f.site_id, f.kind, f.value): (f.status, f.value_used) for f in findings}
+    return with_reviews(report, marks, run_agreement(findings), reviewed_only)
+
+
+def _report_findings(engine: Engine, report: Report) -> list[Finding]:
+    """The findings of each site of the report in the latest of the report's runs that
+    crawled it (the run a period report reads it from)."""
+    wanted = {s.site_id for s in report.sites}
+    latest: dict[int, int] = {}
+    with storage.sessions(engine)() as session:
+        for run in report.runs:
+            for site in run_sites(session, run.run_id, sorted(wanted)):
+                latest[site.id] = max(latest.get(site.id, 0), run.run_id)
+    by_run: dict[int, list[int]] = defaultdict(list)
+    for site_id, run_id in latest.items():
+        by_run[run_id].append(site_id)
+    found: list[Finding] = []
+    for run_id, site_ids in sorted(by_run.items()):
+        found += run_findings(engine, run_id, site_ids)
+    return found
+
+
+def export_tables(engine: Engine, run_id: int | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`storage.queries.export_frames` with the review columns added to ``claims``
+    (:data:`EXPORT_REVIEW_COLUMNS`)."""
+    frames = export_frames(engine, run_id)
+    claims = frames["claims"]
+    with storage.sessions(engine)() as session:
+        any_review = any_reviews(session)
+    marks: dict[tuple[int, str, str, str], tuple[str, str]] = {}
+    if any_review:
+        for run in sorted({int(r) for r in claims["run_id"]}):
+            for f in run_findings(engine, run):
+                marks[(run, f.site_url, f.kind, f.value)] = (f.status, f.value_used)
+    keys = zip(claims["run_id"], claims["site_url"], claims["kind"], claims["value"], strict=True)
+    found = [marks.get((int(r), u, k, v)) for r, u, k, v in keys]
+    claims["review"] = [m[0] if m else "machine-only" for m in found]
+    claims["reviewed_value"] = [m[1] if m and m[0] == REVIEWED else None for m in found]
+    return frames
