@@ -116,9 +116,10 @@ def serve(web: DemoWeb, port: int = 0) -> DemoServer:
 
 @contextmanager
 def serve_in_process(
-    n_sites: int, seeds_out: Path, seed: int = 7
+    n_sites: int, seeds_out: Path, seed: int = 7, realistic: bool = False
 ) -> Iterator[subprocess.Popen[str]]:
     """Serve a demo web of ``n_sites`` from a process of its own; its seed file is ``seeds_out``.
+    ``realistic``: the long-page web, each site on its own address (:mod:`demoweb.realistic`).
 
     Benchmarks use this: a server thread in the measuring process would share its interpreter
     lock with the measurement (and a real web does not run on the crawler's CPU budget either).
@@ -138,6 +139,7 @@ def serve_in_process(
             "0",
             "--seeds-out",
             str(seeds_out),
+            *(["--realistic"] if realistic else []),
         ],
         stdout=subprocess.PIPE,
         text=True,

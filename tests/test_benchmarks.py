@@ -42,13 +42,17 @@ def test_report_benchmark_times_html_and_pdf_against_the_export() -> None:
 
 def test_end_to_end_benchmark_prints_its_figures() -> None:
     done = subprocess.run(
-        [sys.executable, "benchmarks/e2e.py", "--sizes", "3", "--no-baseline"],
+        [sys.executable, "benchmarks/e2e.py", "--sizes", "2"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=280,
     )
     assert done.returncode == 0, done.stderr
-    header, row = done.stdout.splitlines()[:2]
-    assert "pages/s" in header and "peak RSS MB" in header and "DB MB" in header
-    assert row.split()[:2] == ["3", "audit"]
+    web, header, audit, bare, ratios = done.stdout.splitlines()[:5]
+    assert web.startswith("realistic web; ")
+    assert "pages/s" in header and "peak RSS MB" in header and "CPU ms" in header
+    assert audit.split()[:2] == ["2", "audit"] and bare.split()[:2] == ["2", "bare"]
+    # Both fetched the 15 pages of each of the 2 realistic sites.
+    assert bare.split()[5] == audit.split()[5] == "30"
+    assert ratios.split()[:3] == ["audit", "/", "bare:"] and "pages per CPU second" in ratios

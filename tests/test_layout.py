@@ -50,6 +50,11 @@ LAYERING_EXCEPTIONS = {
     # A migration is history: 0007 filled in sites.domain with the crawler's scope rule, the
     # one home of a registrable domain, at the time it ran (a function-level import).
     ("storage.migrations.versions.0007_reviews", "crawler"),
+    # The realistic web's text is the real-world corpora's: found where the evaluation finds
+    # them (score.evaluation.realworld_corpora) and decoded as the extractor decodes pages
+    # (extract.decode), each the one home of that rule; benchmark pages only, never a stage's.
+    ("demoweb.prose", "score"),
+    ("demoweb.prose", "extract"),
 }
 
 
