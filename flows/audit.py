@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from functools import cache
 from importlib.metadata import version
@@ -29,13 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, runtime, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.client.orchestration import get_client
-from prefect.concurrency.sync import concurrency
 from prefect.context import TaskRunContext
-from prefect.exceptions import ObjectNotFound
 from prefect.futures import PrefectFuture
-from prefect.settings import PREFECT_API_URL
 from prefect.tasks import exponential_backoff
 from sqlalchemy import Engine
 
@@ -43,17 +37,14 @@ import config
 import storage
 from crawler import read_seeds
 from evidence.screenshots import ShotSettings
-from flows import BATCH_SIZE, extraction, restarts, stages
+from flows import BATCH_SIZE, extraction, restarts, run_server, stages
 from flows.prefect_setup import quiet_thread_timeout_notice
-from flows.reviewed_outputs import export_tables, reviewed_report
+from flows.reporting import write_report
+from flows.reviewed_outputs import export_tables
 from flows.stages import CrawlOptions
-from reports import run_report, write_report_files, write_tables
+from reports import write_tables
 from storage import queries
 
-#: Prefect global concurrency limit every crawl task takes a slot of, across all workers.
-CRAWL_LIMIT = "clinic-audit-crawl"
-#: A killed worker's slot is freed when its lease runs out; short, so others are not held up.
-CRAWL_SLOT_LEASE_SECONDS = 60
 #: Ceiling for one batch's extraction or scoring (a batch of 50 sites takes seconds).
 STAGE_TIMEOUT_SECONDS = 3600
 #: Part of every cache key: a new release recomputes instead of reusing older results.
@@ -101,7 +92,7 @@ def crawl_task(
     engine = _engine()
     with (
         _crawl_slots(),
-        _crawl_slot_of_server(),
+        run_server.crawl_slot_of_server(),
         extraction.extracting_while_crawling(engine, run_id, site_ids),
     ):
         return stages.crawl(engine, run_id, options, site_ids)
@@ -111,17 +102,6 @@ def crawl_task(
 def _crawl_slots() -> threading.BoundedSemaphore:
     """This process's crawls at once (``CLINIC_AUDIT_CRAWL_CONCURRENCY``, default 2)."""
     return threading.BoundedSemaphore(config.settings().crawl_concurrency)
-
-
-def _crawl_slot_of_server() -> AbstractContextManager[None]:
-    """A slot of the server-wide crawl limit, shared by every worker of a Prefect server.
-
-    Only with a server of our own (``PREFECT_API_URL``): the temporary one Prefect starts
-    otherwise runs no lease service, so the slots of a killed run would never come back.
-    """
-    if not PREFECT_API_URL.value():
-        return nullcontext()
-    return concurrency(CRAWL_LIMIT, occupy=1, lease_duration=CRAWL_SLOT_LEASE_SECONDS)
 
 
 @task(
@@ -170,57 +150,6 @@ def screenshots_task(run_id: int, budget_seconds: float) -> dict[str, int]:
 @task(name="report")
 def report_task(run_id: int, rubric: str, out_dir: str) -> str:
     return str(write_report(_engine(), run_id, rubric, Path(out_dir)))
-
-
-def write_report(
-    engine: Engine, run_id: int, rubric: str, out_dir: Path, formats: tuple[str, ...] = ("html",)
-) -> Path:
-    """Render the report of a stored run into ``out_dir``; return the first file written."""
-    with storage.sessions(engine)() as session:
-        report = run_report(session, run_id, rubric)
-    return write_report_files(reviewed_report(engine, report), out_dir, formats)[0]
-
-
-def dask_task_runner(workers: int) -> Any:
-    """A Dask task runner of ``workers`` processes (the ``dask`` extra), for parallel extraction.
-
-    Extraction and scoring are CPU-bound Python: threads share one core, processes do not.
-    """
-    # Dask's INFO lines (nanny, scheduler) would drown the progress display.
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
-    try:
-        from prefect_dask import DaskTaskRunner
-    except ImportError:
-        raise RuntimeError(
-            "Dask workers need the dask extra: pip install -c constraints.txt -e '.[dask]'"
-        ) from None
-    return DaskTaskRunner(
-        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
-    )
-
-
-def prepare_server(crawl_limit: int) -> None:
-    """What a run on a Prefect server of our own needs there; nothing on a temporary server.
-
-    - the global crawl limit, unless the operator set their own;
-    - for a deployment's run, the automation that requeues it if its worker dies
-      (:mod:`flows.restarts`).
-
-    Without them (an old server, no permission) the run still goes on, unthrottled or without
-    automatic restarts.
-    """
-    if not PREFECT_API_URL.value():
-        return
-    try:
-        with get_client(sync_client=True) as client:
-            try:
-                client.read_global_concurrency_limit_by_name(CRAWL_LIMIT)
-            except ObjectNotFound:
-                client.upsert_global_concurrency_limit_by_name(CRAWL_LIMIT, crawl_limit)
-        if runtime.deployment.id is not None:
-            restarts.ensure_restart_automation(audit_flow.name, restarts.heartbeat_seconds())
-    except Exception as exc:  # both are safeguards, not the audit
-        get_run_logger().warning("could not set up the crawl limit or restarts: %s", exc)
 
 
 def _open_run(
@@ -298,7 +227,7 @@ def audit_flow(
     try:
         batches = stages.site_batches(engine, run_id, batch_size)
         summary["sites"] = sum(len(b) for b in batches)
-        prepare_server(crawl_concurrency)
+        run_server.prepare_server(crawl_concurrency, audit_flow.name)
         mine = [(index, ids) for index, ids in enumerate(batches) if index % shards == shard]
         summary.update(_run_batches(engine, run_id, mine, rubric, options))
         statuses = stages.crawl_statuses(engine, run_id)
@@ -320,7 +249,7 @@ def audit_flow(
         stages.close_run(engine, run_id, "failed", summary)
         raise
     stages.close_run(engine, run_id, "finished", summary)
-    _publish(summary)
+    run_server.publish(summary)
     return summary
 
 
@@ -351,40 +280,3 @@ def _run_batches(
         done = [_add(totals[name], future) for name, future in zip(totals, chain, strict=True)]
         failed += not all(done)
     return {**totals, "batches": len(batches), "failed_batches": failed}
-
-
-def _publish(summary: dict[str, Any]) -> None:
-    """The run's markdown and table artifacts in the Prefect UI."""
-    run_id = summary["run_id"]
-    create_markdown_artifact(
-        key=f"clinic-audit-run-{run_id}",
-        markdown=_artifact_markdown(summary),
-        description=f"clinic-audit run {run_id}",
-    )
-    crawl, extracted = summary.get("crawl", {}), summary.get("extract", {})
-    figures = {
-        "sites": summary["sites"],
-        "batches": summary["batches"],
-        "pages": crawl.get("pages", 0),
-        "fetch errors": crawl.get("errors", 0),
-        "claims": extracted.get("claims", 0),
-        "pages that failed extraction": extracted.get("failed", 0),
-        **{f"grade {g}": n for g, n in sorted(summary.get("grades", {}).items())},
-    }
-    create_table_artifact(
-        key=f"clinic-audit-run-{run_id}-figures",
-        table=[{"figure": name, "value": value} for name, value in figures.items()],
-        description=f"clinic-audit run {run_id}: grades, errors, figures",
-    )
-
-
-def _artifact_markdown(summary: dict[str, Any]) -> str:
-    grades = summary.get("grades", {})
-    rows = "\n".join(f"| {grade} | {count} |" for grade, count in sorted(grades.items()))
-    crawl = summary.get("crawl", {})
-    return (
-        f"# clinic-audit run {summary['run_id']}\n\n"
-        f"{summary['sites']} sites in {summary['batches']} batches, {crawl.get('pages', 0)} "
-        f"pages, {crawl.get('errors', 0)} fetch errors.\n\n| grade | sites |\n|---|---|\n{rows}\n\n"
-        f"Report: `{summary.get('report', '')}`\n"
-    )

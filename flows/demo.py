@@ -155,7 +155,7 @@ def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:
     ``summary`` too) and rewrite its report and tables, as a reviewer's import followed by
     `clinic-audit score` would."""
     run_id = int(summary["run_id"])
-    from flows.audit import write_report
+    from flows.reporting import write_report
     from flows.reviewed_outputs import export_tables
     from flows.reviewing import record_decisions, run_findings
     from flows.stages import score

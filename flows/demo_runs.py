@@ -18,7 +18,7 @@ import storage
 from crawler import Seed
 from extract import decode_html, extract_document
 from flows import stages
-from flows.extraction import claims_of
+from flows.page_extraction import claims_of
 from score import cues_to_json, site_verdict
 from storage import backdate_run, run_sites
 from storage.writes import record_page, record_site_crawl, replace_claims_of_page

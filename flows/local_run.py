@@ -36,7 +36,8 @@ def run_audit(
         DaskUnavailable: Dask workers were asked for without the dask extra installed.
         flows.stages.CrawlFailed, flows.audit.IncompleteRun: the run failed (it can be resumed).
     """
-    from flows.audit import audit_flow, dask_task_runner
+    from flows.audit import audit_flow
+    from flows.run_server import dask_task_runner
 
     flow_function = audit_flow
     if dask_workers:

@@ -156,3 +156,12 @@ def browse(db_url: str, port: int, open_browser: bool) -> int:
         if open_browser:
             command.append("--open")
         return subprocess.call(command)
+
+
+def write_report(
+    engine: Engine, run_id: int, rubric: str, out_dir: Path, formats: tuple[str, ...] = ("html",)
+) -> Path:
+    """Render the report of a stored run into ``out_dir``; return the first file written."""
+    with storage.sessions(engine)() as session:
+        report = run_report(session, run_id, rubric)
+    return write_report_files(reviewed_report(engine, report), out_dir, formats)[0]

@@ -14,7 +14,7 @@ from w3lib.encoding import html_to_unicode
 
 import demoweb
 from extract import extract_document
-from flows.extraction import claims_of
+from flows.page_extraction import claims_of
 from score import ClaimRecord, SiteContext, aggregate_site, load_rubric, score_site, site_verdict
 
 KINDS = ("honest", "middling", "hype")

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 import demoweb
 import storage
-from flows.audit import audit_flow, dask_task_runner
+from flows.audit import audit_flow
+from flows.run_server import dask_task_runner
 from flows.stages import CrawlOptions
 from storage import Page, SiteScore
 

@@ -17,7 +17,8 @@ import demoweb
 import storage
 from crawler import read_seeds
 from flows import extraction, progress, stages
-from flows.extraction import Outcome, extract_archived, extracting_while_crawling, outcomes
+from flows.extraction import extracting_while_crawling, outcomes
+from flows.page_extraction import Outcome, extract_archived
 from flows.progress import SilentReporter
 from flows.stages import CrawlOptions
 from storage import Claim, Page

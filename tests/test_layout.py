@@ -30,6 +30,19 @@ def test_no_flows_module_is_named_like_a_top_level_package() -> None:
     assert packages & modules == set()
 
 
+#: flows/ orchestrates: a module that outgrows a few screens is doing a stage's work (issue 15).
+FLOWS_MODULE_LINES = 300
+
+
+def test_every_flows_module_fits_on_a_few_screens() -> None:
+    long = {
+        p.name: lines
+        for p in (ROOT / "flows").glob("*.py")
+        if (lines := len(p.read_text(encoding="utf-8").splitlines())) > FLOWS_MODULE_LINES
+    }
+    assert long == {}, f"over {FLOWS_MODULE_LINES} lines: split by what each part is"
+
+
 #: docs/architecture.md's table: the stages each stage may import. ``vocabulary`` and
 #: ``config`` are the bottom floor: they import none.
 MAY_IMPORT: dict[str, frozenset[str]] = {
