@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import demoweb
+from config import realworld_corpora
 from extract import decode_html, extract_document, extract_text
 from score import site_verdict
 from score.evaluation import (
@@ -46,7 +47,6 @@ from score.evaluation import (
     evaluate_corpus,
     fingerprint,
     load_corpus,
-    realworld_corpora,
 )
 from vocabulary import FLAG_NAMES, STANCE_RANK, STANCES
 

@@ -16,7 +16,14 @@ from pathlib import Path
 from pydantic import Field, PositiveInt, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["PREFIX", "Settings", "ValidationError", "markdown_table", "settings"]
+__all__ = [
+    "PREFIX",
+    "Settings",
+    "ValidationError",
+    "markdown_table",
+    "realworld_corpora",
+    "settings",
+]
 
 PREFIX = "CLINIC_AUDIT_"
 
@@ -115,3 +122,13 @@ def markdown_table() -> str:
             default = f"`{field.default}`"
         rows.append(f"| `{PREFIX}{name.upper()}` | {default} | {field.description} |")
     return "\n".join(rows) + "\n"
+
+
+def realworld_corpora(checkout: Path) -> dict[str, Path]:
+    """``{"shared": ..., "own": ...}`` for the repository at ``checkout`` (present or not).
+
+    The shared set is read in place, never copied into the repository;
+    ``CLINIC_AUDIT_SHARED_CORPUS`` moves it.
+    """
+    shared = settings().shared_corpus or checkout.parent / "shared" / "corpus" / "realworld"
+    return {"shared": shared, "own": checkout / "tests" / "extract" / "realworld"}

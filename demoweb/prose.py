@@ -18,8 +18,8 @@ from pathlib import Path
 
 import lxml.html
 
-from extract.decode import decode_html
-from score.evaluation import realworld_corpora
+from config import realworld_corpora
+from extract import decode_html
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 #: Paragraphs, list items and headings of the corpora, by language: {"en": {"p": [...], ...}}.

@@ -25,21 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import config
 from extract import DocumentExtraction, decode_html, extract_document, extract_text
 from score.verdict import site_verdict
 from vocabulary import FLAG_NAMES, STANCES
-
-
-def realworld_corpora(checkout: Path) -> dict[str, Path]:
-    """``{"shared": ..., "own": ...}`` for the repository at ``checkout`` (present or not).
-
-    The shared set is read in place, never copied into the repository;
-    ``CLINIC_AUDIT_SHARED_CORPUS`` moves it.
-    """
-    shared = config.settings().shared_corpus or checkout.parent / "shared" / "corpus" / "realworld"
-    return {"shared": shared, "own": checkout / "tests" / "extract" / "realworld"}
-
 
 # Fields scored as sets of values per page (or per site).
 SET_FIELDS: tuple[str, ...] = ("cell_sources", "origin", "regulators")

@@ -20,11 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import storage
+from config import realworld_corpora
 from flows.assessment import site_claims
 from flows.audit import audit_flow
 from flows.stages import CrawlOptions
 from score import SiteVerdict, site_verdict
-from score.evaluation import Case, Report, Summary, load_corpus, realworld_corpora
+from score.evaluation import Case, Report, Summary, load_corpus
 from storage import RunSite, SiteScore, run_sites
 from tests.local_web import serve
 

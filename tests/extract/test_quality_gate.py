@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pytest
 
+from config import realworld_corpora
 from score.evaluation import (
     Report,
     evaluate_corpus,
     fingerprint,
     load_corpus,
-    realworld_corpora,
 )
 
 HERE = Path(__file__).parent
