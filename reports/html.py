@@ -65,6 +65,8 @@ def _environment() -> Environment:
     env.filters["when"] = when
     env.filters["numbered"] = numbered
     env.filters["digest"] = written
+    # The tiers' colours have one home, shared by the charts and the page's CSS.
+    env.globals["tier_colours"] = charts.TIER_COLOURS
     return env
 
 
