@@ -35,18 +35,14 @@ from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
-Cron = Annotated[
-    str | None,
-    typer.Option(help='Cron schedule, e.g. "0 3 1 * *" (03:00 on the 1st of each month).'),
-]
+CRON_HELP = 'Cron schedule, e.g. "0 3 1 * *" (03:00 on the 1st of each month).'
+Cron = Annotated[str | None, typer.Option(help=CRON_HELP)]
 DeploymentName = Annotated[str, typer.Option("--name", help="Name of the deployment.")]
 
 
 def serve(
     seeds_file: SeedsFile,
-    cron: Annotated[
-        str, typer.Option(help='Cron schedule, e.g. "0 3 1 * *" (03:00 on the 1st of each month).')
-    ],
+    cron: Annotated[str, typer.Option(help=CRON_HELP)],
     name: DeploymentName = "scheduled",
     rubric: Rubric = "seed",
     fast: Fast = False,
