@@ -68,6 +68,9 @@ _VERDICTS = frozenset({"negation", "hedge", "warning", "refutation"})
 # Cue categories by which a page refutes what it reports (see DocumentExtraction.refutes).
 _REFUTING = frozenset({"warning", "refutation"})
 _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
+# A title's parts ("Topic | Publisher", "Topic — Site") and a copyright line's openings.
+_TITLE_SEPARATOR = re.compile(r"\s[|·—–-]\s|\s?::\s")
+_COPYRIGHT = ("©", "(c) ", "copyright")
 # Two condition names are one list's items when at most this much text, all list words
 # (stance.yaml) and punctuation, lies between them.
 _LIST_GAP = 40
@@ -264,7 +267,7 @@ def _conditions(
 ) -> list[ConditionFinding]:
     """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
     best: dict[str, ConditionFinding] = {}
-    hits = _condition_hits(doc, lex)
+    hits = _publisher_free(doc, _condition_hits(doc, lex))
     refutation = _refutation(doc)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
@@ -417,17 +420,69 @@ def _fold_subsumed(
     "arthritis" on a page or in a sentence about knees is the knee's; alone, it is arthritis."""
     headline = normalise(" ".join(b.text for b in doc.page.blocks if b.heading_level == 1))
     for broad, rule in lex.subsumed.items():
-        about_it = bool(rule.context.search(normalise(doc.page.title) + " " + headline))
-        if (
-            broad in best
-            and rule.by in best
-            and all(
-                text in rule.generic and (about_it or rule.context.search(doc.sentence_text(index)))
-                for text, index in named_by[broad]
-            )
-            and STANCE_RANK[best[rule.by].stance] >= STANCE_RANK[best[broad].stance]
+        if broad not in best or not any(
+            by in best and STANCE_RANK[best[by].stance] >= STANCE_RANK[best[broad].stance]
+            for by in rule.by
+        ):
+            continue
+        context = rule.context
+        about_it = context is None or bool(
+            context.search(normalise(doc.page.title) + " " + headline)
+        )
+        if all(
+            text in rule.generic
+            and (about_it or (context is not None and context.search(doc.sentence_text(index))))
+            for text, index in named_by[broad]
         ):
             del best[broad]
+
+
+def _publisher_free(doc: _Doc, hits: list[Hit]) -> list[Hit]:
+    """The condition names that are not part of the publisher's own name.
+
+    A page names its publisher in the last part of its title ("Stem Cell Therapy | Hall
+    Longevity", "Shop | Supreme Rejuvenation") and in its copyright line ("© Hall Longevity
+    Clinic"): a brand, not a claim. A last title part made only of condition names ("… | Back
+    Pain") is the page's topic, not a name, and stays.
+    """
+    kept = []
+    for hit in hits:
+        index = doc.sentence_of(hit.start)
+        sentence = doc.sentences[index]
+        if sentence.text.lstrip().lower().startswith(_COPYRIGHT):
+            continue
+        if doc.page.blocks[sentence.block].kind == "title":
+            name = _publisher_name(doc, index, hits)
+            if name is not None and name[0] <= hit.start and hit.end <= name[1]:
+                continue
+        kept.append(hit)
+    return kept
+
+
+def _publisher_name(doc: _Doc, index: int, hits: list[Hit]) -> tuple[int, int] | None:
+    """The span of the title's last part (the title holds sentence ``index``), when it reads as
+    a name."""
+    block = doc.sentences[index].block
+    parts = _TITLE_SEPARATOR.split(doc.page.blocks[block].text)
+    last = normalise(parts[-1])
+    if len(parts) < 2 or not last:
+        return None
+    first = index
+    while first > 0 and doc.sentences[first - 1].block == block:
+        first -= 1
+    final = index
+    while final + 1 < len(doc.sentences) and doc.sentences[final + 1].block == block:
+        final += 1
+    region_end = doc.starts[final] + _norm_len(doc, final)
+    start = doc.folded.rfind(last, doc.starts[first], region_end)
+    if start < 0:
+        return None
+    end = start + len(last)
+    named = [h for h in hits if start <= h.start and h.end <= end]
+    words = [m.start() for m in _WORD.finditer(doc.folded, start, end)]
+    if all(any(h.start <= w < h.end for h in named) for w in words):
+        return None  # only condition names: the page's topic
+    return start, end
 
 
 def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:

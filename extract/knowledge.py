@@ -37,9 +37,10 @@ class FlagRule:
 class Subsumption:
     """A broad condition that folds into a narrower one (see ``subsumed`` in conditions.yaml)."""
 
-    by: str  # the narrower slug
+    by: tuple[str, ...]  # the narrower slugs, any of which takes the broad one in
     generic: frozenset[str]  # the broad slug's generic words, normalised (and case-kept)
-    context: re.Pattern[str]  # words of the narrower one's body part, on normalised text
+    # words of the narrower one's body part, on normalised text; None: the page at large
+    context: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -175,14 +176,16 @@ def lexicon() -> Lexicon:
     coordination, coordinated = _coordination(kb.get("coordinated") or {})
     subsumed = {
         item["slug"]: Subsumption(
-            item["by"],
+            tuple(item["by"]) if isinstance(item["by"], list) else (item["by"],),
             frozenset(normalise(v, lower=False) for t in item["generic"] for v in expand(t))
             | frozenset(normalise(v) for t in item["generic"] for v in expand(t)),
             re.compile(
                 r"(?<!\w)(?:"
                 + "|".join(re.escape(normalise(v)) for t in item["context"] for v in expand(t))
                 + r")(?!\w)"
-            ),
+            )
+            if item.get("context")
+            else None,
         )
         for item in kb.get("subsumed") or []
     }

@@ -1,0 +1,100 @@
+"""Stance rules found on real pages, each tested on sentences quoted from them (page ids in the
+comments; ``tests/extract/realworld`` unless marked shared)."""
+
+from __future__ import annotations
+
+from extract import extract_document
+from tests.extract._helpers import clinic_page, judged, stances
+
+
+def test_a_statistic_about_a_disease_is_a_mention() -> None:
+    # a003: a cost comparison on a back-pain clinic's blog
+    doc = clinic_page(
+        "<p>We treat chronic lower back pain with bone marrow stem cells.</p>"
+        "<p>In 2016 the country spent $134.5 billion on it, more than on diabetes, heart "
+        "disease or hypertension.</p>"
+    )
+    assert stances(doc) == {
+        "back-pain": "claimed",
+        "type-2-diabetes": "mentioned",
+        "heart-failure": "mentioned",
+    }
+
+
+def test_who_gets_a_disease_is_a_mention_but_a_sellers_offer_stays_a_claim() -> None:
+    # a011: "particularly in ageing populations and among people with diabetes"
+    doc = clinic_page(
+        "<p>Peripheral neuropathy is becoming more common, particularly in ageing populations "
+        "and among people with diabetes.</p>"
+    )
+    assert stances(doc)["type-2-diabetes"] == "mentioned"
+    offer = clinic_page("<p>We treat neuropathy, which affects 20 million people.</p>")
+    assert stances(offer) == {"neuropathy": "claimed"}
+
+
+def test_a_drug_class_named_by_its_disease_is_a_mention() -> None:
+    # a011: "some cancer drugs are toxic to nerves"
+    doc = clinic_page("<p>Chemotherapy: some cancer drugs are toxic to nerves.</p>")
+    assert stances(doc) == {"cancer": "mentioned"}
+
+
+def test_incurable_describes_the_disease_not_the_treatment() -> None:
+    # e015 (a news page): "Autism, cerebral palsy, multiple sclerosis: all incurable diseases."
+    doc = clinic_page("<p>Autism, cerebral palsy, multiple sclerosis: all incurable diseases.</p>")
+    assert set(stances(doc).values()) == {"mentioned"}
+    es = clinic_page("<p>La ELA no tiene cura.</p>", spanish=True)
+    assert stances(es) == {"als": "mentioned"}
+
+
+def test_current_treatments_are_not_the_sellers_but_its_candidates_are() -> None:
+    # a010: "Most current treatments, such as pain medicines and lidocaine patches, work for
+    # pain relief"; d006: candidates "who have exhausted conventional treatment"
+    doc = clinic_page(
+        "<p>Current treatments for neuropathy only mask the pain.</p>"
+        "<p>Who might consider this: patients with knee osteoarthritis who have exhausted "
+        "conventional treatment.</p>"
+    )
+    assert stances(doc) == {"neuropathy": "mentioned", "knee-osteoarthritis": "claimed"}
+
+
+def test_tumor_markers_are_a_test_not_a_treatment() -> None:
+    # a035: a glossary entry on a clinic site
+    doc = clinic_page("<p>Tumor Markers: substances, often proteins, produced by cancer cells.</p>")
+    assert stances(doc) == {"cancer": "mentioned"}
+
+
+def test_reported_speech_and_the_imperfect_report_another_sellers_promise() -> None:
+    # c031: "They even said the interventions could "reverse autism symptoms" and cure
+    # blindness." e021: "La clínica alemana XCell curaba desde el párkinson hasta la ceguera"
+    doc = clinic_page(
+        '<p>They even said the interventions could "reverse autism symptoms".</p>'
+        "<p>La clínica alemana XCell curaba desde el párkinson hasta la ceguera.</p>"
+    )
+    assert stances(doc) == {
+        "autism": "mentioned",
+        "parkinsons-disease": "mentioned",
+        "macular-degeneration": "mentioned",
+    }
+
+
+def test_no_adequate_trial_evidence_refutes_the_ads() -> None:
+    # shared 083: slogans quoted from ads, then "no adequate clinical-trial evidence"
+    doc = clinic_page(
+        '<p>You have probably seen the ads — "the future of anti-aging".</p>'
+        "<p>What is sold directly to consumers, with no FDA approval and no adequate "
+        "clinical-trial evidence, is another matter.</p>"
+    )
+    assert stances(doc) == {"anti-aging": "disclaimed"}
+
+
+def test_the_publishers_name_is_a_brand_not_a_claim() -> None:
+    # c003 "Shop | Supreme Rejuvenation"; shared 015 "© Hall Longevity Clinic"
+    html = (
+        "<html><head><title>Shop | Supreme Rejuvenation</title></head><body>"
+        "<ul><li>Stem Cell Exosome Gel</li></ul>"
+        "<footer><p>© Hall Longevity Clinic · Privacy</p></footer></body></html>"
+    )
+    assert extract_document(html).conditions == []
+    # a last title part made only of condition names is the page's topic
+    topic = "<html><head><title>Stem cells | Knee Arthritis</title></head><body></body></html>"
+    assert judged(extract_document(topic)) == {"knee-osteoarthritis": "claimed"}
