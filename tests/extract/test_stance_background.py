@@ -98,3 +98,15 @@ def test_the_publishers_name_is_a_brand_not_a_claim() -> None:
     # a last title part made only of condition names is the page's topic
     topic = "<html><head><title>Stem cells | Knee Arthritis</title></head><body></body></html>"
     assert judged(extract_document(topic)) == {"knee-osteoarthritis": "claimed"}
+
+
+def test_a_patient_who_told_the_doctor_is_no_newspapers_source() -> None:
+    # a023: a clinic's case report ("his father told the doctor the boy had trouble getting
+    # up"); "told the Times" stays a newspaper's attribution
+    story = clinic_page(
+        "<p>His father told the doctor the boy kept falling when he ran.</p>"
+        "<p>He received bone marrow cell grafting for muscular dystrophy.</p>"
+    )
+    assert not any(c.side == "other" for c in story.page_cues)
+    news = extract_document("<p>The director told the Times that the clinic had closed.</p>")
+    assert any(c.side == "other" for c in news.page_cues)
