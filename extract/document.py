@@ -71,6 +71,8 @@ _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdi
 # A title's parts ("Topic | Publisher", "Topic — Site") and a copyright line's openings.
 _TITLE_SEPARATOR = re.compile(r"\s[|·—–-]\s|\s?::\s")
 _COPYRIGHT = ("©", "(c) ", "copyright")
+# What lies between a class and its first member: "such as", ", like the", "como los", "(e.g."
+_EXAMPLES = re.compile(r"[\s,:(]*[a-z]+(?: [a-z]+)?(?: (?:the|a|an|el|la|los|las|un|una))?[\s,:]*")
 # Two condition names are one list's items when at most this much text, all list words
 # (stance.yaml) and punctuation, lies between them.
 _LIST_GAP = 40
@@ -431,10 +433,25 @@ def _fold_subsumed(
         )
         if all(
             text in rule.generic
-            and (about_it or (context is not None and context.search(doc.sentence_text(index))))
+            and (about_it or (context is not None and _about(doc, index, context)))
             for text, index in named_by[broad]
         ):
             del best[broad]
+
+
+def _about(doc: _Doc, index: int, context: re.Pattern[str]) -> bool:
+    """Whether sentence ``index``'s paragraph or the heading over it speaks of ``context``'s
+    body part: "el envejecimiento prematuro" in a paragraph about the skin is the skin's."""
+    block = doc.sentences[index].block
+    heading = next(
+        (b for b in reversed(doc.page.blocks[:block]) if b.heading_level and b.kind != "title"),
+        None,
+    )
+    return bool(
+        context.search(doc.sentence_text(index))
+        or context.search(normalise(doc.page.blocks[block].text))
+        or (heading is not None and context.search(normalise(heading.text)))
+    )
 
 
 def _publisher_free(doc: _Doc, hits: list[Hit]) -> list[Hit]:
@@ -514,7 +531,21 @@ def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
             end = start + len(word)
             if slug and not any(s < end and start < e for s, e in taken):
                 hits.append(Hit(start, end, word, (slug,)))
-    return sorted(hits, key=lambda h: h.start)
+    return _members_only(doc, lex, sorted(hits, key=lambda h: h.start))
+
+
+def _members_only(doc: _Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
+    """Drop a class of conditions named for its members: "inflammatory conditions such as
+    arthritis", "enfermedades inflamatorias como la artritis reumatoide", "knee injuries such
+    as ligament tears" name the members, not the class as a condition of its own."""
+    dropped = {
+        i
+        for i, (first, then) in enumerate(itertools.pairwise(hits))
+        if first.values != then.values
+        and _EXAMPLES.fullmatch(doc.folded, first.end, then.start)
+        and _WORD.findall(doc.folded, first.end, then.start)[0] in lex.example_words
+    }
+    return [h for i, h in enumerate(hits) if i not in dropped] if dropped else hits
 
 
 def _verdict(

@@ -89,6 +89,7 @@ class Lexicon:
     heading_matcher: PhraseMatcher  # values = stance
     terminator_matcher: PhraseMatcher
     list_words: frozenset[str]  # words that may join the items of one list ("and", "such as")
+    example_words: frozenset[str]  # words opening a class's examples ("such as", "como")
     categories: dict[str, Category]
     flag_matcher: PhraseMatcher  # values = flag name
     flag_rules: dict[str, FlagRule]
@@ -252,6 +253,7 @@ def lexicon() -> Lexicon:
         heading_matcher=PhraseMatcher(heading_pairs),
         terminator_matcher=PhraseMatcher((t, "end") for t in st["terminators"]),
         list_words=frozenset(normalise(w) for w in st["list_words"]),
+        example_words=frozenset(normalise(w) for w in st["example_words"]),
         categories=categories,
         flag_matcher=PhraseMatcher(flag_pairs),
         flag_rules=flag_rules,

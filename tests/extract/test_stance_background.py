@@ -110,3 +110,40 @@ def test_a_patient_who_told_the_doctor_is_no_newspapers_source() -> None:
     assert not any(c.side == "other" for c in story.page_cues)
     news = extract_document("<p>The director told the Times that the clinic had closed.</p>")
     assert any(c.side == "other" for c in news.page_cues)
+
+
+def test_a_class_named_for_its_members_is_not_a_condition_of_its_own() -> None:
+    # e009 "[C]ombat inflammatory conditions such as arthritis"; b009 "enfermedades
+    # inflamatorias como la artritis reumatoide"
+    doc = clinic_page("<p>Our cells combat inflammatory conditions such as arthritis.</p>")
+    assert stances(doc) == {"osteoarthritis": "claimed"}
+    es = clinic_page(
+        "<p>También será útil en enfermedades inflamatorias como la artritis reumatoide.</p>",
+        spanish=True,
+    )
+    assert stances(es) == {"rheumatoid-arthritis": "claimed"}
+    # without an example word the two stay two conditions
+    both = clinic_page("<p>We treat inflammatory conditions and arthritis.</p>")
+    assert set(stances(both)) == {"chronic-pain", "osteoarthritis"}
+
+
+def test_blood_cancers_in_spanish_are_the_established_use() -> None:
+    # e012: "eran sobre todo los casos de cáncer de la sangre los que parecían responder bien"
+    doc = clinic_page(
+        "<p>Eran sobre todo los casos de cáncer de la sangre los que parecían responder bien "
+        "al tratamiento con células madre.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {"cancer": "mentioned"}
+
+
+def test_ageing_in_a_paragraph_about_the_skin_is_the_skins() -> None:
+    # d025: "los factores que desencadenan el envejecimiento prematuro" in a paragraph that
+    # speaks of the skin two sentences later
+    doc = clinic_page(
+        "<p>Estas células madre están expuestas a los factores que desencadenan el "
+        "envejecimiento prematuro. Las funciones de la piel se deterioran y aparecen "
+        "arrugas.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {"skin-rejuvenation": "claimed"}
