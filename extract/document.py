@@ -434,6 +434,7 @@ def _fold_subsumed(
         if all(
             text in rule.generic
             and (about_it or (context is not None and _about(doc, index, context)))
+            and not (rule.unless and rule.unless.search(doc.sentence_text(index)))
             for text, index in named_by[broad]
         ):
             del best[broad]

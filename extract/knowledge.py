@@ -41,6 +41,7 @@ class Subsumption:
     generic: frozenset[str]  # the broad slug's generic words, normalised (and case-kept)
     # words of the narrower one's body part, on normalised text; None: the page at large
     context: re.Pattern[str] | None
+    unless: re.Pattern[str] | None  # other body parts: a sentence naming one keeps the broad name
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,14 @@ def _coordination(spec: dict[str, Any]) -> tuple[Anchored | None, dict[str, str]
     return Anchored.build(re.compile(rf"(?:{en}|{es})(?!\w)"), conjunctions + heads_es), words
 
 
+def _words(terms: list[str] | None) -> re.Pattern[str] | None:
+    """One regex for whole-word ``terms`` on normalised text (None for none)."""
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(normalise(v)) for t in terms for v in expand(t))
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
+
+
 def _phrases(mapping: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
     """Flatten ``{slug: {en: [...], es: [...]}}`` into (term, "<prefix>:<slug>") pairs."""
     return [
@@ -180,13 +189,8 @@ def lexicon() -> Lexicon:
             tuple(item["by"]) if isinstance(item["by"], list) else (item["by"],),
             frozenset(normalise(v, lower=False) for t in item["generic"] for v in expand(t))
             | frozenset(normalise(v) for t in item["generic"] for v in expand(t)),
-            re.compile(
-                r"(?<!\w)(?:"
-                + "|".join(re.escape(normalise(v)) for t in item["context"] for v in expand(t))
-                + r")(?!\w)"
-            )
-            if item.get("context")
-            else None,
+            _words(item.get("context")),
+            _words(item.get("unless")),
         )
         for item in kb.get("subsumed") or []
     }

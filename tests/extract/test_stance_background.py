@@ -147,3 +147,25 @@ def test_ageing_in_a_paragraph_about_the_skin_is_the_skins() -> None:
         spanish=True,
     )
     assert stances(doc) == {"skin-rejuvenation": "claimed"}
+
+
+def test_arthritis_beside_another_joint_is_not_only_the_knees() -> None:
+    # a024: "to successfully treat patients with degenerative arthritis (knee and shoulder)"
+    doc = clinic_page(
+        "<h1>Stem Cell Therapy for Knee Pain, Arthritis, Tendonitis</h1>"
+        "<p>Injections successfully treat patients with degenerative arthritis (knee and "
+        "shoulder).</p>"
+    )
+    assert stances(doc) == {
+        "knee-osteoarthritis": "claimed",
+        "osteoarthritis": "claimed",
+        "tendon-injury": "claimed",
+    }
+    knee_only = clinic_page("<h1>Knee Pain</h1><p>We treat degenerative arthritis.</p>")
+    assert stances(knee_only) == {"knee-osteoarthritis": "claimed"}
+
+
+def test_sacroiliac_joint_pain_is_back_pain() -> None:
+    # a002: "Sacroiliac joint pain" in a list of spine conditions treated
+    doc = clinic_page("<h2>What Conditions are Treated</h2><ul><li>Sacroiliac joint pain</li></ul>")
+    assert stances(doc) == {"back-pain": "claimed"}
