@@ -269,7 +269,7 @@ def _conditions(
 ) -> list[ConditionFinding]:
     """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
     best: dict[str, ConditionFinding] = {}
-    hits = _publisher_free(doc, _condition_hits(doc, lex))
+    hits = _narrowed(doc, lex, _publisher_free(doc, _condition_hits(doc, lex)))
     refutation = _refutation(doc)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
@@ -453,6 +453,21 @@ def _about(doc: _Doc, index: int, context: re.Pattern[str]) -> bool:
         or context.search(normalise(doc.page.blocks[block].text))
         or (heading is not None and context.search(normalise(heading.text)))
     )
+
+
+def _narrowed(doc: _Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
+    """A broad generic name in a sentence about the narrower one's body part names the
+    narrower one: "the joint space that is bone on bone" in a sentence about the knee is knee
+    osteoarthritis, unless the sentence names another joint too (``subsumed`` rules)."""
+    narrowed = []
+    for hit in hits:
+        rule = lex.subsumed.get(hit.values[0]) if len(hit.values) == 1 else None
+        if rule is not None and rule.context is not None and hit.text in rule.generic:
+            text = doc.sentence_text(doc.sentence_of(hit.start))
+            if rule.context.search(text) and not (rule.unless and rule.unless.search(text)):
+                hit = hit._replace(values=rule.by[:1])
+        narrowed.append(hit)
+    return narrowed
 
 
 def _publisher_free(doc: _Doc, hits: list[Hit]) -> list[Hit]:

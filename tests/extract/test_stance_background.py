@@ -169,3 +169,17 @@ def test_sacroiliac_joint_pain_is_back_pain() -> None:
     # a002: "Sacroiliac joint pain" in a list of spine conditions treated
     doc = clinic_page("<h2>What Conditions are Treated</h2><ul><li>Sacroiliac joint pain</li></ul>")
     assert stances(doc) == {"back-pain": "claimed"}
+
+
+def test_a_generic_joint_name_in_a_sentence_about_the_knee_is_knee_osteoarthritis() -> None:
+    # e008: "an unloader brace can open the joint space that is bone on bone" (the knee);
+    # a014: "'bone on bone' arthritis" with no knee named is osteoarthritis
+    doc = clinic_page(
+        "<p>In the medial compartment of the knee, a brace can open the joint space that is "
+        "bone on bone, and we add stem cells.</p>"
+    )
+    assert stances(doc) == {"knee-osteoarthritis": "claimed"}
+    foot = clinic_page('<p>We treat "bone on bone" arthritis of the foot.</p>')
+    assert stances(foot) == {"osteoarthritis": "claimed"}
+    es = clinic_page("<ul><li>Rodilla (artrosis)</li><li>Hombro y rodilla (artrosis)</li></ul>")
+    assert stances(es) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}
