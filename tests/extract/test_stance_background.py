@@ -183,3 +183,15 @@ def test_a_generic_joint_name_in_a_sentence_about_the_knee_is_knee_osteoarthriti
     assert stances(foot) == {"osteoarthritis": "claimed"}
     es = clinic_page("<ul><li>Rodilla (artrosis)</li><li>Hombro y rodilla (artrosis)</li></ul>")
     assert stances(es) == {"knee-osteoarthritis": "claimed", "osteoarthritis": "claimed"}
+
+
+def test_neuropathic_pain_after_a_spinal_cord_injury_is_its_symptom() -> None:
+    # b007: "Reducir el dolor neuropático" among a spinal cord injury's expected gains
+    doc = clinic_page(
+        "<h2>Lesión de la médula espinal</h2><ul><li>Reducir el dolor neuropático</li>"
+        "<li>Reducir la espasticidad</li></ul>",
+        spanish=True,
+    )
+    assert stances(doc) == {"spinal-cord-injury": "claimed"}
+    alone = clinic_page("<p>Tratamos el dolor neuropático.</p>", spanish=True)
+    assert stances(alone) == {"neuropathy": "claimed"}
