@@ -195,3 +195,16 @@ def test_neuropathic_pain_after_a_spinal_cord_injury_is_its_symptom() -> None:
     assert stances(doc) == {"spinal-cord-injury": "claimed"}
     alone = clinic_page("<p>Tratamos el dolor neuropático.</p>", spanish=True)
     assert stances(alone) == {"neuropathy": "claimed"}
+
+
+def test_a_dose_of_cells_is_the_treatments_not_a_statistic() -> None:
+    # pattern 15 ("250 million cells per session"): the "million" of a statistic (a003) must
+    # not turn a seller's dose into background
+    doc = clinic_page("<p>Each session delivers 100 million cells for knee osteoarthritis.</p>")
+    assert stances(doc) == {"knee-osteoarthritis": "claimed"}
+    es = clinic_page(
+        "<p>100 millones de células madre para la artrosis de rodilla.</p>", spanish=True
+    )
+    assert stances(es) == {"knee-osteoarthritis": "claimed"}
+    most = clinic_page("<p>Our most common treatments are for knee arthritis.</p>")
+    assert stances(most) == {"knee-osteoarthritis": "claimed"}
