@@ -208,3 +208,16 @@ def test_a_dose_of_cells_is_the_treatments_not_a_statistic() -> None:
     assert stances(es) == {"knee-osteoarthritis": "claimed"}
     most = clinic_page("<p>Our most common treatments are for knee arthritis.</p>")
     assert stances(most) == {"knee-osteoarthritis": "claimed"}
+
+
+def test_stem_cells_for_the_knees_are_for_knee_osteoarthritis() -> None:
+    # e011 "Tratamiento con células madre para las rodillas"; b010 "¿Cuánto cuesta una sesión
+    # de células madre para la rodilla?"; an injury is named as one ("lesión de rodilla")
+    es = clinic_page(
+        "<h1>Tratamiento con células madre para las rodillas</h1>"
+        "<p>Si piensa en este tratamiento para una lesión de rodilla, pida cita.</p>",
+        spanish=True,
+    )
+    assert stances(es) == {"knee-osteoarthritis": "claimed", "sports-injury": "claimed"}
+    en = clinic_page("<p>Stem cell injections for your knees, at our clinic.</p>")
+    assert stances(en) == {"knee-osteoarthritis": "claimed"}
