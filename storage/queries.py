@@ -198,10 +198,8 @@ def claim_rows(session: Session, run_id: int, site_id: int | None = None) -> lis
     )
     if site_id is not None:
         query = query.where(Claim.site_id == site_id)
-    return [
-        ClaimRow(*row[:12], page_id=row[12], reported_stance=row[13])
-        for row in session.execute(query)
-    ]
+    # Every selected column is named as a ClaimRow field.
+    return [ClaimRow(**row._mapping) for row in session.execute(query)]
 
 
 def change_rows(session: Session, run_id: int) -> list[ChangeRow]:
