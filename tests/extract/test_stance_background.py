@@ -221,3 +221,19 @@ def test_stem_cells_for_the_knees_are_for_knee_osteoarthritis() -> None:
     assert stances(es) == {"knee-osteoarthritis": "claimed", "sports-injury": "claimed"}
     en = clinic_page("<p>Stem cell injections for your knees, at our clinic.</p>")
     assert stances(en) == {"knee-osteoarthritis": "claimed"}
+
+
+def test_a_society_named_is_attribution_not_a_societys_own_page() -> None:
+    # f022: a clinic's page quoting "el presidente de la Sociedad Argentina de Cirugía
+    # Plástica"; a society's own position statement stays strong evidence
+    quoted = clinic_page(
+        "<p>Según contó el presidente de la Sociedad Argentina de Cirugía Plástica, la demanda "
+        "creció.</p>",
+        spanish=True,
+    )
+    assert {(c.phrase, c.weight) for c in quoted.page_cues if c.side == "other"} <= {
+        ("la sociedad", 1),
+        ("segun", 1),
+    }
+    statement = extract_document("<p>This position statement was approved by the board.</p>")
+    assert {c.weight for c in statement.page_cues if c.side == "other"} == {2}
