@@ -237,3 +237,15 @@ def test_a_society_named_is_attribution_not_a_societys_own_page() -> None:
     }
     statement = extract_document("<p>This position statement was approved by the board.</p>")
     assert {c.weight for c in statement.page_cues if c.side == "other"} == {2}
+
+
+def test_advice_against_a_treatment_disclaims_it() -> None:
+    # g015: "Autologous stem cell therapy is not recommended for the treatment of COPD"
+    doc = clinic_page(
+        "<p>Autologous stem cell therapy is not recommended for the treatment of COPD.</p>"
+    )
+    assert stances(doc) == {"copd": "disclaimed"}
+    es = clinic_page(
+        "<p>La terapia con células madre no se recomienda para el autismo.</p>", spanish=True
+    )
+    assert stances(es) == {"autism": "disclaimed"}
