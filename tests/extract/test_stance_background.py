@@ -249,3 +249,23 @@ def test_advice_against_a_treatment_disclaims_it() -> None:
         "<p>La terapia con células madre no se recomienda para el autismo.</p>", spanish=True
     )
     assert stances(es) == {"autism": "disclaimed"}
+
+
+def test_a_diseases_symptoms_are_not_what_is_treated() -> None:
+    # f034: "Common Symptoms Include:" over "Fever, hair loss or mouth ulcers" on a lupus page
+    doc = clinic_page(
+        "<p>We treat lupus with umbilical cord cells.</p><h3>Common Symptoms Include:</h3>"
+        "<ul><li>Fever, hair loss or mouth ulcers</li></ul>"
+    )
+    assert stances(doc) == {"lupus": "claimed", "hair-loss": "mentioned"}
+
+
+def test_the_spanish_perfect_of_research_is_research() -> None:
+    # f042: "las células madre se han estudiado como posible estrategia de tratamiento para
+    # muchas enfermedades, como la diabetes"
+    doc = clinic_page(
+        "<p>Las células madre se han estudiado como posible estrategia de tratamiento para "
+        "muchas enfermedades, como la diabetes.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {"type-2-diabetes": "mentioned"}
