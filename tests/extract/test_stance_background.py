@@ -4,7 +4,7 @@ comments; ``tests/extract/realworld`` unless marked shared)."""
 from __future__ import annotations
 
 from extract import extract_document
-from tests.extract._helpers import clinic_page, judged, stances
+from tests.extract._helpers import clinic_page, judged, sells, stances
 
 
 def test_a_statistic_about_a_disease_is_a_mention() -> None:
@@ -269,3 +269,18 @@ def test_the_spanish_perfect_of_research_is_research() -> None:
         spanish=True,
     )
     assert stances(doc) == {"type-2-diabetes": "mentioned"}
+
+
+def test_a_magazines_or_a_forums_menu_is_a_publishers() -> None:
+    # f010 (Medical Tourism Magazine: "Magazine · Destinations · Treatments · Subscribe"),
+    # f045 (a community forum: "Forums · What's new · Members")
+    magazine = extract_document(
+        "<nav><ul><li>Magazine</li><li>Treatments</li><li>Subscribe</li></ul></nav>"
+        "<p>ProgenCell provides stem cell therapies for Parkinson's disease.</p>"
+    )
+    forum = extract_document(
+        "<nav><ul><li>Forums</li><li>What's new</li><li>Members</li></ul></nav>"
+        "<p>Cord blood may one day treat multiple sclerosis.</p>"
+    )
+    assert not sells(magazine)
+    assert not sells(forum)
