@@ -68,6 +68,23 @@ _VERDICTS = frozenset({"negation", "hedge", "warning", "refutation"})
 # Cue categories by which a page refutes what it reports (see DocumentExtraction.refutes).
 _REFUTING = frozenset({"warning", "refutation"})
 _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
+# An institution's name around a condition: its kind and a preposition before it ("Institute of",
+# "Asociación Española contra el"), or its kind after it ("Alzheimer's Association", "Anti-Aging
+# Medicine conference"), with only capitalised words (and "and", "the"...) between.
+_NAME_REACH = 80
+_NAME_KINDS = (
+    r"Institute|Foundation|Association|Society|Council|Federation|Alliance|Journal|Centre|Center|"
+    r"Hospital|Instituto|Fundacion|Asociacion|Sociedad|Federacion|Alianza"
+)
+_NAME_WORDS = r"(?:(?:[A-Z][\w-]*|and|y|of|de|the|la|el|&)\s+)*"
+_NAME_BEFORE = re.compile(
+    rf"\b(?:{_NAME_KINDS})(?:\s+[A-Z][\w-]*)*\s+(?:of|for|on|de|del|para|contra)\s+"
+    rf"{_NAME_WORDS}$"
+)
+_NAME_AFTER = re.compile(
+    rf"(?:\s+[A-Z][\w-]*)*\s+(?:{_NAME_KINDS}|Research UK|[Cc]onference|[Cc]ongress|"
+    r"[Ss]ymposium|[Ss]ummit|[Cc]ongreso)\b"
+)
 # A title's parts ("Topic | Publisher", "Topic — Site") and a copyright line's openings.
 _TITLE_SEPARATOR = re.compile(r"\s[|·—–-]\s|\s?::\s")
 _COPYRIGHT = ("©", "(c) ", "copyright")
@@ -274,9 +291,16 @@ def _conditions(
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
     unclaimed: dict[str, str] = {}  # slug -> its strongest stance other than claimed
+    name = lex.categories["name"]
     for hit in hits:
         index = doc.sentence_of(hit.start)
         named.setdefault(index, []).append(hit.start)
+        span = _institution(doc, index, hit)
+        if span is not None:
+            # It frames only the name it is part of: direction "none" governs by overlap.
+            doc.cues[index].append(
+                Cue(*span, doc.cased[span[0] : span[1]], "name", "none", name.stance, name.priority)
+            )
         # Words inside a condition's name frame nothing: "lung damage caused by COVID-19" is
         # one name, not a cause ("caused by") framing what follows it. A cue that is the whole
         # name ("leukemia", an established use) still frames it.
@@ -468,6 +492,22 @@ def _narrowed(doc: _Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
                 hit = hit._replace(values=rule.by[:1])
         narrowed.append(hit)
     return narrowed
+
+
+def _institution(doc: _Doc, index: int, hit: Hit) -> tuple[int, int] | None:
+    """The span of an institution's name that ``hit`` is part of, if any: "the National
+    Institute of Diabetes and Digestive Kidney Diseases", "Filatov Institute of Eye Diseases",
+    "the Alzheimer's Association", "Asociación Española contra el Cáncer". A body named after a
+    disease is not an offer to treat it."""
+    if not doc.cased[hit.start : hit.start + 1].isupper():
+        return None  # names are capitalised
+    start = doc.starts[index]
+    before = _NAME_BEFORE.search(doc.cased, max(start, hit.start - _NAME_REACH), hit.start)
+    if before is not None:
+        return before.start(), hit.end
+    end = doc.starts[index] + _norm_len(doc, index)
+    after = _NAME_AFTER.match(doc.cased, hit.end, min(end, hit.end + _NAME_REACH))
+    return (hit.start, after.end()) if after is not None else None
 
 
 def _publisher_free(doc: _Doc, hits: list[Hit]) -> list[Hit]:

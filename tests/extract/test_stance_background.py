@@ -284,3 +284,18 @@ def test_a_magazines_or_a_forums_menu_is_a_publishers() -> None:
     )
     assert not sells(magazine)
     assert not sells(forum)
+
+
+def test_an_institution_named_after_a_disease_offers_nothing() -> None:
+    # g006: "According to the National Institute of Diabetes and Digestive Kidney Diseases";
+    # g013: "Filatov Institute of Eye Diseases"; a028: "Anti-Aging Medicine conference"
+    doc = clinic_page(
+        "<p>According to the National Institute of Diabetes and Digestive Kidney Diseases, "
+        "about 12 percent of men are affected.</p>"
+        "<p>I went to the Aesthetics in Plastic Surgery/Anti-Aging Medicine conference.</p>"
+        "<p>La Asociación Española contra el Cáncer informa.</p>"
+    )
+    assert set(stances(doc).values()) == {"mentioned"}
+    # the same words, not a name, stay a seller's claim
+    offer = clinic_page("<p>We treat Diabetes and Kidney Disease.</p>")
+    assert stances(offer) == {"type-2-diabetes": "claimed", "kidney-disease": "claimed"}
