@@ -122,6 +122,8 @@ def _load_yaml(*parts: str) -> Any:
 
 # An English list's conjunction, as ",? (?:and|or|&) |/" would try them: spelled out so that the
 # pattern is tried only where one of them, or a Spanish head noun, opens (see _starts.Anchored).
+# An item of a list after its head: a word, or a few ("spinal discs", "the menisci of the knee").
+_ITEM = r"\w+(?: \w+){0,4}"
 _CONJUNCTIONS = (", and ", ", or ", ", & ", " and ", " or ", " & ", "/")
 
 
@@ -148,14 +150,14 @@ def _coordination(spec: dict[str, Any]) -> tuple[Anchored | None, dict[str, str]
         return [re.escape(normalise(v)) for t in terms for v in expand(t)]
 
     conjunctions = [re.escape(c) for c in _CONJUNCTIONS]
-    heads_es = alternatives(spec["heads"]["es"])
+    heads_es = alternatives(spec["heads"]["es"] + spec["heads"].get("before", []))
     en = (
         rf"(?:{'|'.join(conjunctions)})(?P<last>\w+) "
         rf"(?:{'|'.join(alternatives(spec['heads']['en']))})"
     )
     es = (
-        rf"(?<!\w)(?:{'|'.join(heads_es)}) "
-        r"(?P<list>\w+(?:, \w+){0,8},? (?:y|e|o|u) \w+)"
+        rf"(?<!\w)(?:{'|'.join(heads_es)}),? "
+        rf"(?P<list>{_ITEM}(?:, {_ITEM}){{0,8}},? (?:y|e|o|u|and|or) {_ITEM})"
     )
     return Anchored.build(re.compile(rf"(?:{en}|{es})(?!\w)"), conjunctions + heads_es), words
 

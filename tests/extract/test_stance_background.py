@@ -299,3 +299,43 @@ def test_an_institution_named_after_a_disease_offers_nothing() -> None:
     # the same words, not a name, stay a seller's claim
     offer = clinic_page("<p>We treat Diabetes and Kidney Disease.</p>")
     assert stances(offer) == {"type-2-diabetes": "claimed", "kidney-disease": "claimed"}
+
+
+def test_a_list_of_injured_tissues_names_each_tissues_injury() -> None:
+    # f036: "injuries to tendons, ligaments, bones, muscles, spinal discs, the menisci of the
+    # knee, cartilage and other musculoskeletal tissues"; f020: "tejidos dañados, como
+    # cartílagos, ligamentos y tendones"
+    doc = clinic_page(
+        "<p>It is especially helpful for injuries to tendons, ligaments, bones, muscles, spinal "
+        "discs, the menisci of the knee, cartilage and other musculoskeletal tissues.</p>"
+    )
+    assert stances(doc) == dict.fromkeys(
+        [
+            "tendon-injury",
+            "ligament-injury",
+            "bone-healing",
+            "sports-injury",
+            "spinal-disc-disease",
+            "meniscus-tear",
+            "cartilage-injury",
+        ],
+        "claimed",
+    )
+    es = clinic_page(
+        "<p>Buscan reconstruir tejidos dañados, como cartílagos, ligamentos y tendones.</p>",
+        spanish=True,
+    )
+    assert set(stances(es)) == {"cartilage-injury", "ligament-injury", "tendon-injury"}
+    # tissues a cell can become are no injury
+    cells = clinic_page("<p>Mesenchymal cells can become bone, cartilage, muscle and fat.</p>")
+    assert stances(cells) == {}
+
+
+def test_purposes_coordinated_with_for_are_one_list() -> None:
+    # f036: "for degenerative conditions such as some forms of arthritis, and for sports
+    # injuries and trauma" names two offers, not one as the other's background
+    doc = clinic_page(
+        "<p>Our therapies work well for some forms of arthritis, and for sports injuries.</p>"
+        "<p>We treat sports injuries.</p>"
+    )
+    assert stances(doc) == {"osteoarthritis": "claimed", "sports-injury": "claimed"}
