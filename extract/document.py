@@ -727,6 +727,8 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
             menu_side = lex.nav_items.get(entry)
             if menu_side is not None:
                 cues[(menu_side, f"menu: {entry}")] = lex.nav_weight
+    for side, word in _masthead(doc.page.title, lex):
+        cues[(side, f"site name: {word}")] = lex.masthead_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_clinic):
         cues[("seller", f"schema.org {kind}")] = lex.jsonld_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_nonclinic):
@@ -740,6 +742,16 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
             # A government, university or journal host never sells treatment: decisive.
             cues[("other", f"host {suffix}")] = lex.nonclinic_host_weight
     return tuple(PageCue(side, phrase, w) for (side, phrase), w in cues.items())
+
+
+def _masthead(title: str, lex: Lexicon) -> Iterator[tuple[str, str]]:
+    """The publisher words of the site's name: the title's parts after its headline ("Stem
+    cells in Mexico | Medical Tourism Magazine", "… - CBS News"). A one-part title may be a
+    headline alone, so it names no one."""
+    for part in lex.title_separator.split(title)[1:]:
+        for hit in lex.masthead_matcher.finditer(normalise(part)):
+            for side in hit.values:
+                yield side, hit.text
 
 
 @lru_cache(maxsize=20_000)

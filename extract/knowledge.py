@@ -104,6 +104,10 @@ class Lexicon:
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
     nav_items: dict[str, str]  # normalised whole menu entry -> "seller" / "other"
     nav_weight: int
+    # who publishes: words of the site's name in the title after its headline ("… | X Clinic")
+    masthead_matcher: PhraseMatcher  # values = "seller" / "other"
+    title_separator: re.Pattern[str]
+    masthead_weight: int
     jsonld_clinic: frozenset[str]
     jsonld_nonclinic: frozenset[str]
     jsonld_offers: frozenset[str]
@@ -276,12 +280,17 @@ def lexicon() -> Lexicon:
         negator_window=int(fl.get("negator_window", 4)),
         clinic_matcher=PhraseMatcher(clinic_pairs),
         nav_items={
-            normalise(v): side
-            for side, terms in pg["nav_items"].items()
+            normalise(v): group.split("_")[0]  # "seller_practice" lists more seller items
+            for group, terms in pg["nav_items"].items()
             for term in terms
             for v in expand(term)
         },
         nav_weight=int(pg.get("nav_weight", 2)),
+        masthead_matcher=PhraseMatcher(
+            (term, side) for side, terms in pg["masthead"]["words"].items() for term in terms
+        ),
+        title_separator=re.compile(pg["masthead"]["separator"]),
+        masthead_weight=int(pg["masthead"]["weight"]),
         jsonld_clinic=frozenset(pg["jsonld_types"]["clinic"]),
         jsonld_nonclinic=frozenset(pg["jsonld_types"]["nonclinic"]),
         jsonld_offers=frozenset(pg["jsonld_types"].get("offers", [])),
