@@ -112,13 +112,17 @@ def test_an_unreadable_page_is_counted_and_noted_and_the_others_stored(
     monkeypatch.setenv(WORKERS, "2")
     notes = Notes()
     monkeypatch.setattr(progress, "_current", notes)
-    bad, *good = stored_pages(demo_run)
+    pages = stored_pages(demo_run)
+    # An HTML page: a type extraction skips unread (the crawl's order decides which page is
+    # stored first) would never reach the broken record.
+    bad = next(p for p in pages if p.content_type and p.content_type.startswith("text/html"))
     with storage.sessions(database()).begin() as session:
         session.execute(update(Page).where(Page.id == bad.id).values(warc_offset=1))
 
     counts = stages.extract(database(), demo_run)
 
-    assert counts["unreadable"] == 1 and counts["pages"] == len(good)
+    assert counts.get("unreadable") == 1, counts
+    assert counts["pages"] == len(pages) - 1
     assert notes.notes == [notes.notes[0]] and bad.url in notes.notes[0]
 
 
