@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from extract._text import Hit, normalise, normalise_raw
+from extract._text import Hit, PhraseMatcher, normalise, normalise_raw
 from extract.context import Context, Cue, best_cue, block_contexts, governing
 from extract.knowledge import Lexicon, lexicon
 from extract.models import (
@@ -103,6 +103,12 @@ class _Doc:
     cues: list[list[Cue]]
     ends: list[list[int]]  # clause-break offsets per sentence
     contexts: list[Context | None]  # per block
+    scanned: dict[PhraseMatcher, list[Hit]]  # the hits of the lexicon's page_scan
+
+    def hits(self, matcher: PhraseMatcher) -> list[Hit]:
+        """``matcher``'s hits on the page (found by the page scan if it is one of its own)."""
+        found = self.scanned.get(matcher)
+        return list(matcher.finditer(self.folded, self.cased)) if found is None else found
 
     def sentence_text(self, index: int) -> str:
         """The normalised (folded) text of sentence ``index``."""
@@ -142,8 +148,9 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
         [[] for _ in sentences],
         [[] for _ in sentences],
         block_contexts(page.blocks, lex),
+        lex.page_scan.hits(folded, cased),
     )
-    for hit in lex.cue_matcher.finditer(doc.folded, doc.cased):
+    for hit in doc.hits(lex.cue_matcher):
         cues = doc.cues[doc.sentence_of(hit.start)]
         for value in hit.values:  # one phrase can be listed both forward and backward
             category, direction = value.split(":")
@@ -151,7 +158,7 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
             cues.append(
                 Cue(hit.start, hit.end, hit.text, category, direction, cat.stance, cat.priority)
             )
-    for hit in lex.terminator_matcher.finditer(doc.folded):
+    for hit in doc.hits(lex.terminator_matcher):
         index = doc.sentence_of(hit.start)
         # "but" inside a cue ("not only … but") is part of the cue, not a clause break.
         if not any(c.start <= hit.start < c.end for c in doc.cues[index]):
@@ -194,10 +201,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
 
     conditions = _conditions(doc, lex, flags, mark)
     entities: dict[str, set[str]] = {"cell_source": set(), "origin": set(), "regulator": set()}
-    entity_hits = itertools.chain(
-        lex.entity_matcher.finditer(doc.folded, doc.cased),
-        lex.origin_matcher.finditer(doc.folded, doc.cased),
-    )
+    entity_hits = itertools.chain(doc.hits(lex.entity_matcher), doc.hits(lex.origin_matcher))
     for hit in entity_hits:
         index = doc.sentence_of(hit.start)
         framing = {c.category for c in doc.governing(index, hit)}
@@ -433,11 +437,11 @@ def _fold_subsumed(
 def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
     """Every condition name on the page, with organ words of coordinations ("heart, lung and
     kidney diseases") as names of their own where no synonym already covers them."""
-    hits = list(lex.condition_matcher.finditer(doc.folded, doc.cased))
+    hits = doc.hits(lex.condition_matcher)
     if lex.coordination is None:
         return hits
     taken = [(h.start, h.end) for h in hits]
-    heads = ((h.start, h.end) for h in lex.coordination_heads.finditer(doc.folded))
+    heads = ((h.start, h.end) for h in doc.hits(lex.coordination_heads))
     starts = lex.coordination.starts(doc.folded, ())
     matches = (
         m
@@ -503,7 +507,7 @@ def _mention(doc: _Doc, kind: str, index: int, hit: Hit) -> Mention:
 def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
     """Yield (flag, sentence index, hit) for every cue that sets a flag."""
     hits: list[tuple[str, Hit]] = []
-    for hit in lex.flag_matcher.finditer(doc.folded, doc.cased):
+    for hit in doc.hits(lex.flag_matcher):
         hits.extend((name, hit) for name in hit.values)
     for name, m in _flag_regex_matches(doc.folded, lex):
         hits.append((name, Hit(m.start(), m.end(), m.group(), (name,))))
@@ -574,7 +578,7 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
     whole site is :func:`score.site_verdict`'s.
     """
     cues: dict[tuple[str, str], int] = {}
-    for hit in lex.clinic_matcher.finditer(doc.folded, doc.cased):
+    for hit in doc.hits(lex.clinic_matcher):
         for value in hit.values:
             side, weight = value.split(":")
             key = ("seller" if side == "clinic" else "other", hit.text)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from extract._starts import Anchored
-from extract._text import PhraseMatcher, expand, normalise
+from extract._text import PhraseMatcher, PhraseScan, expand, normalise
 from vocabulary import ConditionEntry, conditions_data, load_conditions
 
 # libyaml's safe loader when present: the data files are large enough for it to matter.
@@ -99,6 +99,8 @@ class Lexicon:
     negators: frozenset[str]
     negator_window: int
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
+    # The small matchers that every audited page runs, searched in one pass (see PhraseScan).
+    page_scan: PhraseScan
     nav_items: dict[str, str]  # normalised whole menu entry -> "seller" / "other"
     nav_weight: int
     jsonld_clinic: frozenset[str]
@@ -231,26 +233,32 @@ def lexicon() -> Lexicon:
         for level, terms in pg[side].items()
         for t in terms
     ]
+    coordination_heads = PhraseMatcher(
+        (t, "head")
+        for terms in (kb.get("coordinated") or {}).get("heads", {}).values()
+        for t in terms
+    )
+    entity_matcher = PhraseMatcher(entity_pairs)
+    # Origin phrases overlap cell sources ("your own bone marrow"): a matcher of their own.
+    origin_matcher = PhraseMatcher(_phrases(ent["origin"], "origin"))
+    terminator_matcher = PhraseMatcher((t, "end") for t in st["terminators"])
+    flag_matcher = PhraseMatcher(flag_pairs)
+    clinic_matcher = PhraseMatcher(clinic_pairs)
     return Lexicon(
         conditions=conditions,
         condition_matcher=PhraseMatcher(condition_pairs, plurals=True),
         coordination=coordination,
-        coordination_heads=PhraseMatcher(
-            (t, "head")
-            for terms in (kb.get("coordinated") or {}).get("heads", {}).values()
-            for t in terms
-        ),
+        coordination_heads=coordination_heads,
         coordinated=coordinated,
         subsumed=subsumed,
-        entity_matcher=PhraseMatcher(entity_pairs),
-        # Origin phrases overlap cell sources ("your own bone marrow"): a matcher of their own.
-        origin_matcher=PhraseMatcher(_phrases(ent["origin"], "origin")),
+        entity_matcher=entity_matcher,
+        origin_matcher=origin_matcher,
         cue_matcher=PhraseMatcher(cue_pairs),
         heading_matcher=PhraseMatcher(heading_pairs),
-        terminator_matcher=PhraseMatcher((t, "end") for t in st["terminators"]),
+        terminator_matcher=terminator_matcher,
         list_words=frozenset(normalise(w) for w in st["list_words"]),
         categories=categories,
-        flag_matcher=PhraseMatcher(flag_pairs),
+        flag_matcher=flag_matcher,
         flag_rules=flag_rules,
         selling_points=frozenset(name for name, rule in flag_rules.items() if rule.assertive),
         flag_regex_numeric=_flag_regex(flag_rules),
@@ -263,7 +271,17 @@ def lexicon() -> Lexicon:
         ),
         negators=frozenset(normalise(v) for n in fl["negators"] for v in expand(n)),
         negator_window=int(fl.get("negator_window", 4)),
-        clinic_matcher=PhraseMatcher(clinic_pairs),
+        clinic_matcher=clinic_matcher,
+        page_scan=PhraseScan(
+            [
+                coordination_heads,
+                entity_matcher,
+                origin_matcher,
+                terminator_matcher,
+                flag_matcher,
+                clinic_matcher,
+            ]
+        ),
         nav_items={
             normalise(v): side
             for side, terms in pg["nav_items"].items()
