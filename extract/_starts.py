@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ahocorasick_rs import AhoCorasick
@@ -123,3 +123,43 @@ class Anchored:
             if m is not None:
                 yield m
                 pos = max(m.end(), at + 1)
+
+
+@dataclass(frozen=True)
+class Openings:
+    """Where each of several regexes can start, from one Aho-Corasick pass over the literals they
+    open with, instead of a search per regex: each search is a pass over the whole text.
+    """
+
+    literals: AhoCorasick | None
+    owners: tuple[tuple[int, ...], ...]  # per literal, the regexes that open with it
+    unknown: tuple[int, ...]  # the regexes that open with no literal: searched everywhere
+    size: int
+
+    @classmethod
+    def build(cls, regexes: Sequence[str]) -> Openings:
+        """The openings of ``regexes`` (see :func:`_opening`)."""
+        owners: dict[str, list[int]] = {}
+        unknown = []
+        for i, rx in enumerate(regexes):
+            opening = _opening(rx)
+            if opening:
+                owners.setdefault(opening, []).append(i)
+            else:
+                unknown.append(i)
+        return cls(
+            AhoCorasick(list(owners)) if owners else None,
+            tuple(tuple(regexes) for regexes in owners.values()),
+            tuple(unknown),
+            len(regexes),
+        )
+
+    def starts(self, text: str) -> list[list[int] | None]:
+        """For each regex, every place in ``text`` where a match can start, sorted (None:
+        anywhere)."""
+        places: list[list[int]] = [[] for _ in range(self.size)]
+        if self.literals is not None:
+            for index, start, _ in self.literals.find_matches_as_indexes(text, True):
+                for regex in self.owners[index]:
+                    places[regex].append(start)
+        return [None if regex in self.unknown else sorted(at) for regex, at in enumerate(places)]

@@ -527,8 +527,9 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
 
 def _flag_regex_matches(folded: str, lex: Lexicon) -> Iterator[tuple[str, re.Match[str]]]:
     """(flag, match) of the flag regexes; those that need a digit run only around numbers."""
-    for led in lex.flag_regexes:
-        yield from ((led.flag, m) for m in led.finditer(folded))
+    openings = lex.flag_openings.starts(folded)
+    for led, starts in zip(lex.flag_regexes, openings, strict=True):
+        yield from ((led.flag, m) for m in led.finditer(folded, starts))
     numeric = lex.flag_regex_numeric
     if numeric is None:
         return

@@ -7,6 +7,7 @@ Knowledge lives in data: condition synonyms come from the vocabulary's ``conditi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from extract._starts import Anchored
+from extract._starts import Anchored, Openings
 from extract._text import PhraseMatcher, PhraseScan, expand, normalise
 from vocabulary import ConditionEntry, conditions_data, load_conditions
 
@@ -59,15 +60,27 @@ class LedRegex:
     pattern: re.Pattern[str]
     bounded: bool  # a match must start a word (the regex began with \\b)
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+        """The pattern's matches in ``text``, tried only at ``starts`` (of
+        :meth:`Openings.starts`; None: searched for everywhere)."""
         pos = 0
-        while (m := self.pattern.search(text, pos)) is not None:
+        while (m := self._first(text, pos, starts)) is not None:
             start = m.start()
             if self.bounded and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 pos = start + 1  # inside a word: a match may still start later in this one
                 continue
             yield m
             pos = max(m.end(), start + 1)
+
+    def _first(self, text: str, pos: int, starts: list[int] | None) -> re.Match[str] | None:
+        """``pattern.search(text, pos)``, tried only at ``starts`` when they are known."""
+        if starts is None:
+            return self.pattern.search(text, pos)
+        for i in range(bisect_left(starts, pos), len(starts)):
+            m = self.pattern.match(text, starts[i])
+            if m is not None:
+                return m
+        return None
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,7 @@ class Lexicon:
     # counts, prices, PMIDs: run only around the page's numbers) and the rest (whole page).
     flag_regex_numeric: Anchored | None
     flag_regexes: tuple[LedRegex, ...]
+    flag_openings: Openings  # where each of flag_regexes can start: one pass for all of them
     negators: frozenset[str]
     negator_window: int
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
@@ -233,6 +247,13 @@ def lexicon() -> Lexicon:
         for level, terms in pg[side].items()
         for t in terms
     ]
+    flag_regexes = tuple(
+        LedRegex(name, re.compile(led), bounded)
+        for name, rule in flag_rules.items()
+        for rx in rule.regexes
+        if "\\d" not in rx
+        for led, bounded in _literal_led(rx)
+    )
     coordination_heads = PhraseMatcher(
         (t, "head")
         for terms in (kb.get("coordinated") or {}).get("heads", {}).values()
@@ -262,13 +283,8 @@ def lexicon() -> Lexicon:
         flag_rules=flag_rules,
         selling_points=frozenset(name for name, rule in flag_rules.items() if rule.assertive),
         flag_regex_numeric=_flag_regex(flag_rules),
-        flag_regexes=tuple(
-            LedRegex(name, re.compile(led), bounded)
-            for name, rule in flag_rules.items()
-            for rx in rule.regexes
-            if "\\d" not in rx
-            for led, bounded in _literal_led(rx)
-        ),
+        flag_regexes=flag_regexes,
+        flag_openings=Openings.build([led.pattern.pattern for led in flag_regexes]),
         negators=frozenset(normalise(v) for n in fl["negators"] for v in expand(n)),
         negator_window=int(fl.get("negator_window", 4)),
         clinic_matcher=clinic_matcher,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from extract import decode_html
-from extract._starts import Anchored, _opening
+from extract._starts import Anchored, Openings, _opening
 from extract._text import normalise
 from extract.document import _NUMBER
 from extract.knowledge import lexicon
@@ -103,3 +103,33 @@ def test_an_alternative_of_unknown_opening_falls_back_to_a_full_scan() -> None:
         (14, 17, "b"),
         (22, 24, "b"),
     ]
+
+
+def _led_matches(text: str, openings: bool) -> list[tuple[str, int, int]]:
+    lex = lexicon()
+    starts = lex.flag_openings.starts(text) if openings else [None] * len(lex.flag_regexes)
+    return [
+        (led.flag, m.start(), m.end())
+        for led, at in zip(lex.flag_regexes, starts, strict=True)
+        for m in led.finditer(text, at)
+    ]
+
+
+def test_flag_regexes_tried_at_their_openings_match_as_a_search() -> None:
+    # "my" inside "dummy" and "mi" inside "cami": no word starts there, the search goes on.
+    text = (
+        "dummy my knee pain is gone. after my second treatment i walk; journal of medicine. "
+        "cami mi dolor de rodilla se fue tras dos sesiones; despues de mi sesion camino"
+    )
+    assert _led_matches(text, openings=True) == _led_matches(text, openings=False)
+    assert len(_led_matches(text, openings=False)) >= 4
+    pages = sorted((ROOT / "realworld" / "docs").glob("*.html"))[:60]
+    for path in pages:
+        page = html_to_page(decode_html(path.read_bytes()))
+        text = normalise("\n".join(b.text for b in page.blocks))
+        assert _led_matches(text, openings=True) == _led_matches(text, openings=False), path
+
+
+def test_a_regex_of_unknown_opening_is_searched_everywhere() -> None:
+    openings = Openings.build([r"[#@]\d+", r"pmid ?\d+", r"pmid: \d+"])
+    assert openings.starts("pmid 1, pmid: 2 #3") == [None, [0, 8], [8]]
