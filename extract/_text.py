@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick, Implementation
+from ahocorasick_rs import AhoCorasick
 
 _COMBINING = r"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _APOSTROPHES = r"\u2019\u2018'`\u02bc\u00b4"
@@ -155,7 +155,6 @@ def _with_acronyms(hits: list[Hit], acronyms: list[Hit]) -> list[Hit]:
 
 
 _PLURAL_ENDINGS = ("", "es", "s")
-_DFA = Implementation.DFA
 
 
 def _is_word(char: str) -> bool:
@@ -212,9 +211,12 @@ class _Occurrences:
     def __init__(self, forms: list[str]) -> None:
         # Whether a form needs a word boundary before / after it (it starts / ends a word).
         self._bounded = [(_is_word(form[0]), _is_word(form[-1])) for form in forms]
-        # A DFA scans two to three times faster than the default NFA on the large tables; it
-        # costs ~0.1 s more to build, once per process.
-        self._automaton = AhoCorasick(forms, implementation=_DFA) if forms else None
+        # The library's own choice of automaton: a DFA for a few forms, a contiguous NFA for
+        # many. A DFA scans large tables faster only while its much bigger transition tables
+        # stay in the CPU caches, as in a loop over pages; extraction runs between other work
+        # (the crawl, the database, trafilatura in the benchmark) that evicts them, and there
+        # the NFA was 1-4% faster over a whole page's extraction.
+        self._automaton = AhoCorasick(forms) if forms else None
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, -end, form index)`` of each occurrence in ``text``, unsorted."""
