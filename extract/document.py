@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from extract._starts import Opened
 from extract._text import Hit, PhraseMatcher, normalise, normalise_raw
 from extract.context import Context, Cue, best_cue, block_contexts, governing
 from extract.knowledge import Lexicon, lexicon
@@ -44,10 +45,6 @@ _FLAG_BLOCKERS = frozenset(
     {"hedge", "warning", "refutation", "others", "research", "question", "asked"}
 )
 _WORD = re.compile(r"[a-z]+")
-# Numeric flag regexes (cell counts, prices, PMIDs) look this far before and after a number.
-# "\d\d*" rather than "\d+": a pattern that opens with a class lets re skip to the next digit
-# in C instead of trying the pattern at every character (twice as fast on a long page).
-_NUMBER = re.compile(r"\d\d*")
 # An English coordination's items before its conjunction: "heart, lung, kidney".
 _LIST_TAIL = re.compile(r"(?:\w+, ){0,8}\w+$")
 _ITEM = re.compile(r"\w+")
@@ -56,6 +53,7 @@ _LIST_REACH = 160
 # starts a Spanish list ("enfermedades cardiacas, pulmonares y renales"): its scan runs this far
 # before and after each head noun.
 _HEAD_BEFORE, _HEAD_AFTER = 48, _LIST_REACH
+# Numeric flag regexes (cell counts, prices, PMIDs) look this far before and after a number.
 _NUMBER_BEFORE, _NUMBER_AFTER = 48, 120
 # A mention framed as a question or as other clinics' promise is disclaimed by an answer or a
 # verdict in the next sentence when that sentence names no condition of its own:
@@ -104,6 +102,7 @@ class _Doc:
     ends: list[list[int]]  # clause-break offsets per sentence
     contexts: list[Context | None]  # per block
     scanned: dict[PhraseMatcher, list[Hit]]  # the hits of the lexicon's page_scan
+    opened: Opened  # where the lexicon's regexes can start, and the page's numbers
 
     def hits(self, matcher: PhraseMatcher) -> list[Hit]:
         """``matcher``'s hits on the page (found by the page scan if it is one of its own)."""
@@ -149,6 +148,7 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
         [[] for _ in sentences],
         block_contexts(page.blocks, lex),
         lex.page_scan.hits(folded, cased),
+        lex.openings.find(folded),
     )
     for hit in doc.hits(lex.cue_matcher):
         cues = doc.cues[doc.sentence_of(hit.start)]
@@ -442,7 +442,7 @@ def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
         return hits
     taken = [(h.start, h.end) for h in hits]
     heads = ((h.start, h.end) for h in doc.hits(lex.coordination_heads))
-    starts = lex.coordination.starts(doc.folded, ())
+    starts = lex.coordination.starts(doc.opened)
     matches = (
         m
         for start, end in _windows(heads, _HEAD_BEFORE, _HEAD_AFTER, len(doc.folded))
@@ -509,7 +509,7 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
     hits: list[tuple[str, Hit]] = []
     for hit in doc.hits(lex.flag_matcher):
         hits.extend((name, hit) for name in hit.values)
-    for name, m in _flag_regex_matches(doc.folded, lex):
+    for name, m in _flag_regex_matches(doc, lex):
         hits.append((name, Hit(m.start(), m.end(), m.group(), (name,))))
     for name, hit in hits:
         rule = lex.flag_rules[name]
@@ -525,17 +525,16 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
         yield name, index, hit
 
 
-def _flag_regex_matches(folded: str, lex: Lexicon) -> Iterator[tuple[str, re.Match[str]]]:
+def _flag_regex_matches(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, re.Match[str]]]:
     """(flag, match) of the flag regexes; those that need a digit run only around numbers."""
-    openings = lex.flag_openings.starts(folded)
-    for led, starts in zip(lex.flag_regexes, openings, strict=True):
-        yield from ((led.flag, m) for m in led.finditer(folded, starts))
+    folded, opened = doc.folded, doc.opened
+    for led in lex.flag_regexes:
+        yield from ((led.flag, m) for m in led.finditer(folded, led.starts(opened)))
     numeric = lex.flag_regex_numeric
     if numeric is None:
         return
-    numbers = [(m.start(), m.end()) for m in _NUMBER.finditer(folded)]
-    starts = numeric.starts(folded, numbers)
-    for start, end in _windows(numbers, _NUMBER_BEFORE, _NUMBER_AFTER, len(folded)):
+    starts = numeric.starts(opened)
+    for start, end in _windows(opened.numbers, _NUMBER_BEFORE, _NUMBER_AFTER, len(folded)):
         for m in numeric.finditer(folded, start, end, starts):
             yield next(k for k, v in m.groupdict().items() if v is not None), m
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from extract._starts import Anchored, Openings
+from extract._starts import Anchored, Opened, Openings, _opening
 from extract._text import PhraseMatcher, PhraseScan, expand, normalise
 from vocabulary import ConditionEntry, conditions_data, load_conditions
 
@@ -52,17 +52,22 @@ class Category:
     priority: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a key of Opened.starts: hashed by identity, in O(1)
 class LedRegex:
     """A flag regex that starts with a literal (see :func:`_literal_led`), and its flag."""
 
     flag: str
     pattern: re.Pattern[str]
     bounded: bool  # a match must start a word (the regex began with \\b)
+    opening: str | None  # the literal every match opens with, if known
+
+    def starts(self, opened: Opened) -> list[int] | None:
+        """Where a match can start, from where :class:`Openings` found the opening (None:
+        anywhere)."""
+        return opened.starts[self] if self.opening else None
 
     def finditer(self, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
-        """The pattern's matches in ``text``, tried only at ``starts`` (of
-        :meth:`Openings.starts`; None: searched for everywhere)."""
+        """The pattern's matches in ``text``, tried only at ``starts`` (of :meth:`starts`)."""
         pos = 0
         while (m := self._first(text, pos, starts)) is not None:
             start = m.start()
@@ -109,7 +114,9 @@ class Lexicon:
     # counts, prices, PMIDs: run only around the page's numbers) and the rest (whole page).
     flag_regex_numeric: Anchored | None
     flag_regexes: tuple[LedRegex, ...]
-    flag_openings: Openings  # where each of flag_regexes can start: one pass for all of them
+    # Where flag_regexes, flag_regex_numeric and coordination can start, and the page's numbers:
+    # one pass over the page for all of them.
+    openings: Openings
     negators: frozenset[str]
     negator_window: int
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
@@ -248,12 +255,14 @@ def lexicon() -> Lexicon:
         for t in terms
     ]
     flag_regexes = tuple(
-        LedRegex(name, re.compile(led), bounded)
+        LedRegex(name, re.compile(led), bounded, _opening(led) or None)
         for name, rule in flag_rules.items()
         for rx in rule.regexes
         if "\\d" not in rx
         for led, bounded in _literal_led(rx)
     )
+    flag_regex_numeric = _flag_regex(flag_rules)
+    anchors = (flag_regex_numeric, coordination)
     coordination_heads = PhraseMatcher(
         (t, "head")
         for terms in (kb.get("coordinated") or {}).get("heads", {}).values()
@@ -282,9 +291,12 @@ def lexicon() -> Lexicon:
         flag_matcher=flag_matcher,
         flag_rules=flag_rules,
         selling_points=frozenset(name for name, rule in flag_rules.items() if rule.assertive),
-        flag_regex_numeric=_flag_regex(flag_rules),
+        flag_regex_numeric=flag_regex_numeric,
         flag_regexes=flag_regexes,
-        flag_openings=Openings.build([led.pattern.pattern for led in flag_regexes]),
+        openings=Openings.build(
+            {led: [led.opening] if led.opening else [] for led in flag_regexes}
+            | {anchored: anchored.literals for anchored in anchors if anchored is not None}
+        ),
         negators=frozenset(normalise(v) for n in fl["negators"] for v in expand(n)),
         negator_window=int(fl.get("negator_window", 4)),
         clinic_matcher=clinic_matcher,
