@@ -22,12 +22,13 @@ Usage::
 
 It prints pages per CPU second of each, timed page by page in turn so that other load on the
 machine cannot favour either, and the ratio (ours / trafilatura; >= 1.0 means extraction is at
-least as fast as trafilatura's text pass alone; issue 12 asks >= 1.5 on the long set).
+least as fast as trafilatura's text pass alone). The goal is issue 12's: >= 1.5 on the long set.
 
 Measured 2026-12-03 with ``--set long`` (300 pages, seed 7), one core of the two-core machine
 shared with other sessions' load (the interleaving keeps that load off the ratio): 1.31-1.35x
 over four runs (ours ~14.2 ms, trafilatura ~19.1 ms median per page), from 1.10-1.15x before
-that day's changes measured the same way.
+that day's changes measured the same way. A later round that day, under heavier load, in runs
+alternating with the code before it: 1.13-1.14x before, 1.22-1.28x after.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from demoweb import prose
 from extract import decode_html, extract_document
 
 MIN_BYTES, MAX_BYTES = 30_000, 80_000
+GOAL = 1.5  # issue 12: extraction at least 1.5x trafilatura's extract on the long pages
 LONG_MIN, LONG_MAX = 30_000, 60_000
 
 
@@ -177,7 +179,7 @@ def measure(name: str, corpus: list[tuple[str, str]]) -> float:
             f"median {median * 1000:6.2f} ms   p95 {p95 * 1000:6.2f} ms"
         )
     ratio = results["extract_document"] / results["trafilatura.extract"]
-    print(f"ratio (extract_document / trafilatura.extract): {ratio:.2f}x (goal >= 1.0x)")
+    print(f"ratio (extract_document / trafilatura.extract): {ratio:.2f}x (goal >= {GOAL}x)")
     return ratio
 
 

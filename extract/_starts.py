@@ -8,14 +8,19 @@ or a digit: one Aho-Corasick pass over the page finds the literals, the page's n
 digits, and the pattern is matched at those places alone. The matches are those of
 ``pattern.finditer(text, start, end)``: a match can only start where one of its alternatives
 can, and at such a place ``match`` tries the alternatives in the order ``search`` would.
+
+The same holds for the coordination pattern and for the flag regexes that open with words: one
+pass of :class:`Openings` finds the literals of all of them and the page's digits together.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
@@ -72,12 +77,12 @@ def _alternates(rx: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a key of Opened.starts: hashed by identity, in O(1)
 class Anchored:
     """A joined regex and the openings of its alternatives (see the module docstring)."""
 
     pattern: re.Pattern[str]
-    literals: AhoCorasick | None  # the literals alternatives open with
+    literals: frozenset[str]  # the literals alternatives open with
     digits: bool  # some alternative opens with a digit
     known: bool  # every alternative's opening is known (else it is searched everywhere)
 
@@ -85,24 +90,17 @@ class Anchored:
     def build(cls, pattern: re.Pattern[str], alternatives: Iterable[str]) -> Anchored:
         """``pattern`` with the openings of its ``alternatives`` (regexes, "\\b" stripped)."""
         found = [_opening(rx) for rx in alternatives]
-        literals = sorted({opening for opening in found if opening})
-        return cls(
-            pattern,
-            AhoCorasick(literals) if literals else None,
-            "" in found,
-            None not in found,
-        )
+        literals = frozenset(opening for opening in found if opening)
+        return cls(pattern, literals, "" in found, None not in found)
 
-    def starts(self, text: str, numbers: Iterable[tuple[int, int]]) -> list[int] | None:
-        """Every place in ``text`` where a match can start, sorted (None: anywhere);
-        ``numbers`` are the spans of its digit runs."""
+    def starts(self, opened: Opened) -> list[int] | None:
+        """Every place in the text where a match can start, sorted (None: anywhere), from
+        where :class:`Openings` found this pattern's literals and the text's numbers."""
         if not self.known:
             return None
-        found: set[int] = set()
-        if self.literals is not None:
-            found.update(s for _, s, _ in self.literals.find_matches_as_indexes(text, True))
+        found = set(opened.starts[self])
         if self.digits:
-            found.update(i for start, end in numbers for i in range(start, end))
+            found.update(i for start, end in opened.numbers for i in range(start, end))
         return sorted(found)
 
     def finditer(
@@ -123,3 +121,53 @@ class Anchored:
             if m is not None:
                 yield m
                 pos = max(m.end(), at + 1)
+
+
+# Every character that the regex \\d matches in a str pattern (Unicode's decimal digits).
+_DIGITS = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isdecimal()]
+
+
+class Opened(NamedTuple):
+    """What :meth:`Openings.find` found in a text."""
+
+    starts: dict[Hashable, list[int]]  # per pattern, where its opening literals are, sorted
+    numbers: list[tuple[int, int]]  # the spans of the text's digit runs (of re's \\d\\d*)
+
+
+@dataclass(frozen=True)
+class Openings:
+    """Where each of several patterns' opening literals are, and the text's numbers, in one
+    Aho-Corasick pass: a regex search, or a scan of the page for digits, is a pass over the
+    whole page of its own.
+    """
+
+    automaton: AhoCorasick
+    owners: tuple[tuple[int, ...], ...]  # per literal, the patterns (indexes) that open with it
+    patterns: tuple[Hashable, ...]
+
+    @classmethod
+    def build(cls, openings: dict[Hashable, Iterable[str]]) -> Openings:
+        """``openings``: each pattern's opening literals."""
+        owners: dict[str, list[int]] = {digit: [] for digit in _DIGITS}  # digits first
+        for pattern, literals in enumerate(openings.values()):
+            for literal in literals:
+                owners.setdefault(literal, []).append(pattern)
+        return cls(AhoCorasick(list(owners)), tuple(map(tuple, owners.values())), tuple(openings))
+
+    def find(self, text: str) -> Opened:
+        """Where the patterns' literals are in ``text``, and its numbers."""
+        places: list[list[int]] = [[] for _ in self.patterns]
+        digits: list[int] = []
+        first_literal, owners = len(_DIGITS), self.owners
+        for index, start, _ in self.automaton.find_matches_as_indexes(text, True):
+            if index < first_literal:
+                digits.append(start)
+            for pattern in owners[index]:
+                places[pattern].append(start)
+        numbers: list[tuple[int, int]] = []
+        for at in sorted(digits):
+            if numbers and numbers[-1][1] == at:
+                numbers[-1] = (numbers[-1][0], at + 1)
+            else:
+                numbers.append((at, at + 1))
+        return Opened({p: sorted(at) for p, at in zip(self.patterns, places, strict=True)}, numbers)

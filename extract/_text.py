@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick, Implementation
+from ahocorasick_rs import AhoCorasick
 
 _COMBINING = r"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _APOSTROPHES = r"\u2019\u2018'`\u02bc\u00b4"
@@ -116,16 +116,45 @@ class PhraseMatcher:
 
     def finditer(self, folded: str, cased: str | None = None) -> Iterator[Hit]:
         """Yield hits in ``folded`` (and acronym hits in ``cased``, same offsets), by start."""
-        hits = self._folded.hits(folded)
-        if self._cased and cased is not None:
-            hits.extend(self._cased.hits(cased))
-            hits.sort(key=lambda h: (h.start, -h.end))
-            hits = _drop_overlaps(hits)
-        return iter(hits)
+        acronyms = self._cased.hits(cased) if self._cased and cased is not None else []
+        return iter(_with_acronyms(self._folded.hits(folded), acronyms))
+
+
+class PhraseScan:
+    """Several matchers searched together: one automaton pass over a text finds every one's hits.
+
+    A scan of a long page costs about the same whatever the size of the table: the automaton
+    walks every byte, and ahocorasick_rs maps the text's byte offsets to characters on every
+    call. So small tables share one automaton (and their acronyms another), each form tagged
+    with the tables it belongs to. Large tables (conditions, cues) are better left apart: joined,
+    the automaton outgrows the CPU caches and scans slower than the two alone.
+    """
+
+    def __init__(self, matchers: Iterable[PhraseMatcher]) -> None:
+        self._matchers = list(matchers)
+        self._folded = _Joined([m._folded for m in self._matchers])
+        self._cased = _Joined([m._cased for m in self._matchers])
+
+    def hits(self, folded: str, cased: str) -> dict[PhraseMatcher, list[Hit]]:
+        """Each matcher's hits, as its ``finditer(folded, cased)`` yields them."""
+        return {
+            matcher: _with_acronyms(hits, acronyms)
+            for matcher, hits, acronyms in zip(
+                self._matchers, self._folded.hits(folded), self._cased.hits(cased), strict=True
+            )
+        }
+
+
+def _with_acronyms(hits: list[Hit], acronyms: list[Hit]) -> list[Hit]:
+    """Folded hits and acronym hits together, leftmost-longest (folded hits never overlap)."""
+    if not acronyms:
+        return hits
+    hits.extend(acronyms)
+    hits.sort(key=lambda h: (h.start, -h.end))
+    return _drop_overlaps(hits)
 
 
 _PLURAL_ENDINGS = ("", "es", "s")
-_DFA = Implementation.DFA
 
 
 def _is_word(char: str) -> bool:
@@ -153,17 +182,44 @@ class _Table:
                 if old is None or len(phrase) > len(old):
                     forms[form] = phrase
         self._forms = [(phrase, table[phrase]) for phrase in forms.values()]
-        # Whether a form needs a word boundary before / after it (it starts / ends a word).
-        self._bounded = [(_is_word(form[0]), _is_word(form[-1])) for form in forms]
-        # A DFA scans two to three times faster than the default NFA on the large tables; it
-        # costs ~0.1 s more to build, once per process.
-        self._automaton = AhoCorasick(list(forms), implementation=_DFA) if forms else None
+        self.forms = list(forms)  # in the order of _forms
+        self._search = _Occurrences(self.forms)
 
     def __bool__(self) -> bool:
-        return self._automaton is not None
+        return bool(self.forms)
 
     def hits(self, text: str) -> list[Hit]:
         """Leftmost-longest word-bounded hits in ``text``, by start."""
+        return self.leftmost_longest(text, self._search.find(text))
+
+    def leftmost_longest(self, text: str, found: list[tuple[int, int, int]]) -> list[Hit]:
+        """The hits among ``found``, word-bounded occurrences ``(start, -end, form index)`` of
+        this table's forms in ``text`` (every one of them, in any order)."""
+        found.sort()
+        hits: list[Hit] = []
+        last = 0
+        for start, neg_end, index in found:
+            if start >= last:
+                last = -neg_end
+                hits.append(Hit(start, last, text[start:last], self._forms[index][1]))
+        return hits
+
+
+class _Occurrences:
+    """Every word-bounded occurrence of some forms (overlapping ones too), by Aho-Corasick."""
+
+    def __init__(self, forms: list[str]) -> None:
+        # Whether a form needs a word boundary before / after it (it starts / ends a word).
+        self._bounded = [(_is_word(form[0]), _is_word(form[-1])) for form in forms]
+        # The library's own choice of automaton: a DFA for a few forms, a contiguous NFA for
+        # many. A DFA scans large tables faster only while its much bigger transition tables
+        # stay in the CPU caches, as in a loop over pages; extraction runs between other work
+        # (the crawl, the database, trafilatura in the benchmark) that evicts them, and there
+        # the NFA was 1-4% faster over a whole page's extraction.
+        self._automaton = AhoCorasick(forms) if forms else None
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """``(start, -end, form index)`` of each occurrence in ``text``, unsorted."""
         if self._automaton is None:
             return []
         found = []
@@ -175,14 +231,31 @@ class _Table:
             if after and end < size and ((c := text[end]).isalnum() or c == "_"):
                 continue
             found.append((start, -end, index))
-        found.sort()
-        hits: list[Hit] = []
-        last = 0
-        for start, neg_end, index in found:
-            if start >= last:
-                last = -neg_end
-                hits.append(Hit(start, last, text[start:last], self._forms[index][1]))
-        return hits
+        return found
+
+
+class _Joined:
+    """The forms of several tables in one automaton, each form tagged with the tables it is in
+    and its index there; the hits are each table's own."""
+
+    def __init__(self, tables: list[_Table]) -> None:
+        self._tables = tables
+        owners: dict[str, list[tuple[int, int]]] = {}  # form -> (table, form index in it)
+        for t, table in enumerate(tables):
+            for i, form in enumerate(table.forms):
+                owners.setdefault(form, []).append((t, i))
+        self._owners = list(owners.values())
+        self._search = _Occurrences(list(owners))
+
+    def hits(self, text: str) -> list[list[Hit]]:
+        """Each table's :meth:`_Table.hits` in ``text``."""
+        found: list[list[tuple[int, int, int]]] = [[] for _ in self._tables]
+        for start, neg_end, index in self._search.find(text):
+            for table, form in self._owners[index]:
+                found[table].append((start, neg_end, form))
+        return [
+            table.leftmost_longest(text, f) for table, f in zip(self._tables, found, strict=True)
+        ]
 
 
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from extract._text import Hit, normalise, normalise_raw
+from extract._starts import Opened
+from extract._text import Hit, PhraseMatcher, normalise, normalise_raw
 from extract.context import Context, Cue, best_cue, block_contexts, governing
 from extract.knowledge import Lexicon, lexicon
 from extract.models import (
@@ -44,10 +45,6 @@ _FLAG_BLOCKERS = frozenset(
     {"hedge", "warning", "refutation", "others", "research", "question", "asked"}
 )
 _WORD = re.compile(r"[a-z]+")
-# Numeric flag regexes (cell counts, prices, PMIDs) look this far before and after a number.
-# "\d\d*" rather than "\d+": a pattern that opens with a class lets re skip to the next digit
-# in C instead of trying the pattern at every character (twice as fast on a long page).
-_NUMBER = re.compile(r"\d\d*")
 # An English coordination's items before its conjunction: "heart, lung, kidney".
 _LIST_TAIL = re.compile(r"(?:\w+, ){0,8}\w+$")
 _ITEM = re.compile(r"\w+")
@@ -56,6 +53,7 @@ _LIST_REACH = 160
 # starts a Spanish list ("enfermedades cardiacas, pulmonares y renales"): its scan runs this far
 # before and after each head noun.
 _HEAD_BEFORE, _HEAD_AFTER = 48, _LIST_REACH
+# Numeric flag regexes (cell counts, prices, PMIDs) look this far before and after a number.
 _NUMBER_BEFORE, _NUMBER_AFTER = 48, 120
 # A mention framed as a question or as other clinics' promise is disclaimed by an answer or a
 # verdict in the next sentence when that sentence names no condition of its own:
@@ -125,6 +123,13 @@ class _Doc:
     cues: list[list[Cue]]
     ends: list[list[int]]  # clause-break offsets per sentence
     contexts: list[Context | None]  # per block
+    scanned: dict[PhraseMatcher, list[Hit]]  # the hits of the lexicon's page_scan
+    opened: Opened  # where the lexicon's regexes can start, and the page's numbers
+
+    def hits(self, matcher: PhraseMatcher) -> list[Hit]:
+        """``matcher``'s hits on the page (found by the page scan if it is one of its own)."""
+        found = self.scanned.get(matcher)
+        return list(matcher.finditer(self.folded, self.cased)) if found is None else found
 
     def sentence_text(self, index: int) -> str:
         """The normalised (folded) text of sentence ``index``."""
@@ -164,8 +169,10 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
         [[] for _ in sentences],
         [[] for _ in sentences],
         block_contexts(page.blocks, lex),
+        lex.page_scan.hits(folded, cased),
+        lex.openings.find(folded),
     )
-    for hit in lex.cue_matcher.finditer(doc.folded, doc.cased):
+    for hit in doc.hits(lex.cue_matcher):
         cues = doc.cues[doc.sentence_of(hit.start)]
         for value in hit.values:  # one phrase can be listed both forward and backward
             category, direction = value.split(":")
@@ -173,7 +180,7 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
             cues.append(
                 Cue(hit.start, hit.end, hit.text, category, direction, cat.stance, cat.priority)
             )
-    for hit in lex.terminator_matcher.finditer(doc.folded):
+    for hit in doc.hits(lex.terminator_matcher):
         index = doc.sentence_of(hit.start)
         # "but" inside a cue ("not only … but") is part of the cue, not a clause break.
         if not any(c.start <= hit.start < c.end for c in doc.cues[index]):
@@ -216,10 +223,7 @@ def _extract(page: Page, url: str | None) -> DocumentExtraction:
 
     conditions = _conditions(doc, lex, flags, mark)
     entities: dict[str, set[str]] = {"cell_source": set(), "origin": set(), "regulator": set()}
-    entity_hits = itertools.chain(
-        lex.entity_matcher.finditer(doc.folded, doc.cased),
-        lex.origin_matcher.finditer(doc.folded, doc.cased),
-    )
+    entity_hits = itertools.chain(doc.hits(lex.entity_matcher), doc.hits(lex.origin_matcher))
     for hit in entity_hits:
         index = doc.sentence_of(hit.start)
         framing = {c.category for c in doc.governing(index, hit)}
@@ -561,12 +565,12 @@ def _publisher_name(doc: _Doc, index: int, hits: list[Hit]) -> tuple[int, int] |
 def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
     """Every condition name on the page, with organ words of coordinations ("heart, lung and
     kidney diseases") as names of their own where no synonym already covers them."""
-    hits = list(lex.condition_matcher.finditer(doc.folded, doc.cased))
+    hits = doc.hits(lex.condition_matcher)
     if lex.coordination is None:
         return hits
     taken = [(h.start, h.end) for h in hits]
-    heads = ((h.start, h.end) for h in lex.coordination_heads.finditer(doc.folded))
-    starts = lex.coordination.starts(doc.folded, ())
+    heads = ((h.start, h.end) for h in doc.hits(lex.coordination_heads))
+    starts = lex.coordination.starts(doc.opened)
     matches = (
         m
         for start, end in _windows(heads, _HEAD_BEFORE, _HEAD_AFTER, len(doc.folded))
@@ -645,9 +649,9 @@ def _mention(doc: _Doc, kind: str, index: int, hit: Hit) -> Mention:
 def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
     """Yield (flag, sentence index, hit) for every cue that sets a flag."""
     hits: list[tuple[str, Hit]] = []
-    for hit in lex.flag_matcher.finditer(doc.folded, doc.cased):
+    for hit in doc.hits(lex.flag_matcher):
         hits.extend((name, hit) for name in hit.values)
-    for name, m in _flag_regex_matches(doc.folded, lex):
+    for name, m in _flag_regex_matches(doc, lex):
         hits.append((name, Hit(m.start(), m.end(), m.group(), (name,))))
     for name, hit in hits:
         rule = lex.flag_rules[name]
@@ -663,16 +667,16 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
         yield name, index, hit
 
 
-def _flag_regex_matches(folded: str, lex: Lexicon) -> Iterator[tuple[str, re.Match[str]]]:
+def _flag_regex_matches(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, re.Match[str]]]:
     """(flag, match) of the flag regexes; those that need a digit run only around numbers."""
+    folded, opened = doc.folded, doc.opened
     for led in lex.flag_regexes:
-        yield from ((led.flag, m) for m in led.finditer(folded))
+        yield from ((led.flag, m) for m in led.finditer(folded, led.starts(opened)))
     numeric = lex.flag_regex_numeric
     if numeric is None:
         return
-    numbers = [(m.start(), m.end()) for m in _NUMBER.finditer(folded)]
-    starts = numeric.starts(folded, numbers)
-    for start, end in _windows(numbers, _NUMBER_BEFORE, _NUMBER_AFTER, len(folded)):
+    starts = numeric.starts(opened)
+    for start, end in _windows(opened.numbers, _NUMBER_BEFORE, _NUMBER_AFTER, len(folded)):
         for m in numeric.finditer(folded, start, end, starts):
             yield next(k for k, v in m.groupdict().items() if v is not None), m
 
@@ -716,7 +720,7 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
     whole site is :func:`score.site_verdict`'s.
     """
     cues: dict[tuple[str, str], int] = {}
-    for hit in lex.clinic_matcher.finditer(doc.folded, doc.cased):
+    for hit in doc.hits(lex.clinic_matcher):
         for value in hit.values:
             side, weight = value.split(":")
             key = ("seller" if side == "clinic" else "other", hit.text)

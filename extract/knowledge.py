@@ -7,6 +7,7 @@ Knowledge lives in data: condition synonyms come from the vocabulary's ``conditi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -15,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from extract._starts import Anchored
-from extract._text import PhraseMatcher, expand, normalise
+from extract._starts import Anchored, Opened, Openings, _opening
+from extract._text import PhraseMatcher, PhraseScan, expand, normalise
 from vocabulary import ConditionEntry, conditions_data, load_conditions
 
 # libyaml's safe loader when present: the data files are large enough for it to matter.
@@ -53,23 +54,40 @@ class Category:
     priority: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a key of Opened.starts: hashed by identity, in O(1)
 class LedRegex:
     """A flag regex that starts with a literal (see :func:`_literal_led`), and its flag."""
 
     flag: str
     pattern: re.Pattern[str]
     bounded: bool  # a match must start a word (the regex began with \\b)
+    opening: str | None  # the literal every match opens with, if known
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+    def starts(self, opened: Opened) -> list[int] | None:
+        """Where a match can start, from where :class:`Openings` found the opening (None:
+        anywhere)."""
+        return opened.starts[self] if self.opening else None
+
+    def finditer(self, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+        """The pattern's matches in ``text``, tried only at ``starts`` (of :meth:`starts`)."""
         pos = 0
-        while (m := self.pattern.search(text, pos)) is not None:
+        while (m := self._first(text, pos, starts)) is not None:
             start = m.start()
             if self.bounded and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 pos = start + 1  # inside a word: a match may still start later in this one
                 continue
             yield m
             pos = max(m.end(), start + 1)
+
+    def _first(self, text: str, pos: int, starts: list[int] | None) -> re.Match[str] | None:
+        """``pattern.search(text, pos)``, tried only at ``starts`` when they are known."""
+        if starts is None:
+            return self.pattern.search(text, pos)
+        for i in range(bisect_left(starts, pos), len(starts)):
+            m = self.pattern.match(text, starts[i])
+            if m is not None:
+                return m
+        return None
 
 
 @dataclass(frozen=True)
@@ -99,9 +117,14 @@ class Lexicon:
     # counts, prices, PMIDs: run only around the page's numbers) and the rest (whole page).
     flag_regex_numeric: Anchored | None
     flag_regexes: tuple[LedRegex, ...]
+    # Where flag_regexes, flag_regex_numeric and coordination can start, and the page's numbers:
+    # one pass over the page for all of them.
+    openings: Openings
     negators: frozenset[str]
     negator_window: int
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
+    # The small matchers that every audited page runs, searched in one pass (see PhraseScan).
+    page_scan: PhraseScan
     nav_items: dict[str, str]  # normalised whole menu entry -> "seller" / "other"
     nav_weight: int
     # who publishes: words of the site's name in the title after its headline ("… | X Clinic")
@@ -245,40 +268,63 @@ def lexicon() -> Lexicon:
         for level, terms in pg[side].items()
         for t in terms
     ]
+    flag_regexes = tuple(
+        LedRegex(name, re.compile(led), bounded, _opening(led) or None)
+        for name, rule in flag_rules.items()
+        for rx in rule.regexes
+        if "\\d" not in rx
+        for led, bounded in _literal_led(rx)
+    )
+    flag_regex_numeric = _flag_regex(flag_rules)
+    anchors = (flag_regex_numeric, coordination)
+    coordination_heads = PhraseMatcher(
+        (t, "head")
+        for terms in (kb.get("coordinated") or {}).get("heads", {}).values()
+        for t in terms
+    )
+    entity_matcher = PhraseMatcher(entity_pairs)
+    # Origin phrases overlap cell sources ("your own bone marrow"): a matcher of their own.
+    origin_matcher = PhraseMatcher(_phrases(ent["origin"], "origin"))
+    terminator_matcher = PhraseMatcher((t, "end") for t in st["terminators"])
+    flag_matcher = PhraseMatcher(flag_pairs)
+    clinic_matcher = PhraseMatcher(clinic_pairs)
     return Lexicon(
         conditions=conditions,
         condition_matcher=PhraseMatcher(condition_pairs, plurals=True),
         coordination=coordination,
-        coordination_heads=PhraseMatcher(
-            (t, "head")
-            for terms in (kb.get("coordinated") or {}).get("heads", {}).values()
-            for t in terms
-        ),
+        coordination_heads=coordination_heads,
         coordinated=coordinated,
         subsumed=subsumed,
-        entity_matcher=PhraseMatcher(entity_pairs),
-        # Origin phrases overlap cell sources ("your own bone marrow"): a matcher of their own.
-        origin_matcher=PhraseMatcher(_phrases(ent["origin"], "origin")),
+        entity_matcher=entity_matcher,
+        origin_matcher=origin_matcher,
         cue_matcher=PhraseMatcher(cue_pairs),
         heading_matcher=PhraseMatcher(heading_pairs),
-        terminator_matcher=PhraseMatcher((t, "end") for t in st["terminators"]),
+        terminator_matcher=terminator_matcher,
         list_words=frozenset(normalise(w) for w in st["list_words"]),
         example_words=frozenset(normalise(w) for w in st["example_words"]),
         categories=categories,
-        flag_matcher=PhraseMatcher(flag_pairs),
+        flag_matcher=flag_matcher,
         flag_rules=flag_rules,
         selling_points=frozenset(name for name, rule in flag_rules.items() if rule.assertive),
-        flag_regex_numeric=_flag_regex(flag_rules),
-        flag_regexes=tuple(
-            LedRegex(name, re.compile(led), bounded)
-            for name, rule in flag_rules.items()
-            for rx in rule.regexes
-            if "\\d" not in rx
-            for led, bounded in _literal_led(rx)
+        flag_regex_numeric=flag_regex_numeric,
+        flag_regexes=flag_regexes,
+        openings=Openings.build(
+            {led: [led.opening] if led.opening else [] for led in flag_regexes}
+            | {anchored: anchored.literals for anchored in anchors if anchored is not None}
         ),
         negators=frozenset(normalise(v) for n in fl["negators"] for v in expand(n)),
         negator_window=int(fl.get("negator_window", 4)),
-        clinic_matcher=PhraseMatcher(clinic_pairs),
+        clinic_matcher=clinic_matcher,
+        page_scan=PhraseScan(
+            [
+                coordination_heads,
+                entity_matcher,
+                origin_matcher,
+                terminator_matcher,
+                flag_matcher,
+                clinic_matcher,
+            ]
+        ),
         nav_items={
             normalise(v): group.split("_")[0]  # "seller_practice" lists more seller items
             for group, terms in pg["nav_items"].items()

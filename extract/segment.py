@@ -282,8 +282,8 @@ def _walk(root: etree._Element, out: list[Block]) -> None:
                 if buf:
                     flush(*stack[-1])
                 stack.append(("a", True))
-            if el.text:
-                append(el.text)
+            if text := el.text:  # lxml builds a new string at each read: read it once
+                append(text)
         else:
             if tag in BLOCK_TAGS or (tag == "a" and len(stack) > 1 and stack[-1][0] == "a"):
                 header = None
@@ -303,8 +303,8 @@ def _walk(root: etree._Element, out: list[Block]) -> None:
                     stack.pop()
             else:
                 append(" ")
-            if el.tail:
-                append(el.tail)
+            if tail := el.tail:
+                append(tail)
     flush(*stack[-1])
 
 

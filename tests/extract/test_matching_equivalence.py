@@ -19,7 +19,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract._text import Hit, PhraseMatcher, expand, is_acronym, normalise, normalise_raw
+from extract._text import (
+    Hit,
+    PhraseMatcher,
+    PhraseScan,
+    expand,
+    is_acronym,
+    normalise,
+    normalise_raw,
+)
 from extract.knowledge import lexicon
 
 _WORDY = re.compile(r"\w")
@@ -190,3 +198,32 @@ def test_lexicon_matchers_on_real_pages(name: str) -> None:
     for path in docs:
         folded, cased = _texts(" ".join(path.read_text(encoding="utf-8", errors="replace").split()))
         assert list(matcher.finditer(folded, cased)) == reference.finditer(folded, cased), path
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tables=st.lists(
+        st.lists(st.tuples(_phrase, st.sampled_from("xyz")), min_size=1, max_size=6),
+        min_size=1,
+        max_size=4,
+    ),
+    text=st.text(_ALPHABET, max_size=40),
+)
+def test_a_joined_scan_finds_what_each_matcher_finds(
+    tables: list[list[tuple[str, str]]], text: str
+) -> None:
+    # Tables sharing phrases ("abe" in two of them) and phrases that are one another's prefixes.
+    folded, cased = _texts(text)
+    matchers = [PhraseMatcher(phrases) for phrases in tables]
+    found = PhraseScan(matchers).hits(folded, cased)
+    assert [found[m] for m in matchers] == [list(m.finditer(folded, cased)) for m in matchers]
+
+
+def test_the_page_scan_on_real_pages() -> None:
+    scan = lexicon().page_scan
+    matchers = scan._matchers  # type: ignore[attr-defined]
+    docs = sorted((Path(__file__).parent / "realworld" / "docs").glob("*.html"))[:40]
+    for path in docs:
+        folded, cased = _texts(" ".join(path.read_text(encoding="utf-8", errors="replace").split()))
+        found = scan.hits(folded, cased)
+        assert [found[m] for m in matchers] == [list(m.finditer(folded, cased)) for m in matchers]

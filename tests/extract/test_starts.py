@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from extract import decode_html
-from extract._starts import Anchored, _opening
+from extract._starts import Anchored, Openings, _opening
 from extract._text import normalise
-from extract.document import _NUMBER
 from extract.knowledge import lexicon
 from extract.segment import html_to_page
 
@@ -49,8 +48,9 @@ def _reference(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int
 
 
 def _anchored(anchored: Anchored, text: str, windows: list[tuple[int, int]]) -> list:
-    numbers = [(m.start(), m.end()) for m in _NUMBER.finditer(text)]
-    starts = anchored.starts(text, numbers)
+    opened = Openings.build({anchored: anchored.literals}).find(text)
+    assert opened.numbers == [m.span() for m in re.finditer(r"\d+", text)]
+    starts = anchored.starts(opened)
     return [
         (m.start(), m.end(), m.lastgroup)
         for s, e in windows
@@ -103,3 +103,37 @@ def test_an_alternative_of_unknown_opening_falls_back_to_a_full_scan() -> None:
         (14, 17, "b"),
         (22, 24, "b"),
     ]
+
+
+def _led_matches(text: str, openings: bool) -> list[tuple[str, int, int]]:
+    lex = lexicon()
+    opened = lex.openings.find(text)
+    return [
+        (led.flag, m.start(), m.end())
+        for led in lex.flag_regexes
+        for m in led.finditer(text, led.starts(opened) if openings else None)
+    ]
+
+
+def test_flag_regexes_tried_at_their_openings_match_as_a_search() -> None:
+    # "my" inside "dummy" and "mi" inside "cami": no word starts there, the search goes on.
+    text = (
+        "dummy my knee pain is gone. after my second treatment i walk; journal of medicine. "
+        "cami mi dolor de rodilla se fue tras dos sesiones; despues de mi sesion camino"
+    )
+    assert _led_matches(text, openings=True) == _led_matches(text, openings=False)
+    assert len(_led_matches(text, openings=False)) >= 4
+    pages = sorted((ROOT / "realworld" / "docs").glob("*.html"))[:60]
+    for path in pages:
+        page = html_to_page(decode_html(path.read_bytes()))
+        text = normalise("\n".join(b.text for b in page.blocks))
+        assert _led_matches(text, openings=True) == _led_matches(text, openings=False), path
+
+
+def test_one_pass_finds_each_pattern_s_literals_and_the_numbers() -> None:
+    openings = Openings.build({"a": ["pmid", "pmc"], "b": ["pmid: "], "c": []})
+    text = "pmid 1, pmid: 23 pmc٣٤5 x²"  # Arabic-Indic digits are \d too; "²" is not
+    opened = openings.find(text)
+    assert opened.starts == {"a": [0, 8, 17], "b": [8], "c": []}
+    assert opened.numbers == [m.span() for m in re.finditer(r"\d\d*", text)]
+    assert opened.numbers == [(5, 6), (14, 16), (20, 23)]
