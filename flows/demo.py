@@ -199,10 +199,9 @@ def write_demo_outputs() -> None:
             f"  {out / SCREENSHOT_FOLDER}/: {len(pictures) // 2} screenshots of the cited "
             "pages (PNG, each with its thumbnail)"
         )
-    frames = export_tables(engine)
     for fmt in ("csv", "parquet"):
         folder = storage.home() / "exports" / fmt
-        write_tables(frames, folder, fmt)
+        write_tables(export_tables(engine), folder, fmt)  # read again: the tables stream
         console.print(f"Exports ({fmt}): {folder}")
 
 
