@@ -266,11 +266,3 @@ def site_rows_of(session: Session, chosen: Mapping[int, int], rubric: str) -> li
     for run_id in sorted(set(chosen.values())):
         rows += [s for s in site_rows(session, run_id, rubric) if chosen[s.site_id] == run_id]
     return sorted(rows, key=lambda r: (-(r.risk_score or -1), r.seed_url))
-
-
-def claim_rows_of(session: Session, chosen: Mapping[int, int]) -> list[ClaimRow]:
-    """Claims of ``chosen`` (site id -> run id), each site's from its run."""
-    rows: list[ClaimRow] = []
-    for run_id in sorted(set(chosen.values())):
-        rows += [c for c in claim_rows(session, run_id) if chosen.get(c.site_id) == run_id]
-    return rows
