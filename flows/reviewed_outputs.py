@@ -16,7 +16,7 @@ from reports import Report
 from score.review import REVIEWED
 from storage import run_sites
 from storage.exports import CHUNK_ROWS, exported_tables
-from storage.reviews import any_reviews
+from storage.reviews import any_reviews, reviewed_sites
 
 #: The columns exports add to ``claims`` (``clinic-audit export``), documented in the data
 #: dictionary.
@@ -43,16 +43,19 @@ def reviewed_report(engine: Engine, report: Report, reviewed_only: bool = False)
 
 def _report_findings(engine: Engine, report: Report) -> list[Finding]:
     """The findings of each site of the report in the latest of the report's runs that
-    crawled it (the run a period report reads it from)."""
+    crawled it (the run a period report reads it from); only of the sites a reviewer decided
+    something on (the others' findings are all the machine's)."""
     wanted = {s.site_id for s in report.sites}
     latest: dict[int, int] = {}
     with storage.sessions(engine)() as session:
         for run in report.runs:
             for site in run_sites(session, run.run_id, sorted(wanted)):
                 latest[site.id] = max(latest.get(site.id, 0), run.run_id)
+        reviewed = {run.run_id: reviewed_sites(session, run.run_id) for run in report.runs}
     by_run: dict[int, list[int]] = defaultdict(list)
     for site_id, run_id in latest.items():
-        by_run[run_id].append(site_id)
+        if site_id in reviewed[run_id]:
+            by_run[run_id].append(site_id)
     found: list[Finding] = []
     for run_id, site_ids in sorted(by_run.items()):
         found += run_findings(engine, run_id, site_ids)
@@ -85,9 +88,11 @@ def _marked_claims(
         found = []
         for run, url, kind, value in keys:
             if any_review and run != marked_run:
+                with storage.sessions(engine)() as session:
+                    reviewed = reviewed_sites(session, int(run))
                 marks = {
                     (f.site_url, f.kind, f.value): (f.status, f.value_used)
-                    for f in run_findings(engine, int(run))
+                    for f in run_findings(engine, int(run), reviewed)
                 }
                 marked_run = run
             found.append(marks.get((url, kind, value)))

@@ -41,7 +41,7 @@ from storage.tables import (
 
 #: Rows read, converted and written at a time: what bounds an export's memory (a chunk of
 #: claims, the widest rows, takes some tens of MB in pandas).
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 5_000
 
 
 @dataclass(frozen=True)

@@ -169,15 +169,23 @@ def site_language(session: Session, run_id: int, site_id: int) -> str | None:
 def claim_rows(session: Session, run_id: int, site_id: int | None = None) -> list[ClaimRow]:
     """Every claim of a run (only site ``site_id``'s if given) with the page it was read from
     and that page's archived copy, in page order."""
+    # Columns, not ORM objects: a report reads every site's claims this way, twice.
     query = (
         select(
-            Claim,
+            Claim.site_id,
+            Claim.kind,
+            Claim.value,
+            Claim.stance,
+            Claim.tier,
+            Claim.quote,
             Page.url,
             Page.fetched_at,
             Page.warc_file,
             Page.sha256,
             Page.warc_offset,
             Page.language,
+            Claim.page_id,
+            Claim.reported_stance,
         )
         .join(Page, Claim.page_id == Page.id)
         .where(Claim.run_id == run_id)
@@ -187,22 +195,37 @@ def claim_rows(session: Session, run_id: int, site_id: int | None = None) -> lis
         query = query.where(Claim.site_id == site_id)
     return [
         ClaimRow(
-            c.site_id,
-            c.kind,
-            c.value,
-            c.stance,
-            c.tier,
-            c.quote,
+            site,
+            kind,
+            value,
+            stance,
+            tier,
+            quote,
             url,
             fetched,
             warc,
             digest,
-            at,
-            lang,
-            page_id=c.page_id,
-            reported_stance=c.reported_stance,
+            offset,
+            language,
+            page_id=page_id,
+            reported_stance=reported,
         )
-        for c, url, fetched, warc, digest, at, lang in session.execute(query)
+        for (
+            site,
+            kind,
+            value,
+            stance,
+            tier,
+            quote,
+            url,
+            fetched,
+            warc,
+            digest,
+            offset,
+            language,
+            page_id,
+            reported,
+        ) in session.execute(query)
     ]
 
 
