@@ -55,10 +55,10 @@ CLI = str(Path(sys.executable).with_name("clinic-audit"))
 PORT = 8765  # the URLs only name it; nothing listens
 SITES_PER_WRITE = 50  # sites stored per transaction while building the run
 COMMANDS = {
-    "score": ["score", "--run", "1"],
-    "tables csv": ["export", "--format", "csv", "--run", "1", "--out", "{out}/csv"],
-    "parquet": ["export", "--format", "parquet", "--run", "1", "--out", "{out}/parquet"],
-    "report html": ["report", "--run", "1", "--out", "{out}/report"],
+    "score": ["score", "--run", "{run}"],
+    "tables csv": ["export", "--format", "csv", "--run", "{run}", "--out", "{out}/csv"],
+    "parquet": ["export", "--format", "parquet", "--run", "{run}", "--out", "{out}/parquet"],
+    "report html": ["report", "--run", "{run}", "--out", "{out}/report"],
 }
 
 
@@ -106,9 +106,9 @@ def template_pages(sample_sites: int) -> list[list[TemplatePage]]:
     return sites
 
 
-def store_run(engine: Engine, n_sites: int, templates: list[list[TemplatePage]]) -> int:
-    """Store run 1 of ``n_sites`` sites, site i a copy of template ``i % len(templates)``;
-    return how many claims were stored."""
+def store_run(engine: Engine, n_sites: int, templates: list[list[TemplatePage]]) -> tuple[int, int]:
+    """Store a run of ``n_sites`` sites, site i a copy of template ``i % len(templates)``;
+    return its id and how many claims were stored."""
     hosts = [f"{RealisticWeb.address(i)}:{PORT}" for i in range(n_sites)]
     seeds = [Seed(f"http://{h}/", f"Synthetic Clinic {i + 1:05d}") for i, h in enumerate(hosts)]
     run_id = stages.prepare_run(engine, seeds, "synthetic (not crawled)", {"rubric": "seed"})
@@ -149,7 +149,7 @@ def store_run(engine: Engine, n_sites: int, templates: list[list[TemplatePage]])
                 pages = len(templates[i % len(templates)])
                 record_site_crawl(session, run_id, ids[i - start], "ok", pages, [])
     stages.close_run(engine, run_id, "finished", {})
-    return claims
+    return run_id, claims
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ def measure_size(
         engine = storage.connect(url)
         storage.upgrade(engine)
         started = time.perf_counter()
-        claims = store_run(engine, n, templates)
+        run_id, claims = store_run(engine, n, templates)
         pages = sum(len(templates[i % len(templates)]) for i in range(n))
         print(
             f"{n:>6} {'(stored)':12} {time.perf_counter() - started:8.1f} {'':>9} "
@@ -218,7 +218,7 @@ def measure_size(
         env = {**os.environ, "CLINIC_AUDIT_HOME": tmp, "CLINIC_AUDIT_DB_URL": url}
         figures = {}
         for label, command in COMMANDS.items():
-            args = [CLI, *(part.format(out=tmp) for part in command)]
+            args = [CLI, *(part.format(out=tmp, run=run_id) for part in command)]
             figures[label] = measured(args, env, Path(tmp) / "command.log")
             print(figures[label].line(n, label), flush=True)
         if db_url:  # a shared server database: leave it empty for the next size
