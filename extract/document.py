@@ -68,6 +68,28 @@ _VERDICTS = frozenset({"negation", "hedge", "warning", "refutation"})
 # Cue categories by which a page refutes what it reports (see DocumentExtraction.refutes).
 _REFUTING = frozenset({"warning", "refutation"})
 _ANSWER_WINDOW = 2  # sentences after a reported promise that may hold its verdict
+# An institution's name around a condition: its kind and a preposition before it ("Institute of",
+# "Asociación Española contra el"), or its kind after it ("Alzheimer's Association", "Anti-Aging
+# Medicine conference"), with only capitalised words (and "and", "the"...) between.
+_NAME_REACH = 80
+_NAME_KINDS = (
+    r"Institute|Foundation|Association|Society|Council|Federation|Alliance|Journal|Centre|Center|"
+    r"Hospital|Instituto|Fundacion|Asociacion|Sociedad|Federacion|Alianza"
+)
+_NAME_WORDS = r"(?:(?:[A-Z][\w-]*|and|y|of|de|the|la|el|&)\s+)*"
+_NAME_BEFORE = re.compile(
+    rf"\b(?:{_NAME_KINDS})(?:\s+[A-Z][\w-]*)*\s+(?:of|for|on|de|del|para|contra)\s+"
+    rf"{_NAME_WORDS}$"
+)
+_NAME_AFTER = re.compile(
+    rf"(?:\s+[A-Z][\w-]*)*\s+(?:{_NAME_KINDS}|Research UK|[Cc]onference|[Cc]ongress|"
+    r"[Ss]ymposium|[Ss]ummit|[Cc]ongreso)\b"
+)
+# A title's parts ("Topic | Publisher", "Topic — Site") and a copyright line's openings.
+_TITLE_SEPARATOR = re.compile(r"\s[|·—–-]\s|\s?::\s")
+_COPYRIGHT = ("©", "(c) ", "copyright")
+# What lies between a class and its first member: "such as", ", like the", "como los", "(e.g."
+_EXAMPLES = re.compile(r"[\s,:(]*[a-z]+(?: [a-z]+)?(?: (?:the|a|an|el|la|los|las|un|una))?[\s,:]*")
 # Two condition names are one list's items when at most this much text, all list words
 # (stance.yaml) and punctuation, lies between them.
 _LIST_GAP = 40
@@ -264,14 +286,21 @@ def _conditions(
 ) -> list[ConditionFinding]:
     """One finding per slug: its strongest stance, first quote with it, in order of appearance."""
     best: dict[str, ConditionFinding] = {}
-    hits = _condition_hits(doc, lex)
+    hits = _narrowed(doc, lex, _publisher_free(doc, _condition_hits(doc, lex)))
     refutation = _refutation(doc)
     named: dict[int, list[int]] = {}  # sentence -> starts of its condition hits
     named_by: dict[str, list[tuple[str, int]]] = {}  # slug -> (words naming it, sentence)
     unclaimed: dict[str, str] = {}  # slug -> its strongest stance other than claimed
+    name = lex.categories["name"]
     for hit in hits:
         index = doc.sentence_of(hit.start)
         named.setdefault(index, []).append(hit.start)
+        span = _institution(doc, index, hit)
+        if span is not None:
+            # It frames only the name it is part of: direction "none" governs by overlap.
+            doc.cues[index].append(
+                Cue(*span, doc.cased[span[0] : span[1]], "name", "none", name.stance, name.priority)
+            )
         # Words inside a condition's name frame nothing: "lung damage caused by COVID-19" is
         # one name, not a cause ("caused by") framing what follows it. A cue that is the whole
         # name ("leukemia", an established use) still frames it.
@@ -417,17 +446,116 @@ def _fold_subsumed(
     "arthritis" on a page or in a sentence about knees is the knee's; alone, it is arthritis."""
     headline = normalise(" ".join(b.text for b in doc.page.blocks if b.heading_level == 1))
     for broad, rule in lex.subsumed.items():
-        about_it = bool(rule.context.search(normalise(doc.page.title) + " " + headline))
-        if (
-            broad in best
-            and rule.by in best
-            and all(
-                text in rule.generic and (about_it or rule.context.search(doc.sentence_text(index)))
-                for text, index in named_by[broad]
-            )
-            and STANCE_RANK[best[rule.by].stance] >= STANCE_RANK[best[broad].stance]
+        if broad not in best or not any(
+            by in best and STANCE_RANK[best[by].stance] >= STANCE_RANK[best[broad].stance]
+            for by in rule.by
+        ):
+            continue
+        context = rule.context
+        about_it = context is None or bool(
+            context.search(normalise(doc.page.title) + " " + headline)
+        )
+        if all(
+            text in rule.generic
+            and (about_it or (context is not None and _about(doc, index, context)))
+            and not (rule.unless and rule.unless.search(doc.sentence_text(index)))
+            for text, index in named_by[broad]
         ):
             del best[broad]
+
+
+def _about(doc: _Doc, index: int, context: re.Pattern[str]) -> bool:
+    """Whether sentence ``index``'s paragraph or the heading over it speaks of ``context``'s
+    body part: "el envejecimiento prematuro" in a paragraph about the skin is the skin's."""
+    block = doc.sentences[index].block
+    heading = next(
+        (b for b in reversed(doc.page.blocks[:block]) if b.heading_level and b.kind != "title"),
+        None,
+    )
+    return bool(
+        context.search(doc.sentence_text(index))
+        or context.search(normalise(doc.page.blocks[block].text))
+        or (heading is not None and context.search(normalise(heading.text)))
+    )
+
+
+def _narrowed(doc: _Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
+    """A broad generic name in a sentence about the narrower one's body part names the
+    narrower one: "the joint space that is bone on bone" in a sentence about the knee is knee
+    osteoarthritis, unless the sentence names another joint too (``subsumed`` rules)."""
+    narrowed = []
+    for hit in hits:
+        rule = lex.subsumed.get(hit.values[0]) if len(hit.values) == 1 else None
+        if rule is not None and rule.context is not None and hit.text in rule.generic:
+            text = doc.sentence_text(doc.sentence_of(hit.start))
+            if rule.context.search(text) and not (rule.unless and rule.unless.search(text)):
+                hit = hit._replace(values=rule.by[:1])
+        narrowed.append(hit)
+    return narrowed
+
+
+def _institution(doc: _Doc, index: int, hit: Hit) -> tuple[int, int] | None:
+    """The span of an institution's name that ``hit`` is part of, if any: "the National
+    Institute of Diabetes and Digestive Kidney Diseases", "Filatov Institute of Eye Diseases",
+    "the Alzheimer's Association", "Asociación Española contra el Cáncer". A body named after a
+    disease is not an offer to treat it."""
+    if not doc.cased[hit.start : hit.start + 1].isupper():
+        return None  # names are capitalised
+    start = doc.starts[index]
+    before = _NAME_BEFORE.search(doc.cased, max(start, hit.start - _NAME_REACH), hit.start)
+    if before is not None:
+        return before.start(), hit.end
+    end = doc.starts[index] + _norm_len(doc, index)
+    after = _NAME_AFTER.match(doc.cased, hit.end, min(end, hit.end + _NAME_REACH))
+    return (hit.start, after.end()) if after is not None else None
+
+
+def _publisher_free(doc: _Doc, hits: list[Hit]) -> list[Hit]:
+    """The condition names that are not part of the publisher's own name.
+
+    A page names its publisher in the last part of its title ("Stem Cell Therapy | Hall
+    Longevity", "Shop | Supreme Rejuvenation") and in its copyright line ("© Hall Longevity
+    Clinic"): a brand, not a claim. A last title part made only of condition names ("… | Back
+    Pain") is the page's topic, not a name, and stays.
+    """
+    kept = []
+    for hit in hits:
+        index = doc.sentence_of(hit.start)
+        sentence = doc.sentences[index]
+        if sentence.text.lstrip().lower().startswith(_COPYRIGHT):
+            continue
+        if doc.page.blocks[sentence.block].kind == "title":
+            name = _publisher_name(doc, index, hits)
+            if name is not None and name[0] <= hit.start and hit.end <= name[1]:
+                continue
+        kept.append(hit)
+    return kept
+
+
+def _publisher_name(doc: _Doc, index: int, hits: list[Hit]) -> tuple[int, int] | None:
+    """The span of the title's last part (the title holds sentence ``index``), when it reads as
+    a name."""
+    block = doc.sentences[index].block
+    parts = _TITLE_SEPARATOR.split(doc.page.blocks[block].text)
+    last = normalise(parts[-1])
+    if len(parts) < 2 or not last:
+        return None
+    first = index
+    while first > 0 and doc.sentences[first - 1].block == block:
+        first -= 1
+    final = index
+    while final + 1 < len(doc.sentences) and doc.sentences[final + 1].block == block:
+        final += 1
+    region_end = doc.starts[final] + _norm_len(doc, final)
+    start = doc.folded.rfind(last, doc.starts[first], region_end)
+    if start < 0:
+        return None
+    end = start + len(last)
+    named = [h for h in hits if start <= h.start and h.end <= end]
+    words = [m.start() for m in _WORD.finditer(doc.folded, start, end)]
+    if all(any(h.start <= w < h.end for h in named) for w in words):
+        return None  # only condition names: the page's topic
+    return start, end
 
 
 def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
@@ -459,7 +587,21 @@ def _condition_hits(doc: _Doc, lex: Lexicon) -> list[Hit]:
             end = start + len(word)
             if slug and not any(s < end and start < e for s, e in taken):
                 hits.append(Hit(start, end, word, (slug,)))
-    return sorted(hits, key=lambda h: h.start)
+    return _members_only(doc, lex, sorted(hits, key=lambda h: h.start))
+
+
+def _members_only(doc: _Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
+    """Drop a class of conditions named for its members: "inflammatory conditions such as
+    arthritis", "enfermedades inflamatorias como la artritis reumatoide", "knee injuries such
+    as ligament tears" name the members, not the class as a condition of its own."""
+    dropped = {
+        i
+        for i, (first, then) in enumerate(itertools.pairwise(hits))
+        if first.values != then.values
+        and _EXAMPLES.fullmatch(doc.folded, first.end, then.start)
+        and _WORD.findall(doc.folded, first.end, then.start)[0] in lex.example_words
+    }
+    return [h for i, h in enumerate(hits) if i not in dropped] if dropped else hits
 
 
 def _verdict(
@@ -585,6 +727,8 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
             menu_side = lex.nav_items.get(entry)
             if menu_side is not None:
                 cues[(menu_side, f"menu: {entry}")] = lex.nav_weight
+    for side, word in _masthead(doc.page.title, lex):
+        cues[(side, f"site name: {word}")] = lex.masthead_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_clinic):
         cues[("seller", f"schema.org {kind}")] = lex.jsonld_weight
     for kind in sorted(doc.page.jsonld_types & lex.jsonld_nonclinic):
@@ -598,6 +742,16 @@ def _page_cues(doc: _Doc, url: str | None, lex: Lexicon) -> tuple[PageCue, ...]:
             # A government, university or journal host never sells treatment: decisive.
             cues[("other", f"host {suffix}")] = lex.nonclinic_host_weight
     return tuple(PageCue(side, phrase, w) for (side, phrase), w in cues.items())
+
+
+def _masthead(title: str, lex: Lexicon) -> Iterator[tuple[str, str]]:
+    """The publisher words of the site's name: the title's parts after its headline ("Stem
+    cells in Mexico | Medical Tourism Magazine", "… - CBS News"). A one-part title may be a
+    headline alone, so it names no one."""
+    for part in lex.title_separator.split(title)[1:]:
+        for hit in lex.masthead_matcher.finditer(normalise(part)):
+            for side in hit.values:
+                yield side, hit.text
 
 
 @lru_cache(maxsize=20_000)

