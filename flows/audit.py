@@ -129,8 +129,8 @@ def score_task(
 
 @task(name="tables")
 def tables_task(run_id: int, out_dir: str) -> list[str]:
-    frames = export_tables(_engine(), run_id)
-    return [str(p) for p in write_tables(frames, Path(out_dir), "csv")]
+    tables = export_tables(_engine(), run_id)
+    return [str(p) for p in write_tables(tables, Path(out_dir), "csv")]
 
 
 @task(name="screenshots")

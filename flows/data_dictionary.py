@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 import storage
 from flows.reviewed_outputs import EXPORT_REVIEW_COLUMNS, export_tables
 from storage import MIGRATIONS, described_tables
@@ -96,7 +98,8 @@ def export_columns() -> dict[str, list[str]]:
         engine = storage.connect(f"sqlite:///{Path(folder) / 'empty.db'}")
         try:
             storage.upgrade(engine)
-            return {name: list(frame.columns) for name, frame in export_tables(engine).items()}
+            tables = export_tables(engine).items()
+            return {name: list(pd.concat(chunks).columns) for name, chunks in tables}
         finally:
             engine.dispose()
 

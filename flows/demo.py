@@ -58,9 +58,7 @@ def agreement(predicted: dict[str, set[str]], expected: dict[str, set[str]]) -> 
 def site_stances(run_id: int) -> dict[str, dict[str, str]]:
     """host -> condition slug -> site-level stance, as the audit's report reads them (a site
     that sells no treatment claims nothing)."""
-    engine = storage.connect()
-    with storage.sessions(engine)() as session:
-        report = run_report(session, run_id, "seed")
+    report = run_report(storage.connect(), run_id, "seed")
     claims = report.site_claims()
     return {
         urlsplit(site.seed_url).hostname or "": {
@@ -181,8 +179,7 @@ def write_demo_outputs() -> None:
     quarter = quarter_of(datetime.now(UTC))
     out = storage.home() / "reports" / quarter.label
     try:
-        with storage.sessions(engine)() as session:
-            report = reviewed_report(engine, period_report(session, quarter, "seed"))
+        report = reviewed_report(engine, period_report(engine, quarter, "seed"))
     except NothingToReport as exc:  # the run failed: its own summary said why
         console.print(f"[yellow]no period report: {exc}")
         return
@@ -199,10 +196,9 @@ def write_demo_outputs() -> None:
             f"  {out / SCREENSHOT_FOLDER}/: {len(pictures) // 2} screenshots of the cited "
             "pages (PNG, each with its thumbnail)"
         )
-    frames = export_tables(engine)
     for fmt in ("csv", "parquet"):
         folder = storage.home() / "exports" / fmt
-        write_tables(frames, folder, fmt)
+        write_tables(export_tables(engine), folder, fmt)  # read again: the tables stream
         console.print(f"Exports ({fmt}): {folder}")
 
 

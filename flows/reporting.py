@@ -51,18 +51,17 @@ def load_reports(
         reports.PeriodError: ``period`` is not a year, quarter or month.
         reports.NothingToReport: nothing was audited there.
     """
-    with storage.sessions(engine)() as session:
-        if period is None:
-            assert run_id is not None
-            loaded = [run_report(session, run_id, rubric, jurisdiction)]
+    if period is None:
+        assert run_id is not None
+        loaded = [run_report(engine, run_id, rubric, jurisdiction)]
+    else:
+        when = parse_period(period)
+        if jurisdiction != EACH_JURISDICTION:
+            loaded = [period_report(engine, when, rubric, jurisdiction)]
         else:
-            when = parse_period(period)
-            if jurisdiction != EACH_JURISDICTION:
-                loaded = [period_report(session, when, rubric, jurisdiction)]
-            else:
-                sites = period_report(session, when, rubric).sites
-                countries = sorted({s.country for s in sites if s.country})
-                loaded = [period_report(session, when, rubric, country) for country in countries]
+            sites = period_report(engine, when, rubric).sites
+            countries = sorted({s.country for s in sites if s.country})
+            loaded = [period_report(engine, when, rubric, country) for country in countries]
     return [reviewed_report(engine, report, reviewed_only) for report in loaded]
 
 
@@ -162,6 +161,5 @@ def write_report(
     engine: Engine, run_id: int, rubric: str, out_dir: Path, formats: tuple[str, ...] = ("html",)
 ) -> Path:
     """Render the report of a stored run into ``out_dir``; return the first file written."""
-    with storage.sessions(engine)() as session:
-        report = run_report(session, run_id, rubric)
+    report = run_report(engine, run_id, rubric)
     return write_report_files(reviewed_report(engine, report), out_dir, formats)[0]

@@ -8,18 +8,22 @@ site, the latest finished run that started inside it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+import storage
 from reports.period import Period
 from score import Agreement, SiteClaims, SiteVerdict, aggregate_site
 from score.review import ABSENT, NEEDS_REREVIEW, NO, REVIEWED
 from storage import queries
 from storage.queries import ChangeRow, ClaimRow, RunInfo, SiteRow
-from storage.screenshots import ScreenshotRow, screenshots_of
+from storage.screenshots import ScreenshotRow, cited_screenshots
 
 GRADES = ("A", "B", "C", "D", "F")
 TREND_PERIODS = 6  # periods shown in the trend chart, this one included
@@ -45,15 +49,65 @@ class PeriodComparison:
     trend: list[tuple[str, dict[str, int]]]  # (period, grade counts) of audited periods
 
 
+#: A site's claims (by site id) with the pages they were read from, in page order.
+ClaimReader = Callable[[int], list[ClaimRow]]
+
+
+@dataclass(frozen=True)
+class StoredClaims:
+    """A report's claims, read from the database one site at a time when the report asks
+    (each site's from its run), so that a report of any size holds one site's claims at once:
+    a thousand realistic sites have over half a million."""
+
+    engine: Engine
+    runs: Mapping[int, int]  # site id -> the run its claims are read from
+
+    def __call__(self, site_id: int) -> list[ClaimRow]:
+        run_id = self.runs.get(site_id)
+        if run_id is None:
+            return []
+        with storage.sessions(self.engine)() as session:
+            return queries.claim_rows(session, run_id, site_id)
+
+
+T = TypeVar("T")
+
+
+class PerSite(Mapping[int, T]):
+    """site id -> something made of that site's claims, made when asked and not kept."""
+
+    def __init__(self, site_ids: list[int], make: Callable[[int], T]) -> None:
+        self._ids = dict.fromkeys(site_ids)
+        self._make = make
+
+    def __getitem__(self, site_id: int) -> T:
+        if site_id not in self._ids:
+            raise KeyError(site_id)
+        return self._make(site_id)
+
+    def __contains__(self, site_id: object) -> bool:
+        return site_id in self._ids
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 @dataclass(frozen=True)
 class Report:
-    """Everything one report shows; scraped strings in it are untrusted."""
+    """Everything one report shows; scraped strings in it are untrusted.
+
+    The claims are not held: ``claim_rows`` reads a site's when it is shown
+    (:class:`StoredClaims`), and :meth:`claims_of` gives them as the report shows them.
+    """
 
     title: str
     runs: list[RunInfo]
     rubric: str
     sites: list[SiteRow]
-    claims: list[ClaimRow]
+    claim_rows: ClaimReader
     changes: list[ChangeRow] = field(default_factory=list)
     jurisdiction: str | None = None
     period: PeriodComparison | None = None
@@ -66,6 +120,9 @@ class Report:
     reviewed_verdicts: frozenset[int] = frozenset()
     # page id -> the screenshot of a cited page (taken, failed or skipped), if any.
     screenshots: Mapping[int, ScreenshotRow] = field(default_factory=dict)
+    # (site id, kind, value) -> (status, value used) of each finding a reviewer decided
+    # (see :func:`with_reviews`); a finding absent from it is the machine's reading only.
+    marks: Mapping[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def kb_versions(self) -> list[str]:
@@ -79,12 +136,36 @@ class Report:
     def grade_counts(self) -> dict[str, int]:
         return grade_counts(self.sites)
 
-    def site_claims(self) -> dict[int, SiteClaims]:
-        """site id -> what the site says over all its pages (stances decided per site)."""
-        by_site: dict[int, list[ClaimRow]] = defaultdict(list)
-        for claim in self.claims:  # already read by the site's verdict (judged_claims)
-            by_site[claim.site_id].append(claim)
-        return {site.site_id: aggregate_site(by_site[site.site_id]) for site in self.sites}
+    @cached_property
+    def _site_rows(self) -> dict[int, SiteRow]:
+        return {site.site_id: site for site in self.sites}
+
+    def claims_of(self, site_id: int) -> list[ClaimRow]:
+        """A site's claims as the report shows them: read by the site's verdict
+        (:func:`judged_claims`), then by the reviewers' decisions (:func:`with_reviews`)."""
+        site = self._site_rows.get(site_id)
+        claims = self.claim_rows(site_id)
+        if site is not None:
+            claims = judged_claims(claims, [site])
+        shown = []
+        for claim in claims:
+            status, value = self.marks.get((claim.site_id, claim.kind, claim.value), (None, None))
+            if status == REVIEWED:
+                if value in (ABSENT, NO):  # a finding a reviewer rejected is dropped
+                    continue
+                stance = value if claim.kind == "condition" else claim.stance
+                shown.append(replace(claim, stance=stance, review=status))
+            elif not self.reviewed_only:
+                shown.append(replace(claim, review=status if status == NEEDS_REREVIEW else None))
+        return shown
+
+    def site_claims(self) -> Mapping[int, SiteClaims]:
+        """site id -> what the site says over all its pages (stances decided per site), each
+        folded from the site's claims when asked."""
+        return PerSite(
+            [site.site_id for site in self.sites],
+            lambda site_id: aggregate_site(self.claims_of(site_id)),
+        )
 
 
 def verdict_of(site: SiteRow) -> SiteVerdict | None:
@@ -117,7 +198,8 @@ def with_reviews(
     agreement: list[Agreement],
     reviewed_only: bool = False,
 ) -> Report:
-    """``report`` with its claims marked by the reviewers' decisions.
+    """``report`` with its claims marked by the reviewers' decisions (:meth:`Report.claims_of`
+    applies them as it reads each site's claims).
 
     Args:
         report: The report as the machine's claims make it.
@@ -128,16 +210,6 @@ def with_reviews(
 
     A finding a reviewer rejected is dropped, and a condition takes the reviewer's stance.
     """
-    claims = []
-    for claim in report.claims:
-        status, value = marks.get((claim.site_id, claim.kind, claim.value), (None, None))
-        if status == REVIEWED:
-            if value in (ABSENT, NO):
-                continue
-            stance = value if claim.kind == "condition" else claim.stance
-            claims.append(replace(claim, stance=stance, review=status))
-        elif not reviewed_only:
-            claims.append(replace(claim, review=status if status == NEEDS_REREVIEW else None))
     verdicts = frozenset(
         site_id
         for (site_id, kind, _), (status, _) in marks.items()
@@ -145,7 +217,7 @@ def with_reviews(
     )
     return replace(
         report,
-        claims=claims,
+        marks=dict(marks),
         agreement=agreement,
         reviewed_only=reviewed_only,
         reviewed_verdicts=verdicts,
@@ -157,44 +229,50 @@ def grade_counts(sites: list[SiteRow]) -> dict[str, int]:
     return {g: found.get(g, 0) for g in GRADES}
 
 
-def run_report(
-    session: Session, run_id: int, rubric: str, jurisdiction: str | None = None
-) -> Report:
-    """The report of one stored run (optionally only its sites in one country).
+def run_report(engine: Engine, run_id: int, rubric: str, jurisdiction: str | None = None) -> Report:
+    """The report of one stored run (optionally only its sites in one country); its claims
+    are read from ``engine`` site by site as the report is shown.
 
     Raises:
         NothingToReport: no such run, no site of it in ``jurisdiction``, or the run was scored
             under other rubrics only (a report under ``rubric`` would grade nobody).
     """
-    run = queries.run_info(session, run_id)
-    if run is None:
-        raise NothingToReport(f"no run {run_id} in the database")
-    scored = queries.scored_rubrics(session, run_id)
-    if scored and rubric not in scored:
-        raise NothingToReport(
-            f"run {run_id} was scored with the {' and '.join(sorted(scored))} rubric, not "
-            f"{rubric}: score it first (clinic-audit score --run {run_id} --rubric {rubric})"
+    with storage.sessions(engine)() as session:
+        run = queries.run_info(session, run_id)
+        if run is None:
+            raise NothingToReport(f"no run {run_id} in the database")
+        scored = queries.scored_rubrics(session, run_id)
+        if scored and rubric not in scored:
+            raise NothingToReport(
+                f"run {run_id} was scored with the {' and '.join(sorted(scored))} rubric, not "
+                f"{rubric}: score it first (clinic-audit score --run {run_id} --rubric {rubric})"
+            )
+        sites = queries.site_rows(session, run_id, rubric)
+        keep = _in_jurisdiction(sites, jurisdiction)
+        if not keep and jurisdiction:
+            raise NothingToReport(f"no site of run {run_id} is in {jurisdiction}")
+        chosen = dict.fromkeys(sorted(keep), run_id)
+        return Report(
+            title=f"run {run_id}" + (f" — {jurisdiction}" if jurisdiction else ""),
+            runs=[run],
+            rubric=rubric,
+            sites=[s for s in sites if s.site_id in keep],
+            claim_rows=StoredClaims(engine, chosen),
+            changes=[c for c in queries.change_rows(session, run_id) if c.site_id in keep],
+            jurisdiction=jurisdiction,
+            screenshots=_screenshots(session, chosen),
         )
-    sites = queries.site_rows(session, run_id, rubric)
-    keep = _in_jurisdiction(sites, jurisdiction)
-    if not keep and jurisdiction:
-        raise NothingToReport(f"no site of run {run_id} is in {jurisdiction}")
-    sites = [s for s in sites if s.site_id in keep]
-    claims = [c for c in queries.claim_rows(session, run_id) if c.site_id in keep]
-    return Report(
-        title=f"run {run_id}" + (f" — {jurisdiction}" if jurisdiction else ""),
-        runs=[run],
-        rubric=rubric,
-        sites=sites,
-        claims=judged_claims(claims, sites),
-        changes=[c for c in queries.change_rows(session, run_id) if c.site_id in keep],
-        jurisdiction=jurisdiction,
-        screenshots=_screenshots(session, claims),
-    )
 
 
-def _screenshots(session: Session, claims: list[ClaimRow]) -> dict[int, ScreenshotRow]:
-    return screenshots_of(session, {c.page_id for c in claims if c.page_id is not None})
+def _screenshots(session: Session, chosen: Mapping[int, int]) -> dict[int, ScreenshotRow]:
+    """page id -> screenshot of each page with claims of the chosen sites (site id -> run)."""
+    by_run: dict[int, list[int]] = defaultdict(list)
+    for site_id, run_id in chosen.items():
+        by_run[run_id].append(site_id)
+    shots: dict[int, ScreenshotRow] = {}
+    for run_id, site_ids in sorted(by_run.items()):
+        shots.update(cited_screenshots(session, run_id, site_ids))
+    return shots
 
 
 def _in_jurisdiction(sites: list[SiteRow], jurisdiction: str | None) -> set[int]:
@@ -202,49 +280,51 @@ def _in_jurisdiction(sites: list[SiteRow], jurisdiction: str | None) -> set[int]
 
 
 def period_report(
-    session: Session, period: Period, rubric: str, jurisdiction: str | None = None
+    engine: Engine, period: Period, rubric: str, jurisdiction: str | None = None
 ) -> Report:
-    """The report of ``period`` (optionally only sites in one country), with the comparison."""
-    runs = queries.finished_runs(session)
-    chosen = _chosen(session, runs, period)
-    if not chosen:
-        raise NothingToReport(f"no finished run started in {period.label}")
-    sites = queries.site_rows_of(session, chosen, rubric)
-    keep = _in_jurisdiction(sites, jurisdiction)
-    if not keep:
-        raise NothingToReport(f"no site in {jurisdiction} was audited in {period.label}")
-    previous = period.previous()
-    before = _chosen(session, runs, previous)
-    before_sites = queries.site_rows_of(session, before, rubric)
-    before_kept = _in_jurisdiction(before_sites, jurisdiction)
-    before_sites = [s for s in before_sites if s.site_id in before_kept]
-    before_grade = {s.site_id: s.grade for s in before_sites if s.sells_treatment}
-    now_grade = {s.site_id: s.grade for s in sites if s.sells_treatment and s.site_id in keep}
-    common = before_grade.keys() & now_grade.keys()
-    comparison = PeriodComparison(
-        label=period.label,
-        previous_label=previous.label,
-        previous_sites=len(before_sites),
-        previous_grades=grade_counts(before_sites),
-        new_sites=len(keep - {s.site_id for s in before_sites}),
-        dropped_sites=len({s.site_id for s in before_sites} - keep),
-        worse=sum(1 for s in common if (now_grade[s] or "") > (before_grade[s] or "")),
-        better=sum(1 for s in common if (now_grade[s] or "") < (before_grade[s] or "")),
-        new_claims=_new_claims(session, runs, before, chosen, keep),
-        trend=_trend(session, runs, period, rubric, jurisdiction),
-    )
-    claims = [c for c in queries.claim_rows_of(session, chosen) if c.site_id in keep]
-    return Report(
-        title=period.label + (f" — {jurisdiction}" if jurisdiction else ""),
-        runs=[r for r in runs if r.run_id in set(chosen.values())],
-        rubric=rubric,
-        sites=[s for s in sites if s.site_id in keep],
-        claims=judged_claims(claims, sites),
-        changes=comparison.new_claims,
-        jurisdiction=jurisdiction,
-        period=comparison,
-        screenshots=_screenshots(session, claims),
-    )
+    """The report of ``period`` (optionally only sites in one country), with the comparison;
+    its claims are read from ``engine`` site by site as the report is shown."""
+    with storage.sessions(engine)() as session:
+        runs = queries.finished_runs(session)
+        chosen = _chosen(session, runs, period)
+        if not chosen:
+            raise NothingToReport(f"no finished run started in {period.label}")
+        sites = queries.site_rows_of(session, chosen, rubric)
+        keep = _in_jurisdiction(sites, jurisdiction)
+        if not keep:
+            raise NothingToReport(f"no site in {jurisdiction} was audited in {period.label}")
+        previous = period.previous()
+        before = _chosen(session, runs, previous)
+        before_sites = queries.site_rows_of(session, before, rubric)
+        before_kept = _in_jurisdiction(before_sites, jurisdiction)
+        before_sites = [s for s in before_sites if s.site_id in before_kept]
+        before_grade = {s.site_id: s.grade for s in before_sites if s.sells_treatment}
+        now_grade = {s.site_id: s.grade for s in sites if s.sells_treatment and s.site_id in keep}
+        common = before_grade.keys() & now_grade.keys()
+        comparison = PeriodComparison(
+            label=period.label,
+            previous_label=previous.label,
+            previous_sites=len(before_sites),
+            previous_grades=grade_counts(before_sites),
+            new_sites=len(keep - {s.site_id for s in before_sites}),
+            dropped_sites=len({s.site_id for s in before_sites} - keep),
+            worse=sum(1 for s in common if (now_grade[s] or "") > (before_grade[s] or "")),
+            better=sum(1 for s in common if (now_grade[s] or "") < (before_grade[s] or "")),
+            new_claims=_new_claims(session, runs, before, chosen, keep),
+            trend=_trend(session, runs, period, rubric, jurisdiction),
+        )
+        kept = {site_id: run_id for site_id, run_id in chosen.items() if site_id in keep}
+        return Report(
+            title=period.label + (f" — {jurisdiction}" if jurisdiction else ""),
+            runs=[r for r in runs if r.run_id in set(chosen.values())],
+            rubric=rubric,
+            sites=[s for s in sites if s.site_id in keep],
+            claim_rows=StoredClaims(engine, kept),
+            changes=comparison.new_claims,
+            jurisdiction=jurisdiction,
+            period=comparison,
+            screenshots=_screenshots(session, kept),
+        )
 
 
 def _chosen(session: Session, runs: list[RunInfo], period: Period) -> dict[int, int]:

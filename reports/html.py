@@ -23,12 +23,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from evidence import update_manifest, written
 from reports import charts
-from reports.assemble import Report
+from reports.assemble import PerSite, Report
 from reports.dossier import Dossier, build_dossier
 from reports.screenshots import PlacedShot, place_screenshots
-from score import KnowledgeError, Rubric, load_rubric
+from score import KnowledgeError, Rubric, SiteClaims, aggregate_site, load_rubric
 from storage import archive_root
-from storage.queries import ChangeRow, ClaimRow, SiteRow
+from storage.queries import ChangeRow, SiteRow
 from vocabulary import TIERS
 
 RISKIEST = 10  # sites in the "riskiest sites" section
@@ -80,25 +80,48 @@ def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "?"
 
 
-def _dossiers(report: Report) -> dict[int, Dossier]:
-    by_site: dict[int, list[ClaimRow]] = defaultdict(list)
-    for claim in report.claims:
-        by_site[claim.site_id].append(claim)
-    return {s.site_id: build_dossier(by_site[s.site_id], s.reasons) for s in report.sites}
+class _Sections:
+    """Each site's claims, folded and as its dossier, made from one reading of its claims when
+    the template reaches the site, and kept only until the next site: a report holds one
+    site's claims at a time."""
+
+    def __init__(self, report: Report) -> None:
+        self._report = report
+        self._reasons = {site.site_id: site.reasons for site in report.sites}
+        self._site: int | None = None
+        self._made: tuple[SiteClaims, Dossier] | None = None
+
+    def _of(self, site_id: int) -> tuple[SiteClaims, Dossier]:
+        if self._made is None or self._site != site_id:
+            claims = self._report.claims_of(site_id)
+            self._made = (aggregate_site(claims), build_dossier(claims, self._reasons[site_id]))
+            self._site = site_id
+        return self._made
+
+    def claims(self) -> PerSite[SiteClaims]:
+        return PerSite(list(self._reasons), lambda site_id: self._of(site_id)[0])
+
+    def dossiers(self) -> PerSite[Dossier]:
+        return PerSite(list(self._reasons), lambda site_id: self._of(site_id)[1])
 
 
 def _context(report: Report, shots: Mapping[int, Shown] | None = None) -> dict[str, Any]:
-    site_claims = report.site_claims()
     changes: dict[int, list[ChangeRow]] = defaultdict(list)
     for change in report.changes:
         changes[change.site_id].append(change)
     clinics = report.clinics
-    claimed: Counter[tuple[str, str]] = Counter(
-        (condition.tier or "unknown", slug)
-        for site in clinics
-        for slug, condition in site_claims[site.site_id].conditions.items()
-        if condition.stance == "claimed"
-    )
+    # One pass over the sites' claims for the overview: what the clinics claim, and how many
+    # claims each site's dossier holds (what the PDF's parts are cut by).
+    claimed: Counter[tuple[str, str]] = Counter()
+    claim_counts: dict[int, int] = {}
+    for site in report.sites:
+        claims = report.claims_of(site.site_id)
+        claim_counts[site.site_id] = len(claims)
+        if site.sells_treatment:
+            claimed.update(
+                (condition.tier or "unknown", condition.slug)
+                for condition in aggregate_site(claims).claimed()
+            )
     by_tier: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for (tier, slug), count in sorted(claimed.items(), key=lambda item: (-item[1], item[0])):
         by_tier[tier].append((slug, count))
@@ -106,6 +129,7 @@ def _context(report: Report, shots: Mapping[int, Shown] | None = None) -> dict[s
     for site in clinics:
         country_grades[site.country or "?"][site.grade or "?"] += 1
     tier_totals = {tier: sum(n for _, n in rows) for tier, rows in by_tier.items()}
+    sections = _Sections(report)
     figures = {
         "grades_by_country": charts.grades_by_country(country_grades),
         "conditions_by_tier": charts.conditions_by_tier(tier_totals),
@@ -133,8 +157,9 @@ def _context(report: Report, shots: Mapping[int, Shown] | None = None) -> dict[s
             for t in (*reversed(TIERS), "unknown")  # the weakest evidence first
             if t in by_tier
         ],
-        "site_claims": site_claims,
-        "dossiers": _dossiers(report),
+        "site_claims": sections.claims(),
+        "dossiers": sections.dossiers(),
+        "claim_counts": claim_counts,
         "changes": changes,
         "names": {s.site_id: s.name or s.seed_url for s in report.sites},
         "charts": figures,
@@ -167,9 +192,16 @@ class Shown:
 def render_report(report: Report, shots: Mapping[int, PlacedShot] | None = None) -> str:
     """The report as an HTML string; with ``shots`` (page id -> its screenshot placed beside
     the report), each cited page shows its thumbnail, linked to the picture."""
+    return "".join(_html(report, shots))
+
+
+def _html(report: Report, shots: Mapping[int, PlacedShot] | None) -> Iterator[str]:
+    """The report's HTML in the pieces the template renders, site after site: a file is
+    written from them without the whole document in memory."""
     whole = Part(front=True, sites=report.sites, heading=True, appendix=True)
     shown = {k: Shown(s.image, s.thumbnail) for k, s in (shots or {}).items()}
-    return _environment().get_template("report.html").render(**_context(report, shown), part=whole)
+    template = _environment().get_template("report.html")
+    return template.generate(**_context(report, shown), part=whole)
 
 
 def render_parts(
@@ -187,7 +219,7 @@ def render_parts(
     shown = {k: Shown(s.image, s.thumbnail_uri()) for k, s in (shots or {}).items()}
     context = _context(report, shown)
     yield template.render(**context, part=Part(front=True, sites=[], heading=False, appendix=False))
-    claims = Counter(c.site_id for c in report.claims)
+    claims = context["claim_counts"]
     runs: list[list[SiteRow]] = [[]]
     weight = 0
     for site in report.sites:
@@ -231,7 +263,8 @@ def write_report_files(
     written = []
     if "html" in formats:
         path = out_dir / f"{stem}.html"
-        path.write_text(render_report(report, shots), encoding="utf-8")
+        with path.open("w", encoding="utf-8") as out:
+            out.writelines(_html(report, shots))
         written.append(path)
     if "pdf" in formats:
         from reports.pdf import write_pdf

@@ -36,9 +36,13 @@ def literature_rows(report: Report) -> list[LiteratureRow]:
     """One row per survey category: the audit's share of clinics beside each survey's."""
     literature = load_literature()
     claims = report.site_claims()
-    clinics = [claims[site.site_id] for site in report.clinics]
-    named = [set(c.named_values("cell_source")) for c in clinics]
-    claimed = [{c.slug for c in site.claimed()} for site in clinics]
+    clinics = report.clinics
+    named: list[set[str]] = []
+    claimed: list[set[str]] = []
+    for clinic in clinics:  # each clinic's claims read once, only its slugs kept
+        said = claims[clinic.site_id]
+        named.append(set(said.named_values("cell_source")))
+        claimed.append({condition.slug for condition in said.claimed()})
     rows = []
     for dimension, mapping, per_site in (
         ("cell source", literature["cell_sources"], named),

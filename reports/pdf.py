@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from reports.pdf_assembly import Layout, assemble
@@ -65,10 +65,11 @@ def write_pdf(parts: Iterable[str], path: Path, workers: int | None = None) -> P
     """
     _weasyprint()
     path.parent.mkdir(parents=True, exist_ok=True)
+    workers = workers or os.cpu_count() or 1
     with (
         tempfile.TemporaryDirectory(prefix=".pdf-parts-", dir=path.parent) as folder,
         ProcessPoolExecutor(
-            max_workers=workers or os.cpu_count() or 1,
+            max_workers=workers,
             # spawn: the caller may run threads (Prefect), which do not survive a fork
             mp_context=multiprocessing.get_context("spawn"),
             # No max_tasks_per_child: Python 3.11's pool can hang replacing a worker, and a
@@ -77,6 +78,10 @@ def write_pdf(parts: Iterable[str], path: Path, workers: int | None = None) -> P
     ):
         futures: list[tuple[Path, Future[Layout]]] = []
         for index, html in enumerate(parts):
+            # A part waiting in the pool holds its HTML: two per worker keep the workers busy,
+            # and the rest of the report is rendered only as the pool takes parts.
+            if index >= 2 * workers:
+                wait([futures[index - 2 * workers][1]])
             part = Path(folder) / f"part-{index:04d}.pdf"
             futures.append((part, pool.submit(render_part, html, part)))
         partial = Path(folder) / "report.pdf"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.tables import (
@@ -17,10 +15,8 @@ from storage.tables import (
     ClaimChange,
     CrawlRun,
     Page,
-    Review,
     Site,
     SiteCrawl,
-    SiteFlag,
     SiteScore,
 )
 
@@ -262,175 +258,3 @@ def site_rows_of(session: Session, chosen: Mapping[int, int], rubric: str) -> li
     for run_id in sorted(set(chosen.values())):
         rows += [s for s in site_rows(session, run_id, rubric) if chosen[s.site_id] == run_id]
     return sorted(rows, key=lambda r: (-(r.risk_score or -1), r.seed_url))
-
-
-def claim_rows_of(session: Session, chosen: Mapping[int, int]) -> list[ClaimRow]:
-    """Claims of ``chosen`` (site id -> run id), each site's from its run."""
-    rows: list[ClaimRow] = []
-    for run_id in sorted(set(chosen.values())):
-        rows += [c for c in claim_rows(session, run_id) if chosen.get(c.site_id) == run_id]
-    return rows
-
-
-def export_frames(engine: Engine, run_id: int | None = None) -> dict[str, pd.DataFrame]:
-    """The tables analysts get, one DataFrame each (all runs, or only ``run_id``)."""
-
-    def where(column: Any, query: Any) -> Any:
-        return query if run_id is None else query.where(column == run_id)
-
-    queries = {
-        "crawl_runs": where(
-            CrawlRun.id,
-            select(
-                CrawlRun.id.label("run_id"),
-                CrawlRun.started_at,
-                CrawlRun.finished_at,
-                CrawlRun.status,
-                CrawlRun.seeds_source,
-                CrawlRun.kb_name,
-                CrawlRun.kb_hash,
-            ),
-        ),
-        "sites": select(
-            Site.id.label("site_id"),
-            Site.seed_url.label("url"),
-            Site.host,
-            Site.name,
-            Site.country,
-            Site.kind,
-            Site.domain,
-            Site.first_seen_at,
-        ),
-        "site_crawls": where(
-            SiteCrawl.run_id,
-            select(
-                SiteCrawl.run_id,
-                Site.seed_url.label("url"),
-                SiteCrawl.status,
-                SiteCrawl.pages,
-                SiteCrawl.errors,
-            ).join(Site, Site.id == SiteCrawl.site_id),
-        ),
-        "pages": where(
-            Page.run_id,
-            select(
-                Page.id.label("page_id"),
-                Page.run_id,
-                Site.seed_url.label("site_url"),
-                Page.url,
-                Page.status,
-                Page.content_type,
-                Page.depth,
-                Page.fetched_at,
-                Page.size,
-                Page.sha256,
-                Page.warc_file,
-                Page.warc_offset,
-                Page.title,
-                Page.language,
-                Page.is_clinic,
-                Page.page_cues,
-            ).join(Site, Site.id == Page.site_id),
-        ),
-        "claims": where(
-            Claim.run_id,
-            select(
-                Claim.run_id,
-                Site.seed_url.label("site_url"),
-                Page.url.label("page_url"),
-                Claim.kind,
-                Claim.value,
-                Claim.stance,
-                Claim.tier,
-                Claim.quote,
-                Claim.cue,
-            )
-            .join(Page, Page.id == Claim.page_id)
-            .join(Site, Site.id == Claim.site_id),
-        ),
-        "site_scores": where(
-            SiteScore.run_id,
-            select(
-                Site.seed_url.label("url"),
-                SiteScore.run_id,
-                SiteScore.rubric,
-                SiteScore.sells_treatment,
-                SiteScore.risk_score,
-                SiteScore.grade,
-                SiteScore.reasons,
-                SiteScore.verdict_reasons,
-                SiteScore.kb_hash,
-            ).join(Site, Site.id == SiteScore.site_id),
-        ),
-        "site_flags": where(
-            SiteFlag.run_id,
-            select(
-                SiteFlag.run_id,
-                Site.seed_url.label("url"),
-                SiteFlag.flag,
-                SiteFlag.value,
-                SiteFlag.quote,
-                SiteFlag.url.label("page_url"),
-            ).join(Site, Site.id == SiteFlag.site_id),
-        ),
-        "claim_changes": where(
-            ClaimChange.run_id,
-            select(
-                ClaimChange.run_id,
-                Site.seed_url.label("url"),
-                ClaimChange.change,
-                ClaimChange.kind,
-                ClaimChange.value,
-                CrawlRun.started_at.label("run_started_at"),
-                ClaimChange.previous_run_id,
-                ClaimChange.quote,
-                ClaimChange.url.label("page_url"),
-            )
-            .join(Site, Site.id == ClaimChange.site_id)
-            .join(CrawlRun, CrawlRun.id == ClaimChange.run_id),
-        ),
-        # Decisions outlive runs: every one is exported, whatever the run.
-        "reviews": select(
-            Review.domain,
-            Review.kind,
-            Review.value,
-            Review.machine,
-            Review.decision,
-            Review.reviewed,
-            Review.reviewer,
-            Review.note,
-            Review.reviewed_at,
-            Review.run_id,
-            Review.page_url,
-            Review.page_sha256,
-            Review.language,
-        ),
-    }
-    frames = {}
-    with engine.connect() as conn:
-        for name, query in queries.items():
-            frame = pd.read_sql(query, conn)
-            for column in ("errors", "reasons", "verdict_reasons", "page_cues"):
-                if column in frame:
-                    frame[column] = frame[column].map(_as_json)
-            if "risk_score" in frame:  # empty for sites that sell no treatment: 35, not 35.0
-                frame["risk_score"] = frame["risk_score"].astype("Int64")
-            # Every row in a fixed order, whatever order the database returned: exports of the
-            # same inputs are byte-identical.
-            frames[name] = frame.sort_values(
-                list(frame.columns), kind="stable", na_position="first", key=_sort_key
-            ).reset_index(drop=True)
-    return frames
-
-
-def _sort_key(column: pd.Series) -> pd.Series:
-    """Sort any column: mixed or missing values compare as their text."""
-    if column.dtype == object:
-        return column.map(lambda v: "" if v is None else str(v))
-    return column
-
-
-def _as_json(value: Any) -> str | None:
-    if value is None or isinstance(value, str):  # NULL stays empty, not the text "null"
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)

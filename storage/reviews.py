@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import String, func, select
 from sqlalchemy.orm import Session
 
-from storage.tables import Review
+from storage.tables import Review, Site, SiteCrawl
 from storage.writes import upsert
 
 #: The longest reviewer name the ``reviews`` table holds.
@@ -68,6 +68,17 @@ def record_reviews(session: Session, reviews: Iterable[Mapping[str, Any]]) -> in
 def any_reviews(session: Session) -> bool:
     """Whether any decision is stored (most audits have none: nothing to look up then)."""
     return session.scalar(select(Review.id).limit(1)) is not None
+
+
+def reviewed_sites(session: Session, run_id: int) -> set[int]:
+    """The sites of run ``run_id`` whose domain has a reviewer's decision: the only ones whose
+    findings a decision can mark, so the others need not be read for reviews."""
+    query = (
+        select(SiteCrawl.site_id)
+        .join(Site, Site.id == SiteCrawl.site_id)
+        .where(SiteCrawl.run_id == run_id, Site.domain.in_(select(Review.domain)))
+    )
+    return set(session.scalars(query))
 
 
 def reviews_stamp(session: Session) -> tuple[int, datetime | None]:

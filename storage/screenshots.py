@@ -113,6 +113,24 @@ def screenshots_of(session: Session, page_ids: Collection[int]) -> dict[int, Scr
     return found
 
 
+def cited_screenshots(
+    session: Session, run_id: int, site_ids: Collection[int]
+) -> dict[int, ScreenshotRow]:
+    """page id -> its screenshot row, for the pages of ``site_ids`` in run ``run_id`` that
+    carry a claim and have one."""
+    found: dict[int, ScreenshotRow] = {}
+    ids = sorted(site_ids)
+    cited = select(Claim.page_id).where(Claim.page_id == Screenshot.page_id).exists()
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        query = (
+            select(Screenshot)
+            .join(Page, Page.id == Screenshot.page_id)
+            .where(Page.run_id == run_id, Page.site_id.in_(ids[start : start + 500]), cited)
+        )
+        found.update({s.page_id: _row(s) for s in session.scalars(query)})
+    return found
+
+
 def taken_shots(session: Session, payloads: Collection[str]) -> list[ScreenshotRow]:
     """The pictures taken (status ok) of any page whose payload digest is in ``payloads``."""
     digests = sorted(payloads)

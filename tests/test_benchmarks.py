@@ -56,3 +56,19 @@ def test_end_to_end_benchmark_prints_its_figures() -> None:
     # Both fetched the 15 pages of each of the 2 realistic sites.
     assert bare.split()[5] == audit.split()[5] == "30"
     assert ratios.split()[:3] == ["audit", "/", "bare:"] and "pages per CPU second" in ratios
+
+
+def test_post_extraction_benchmark_prints_time_and_memory_per_stage_and_size() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/post_extract.py", "--sites", "1", "2", "--sample-sites", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "ms/site" in out and "tree MB" in out
+    assert "     2 (stored)" in out and " 30 pages, " in out  # 15 realistic pages a site
+    for stage in ("score", "tables csv", "parquet", "report html"):
+        assert f"growth 1 -> 2 sites, {stage}: time per site x" in out

@@ -59,12 +59,11 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     two_quarters: tuple[Engine, demoweb.DemoWeb, int, int], tmp_path: Path
 ) -> None:
     engine, web, august, november = two_quarters
-    with storage.sessions(engine)() as session:
-        report = period_report(session, parse_period("2026-Q4"), "seed")
-        with pytest.raises(NothingToReport, match="2026-Q2"):
-            period_report(session, parse_period("2026-Q2"), "seed")
-        country = web.sites[0].country
-        local = period_report(session, parse_period("2026-Q4"), "seed", country)
+    report = period_report(engine, parse_period("2026-Q4"), "seed")
+    with pytest.raises(NothingToReport, match="2026-Q2"):
+        period_report(engine, parse_period("2026-Q2"), "seed")
+    country = web.sites[0].country
+    local = period_report(engine, parse_period("2026-Q4"), "seed", country)
     assert [r.run_id for r in report.runs] == [november]  # not the failed December run
     assert len(report.sites) == 6
     comparison = report.period
@@ -78,18 +77,19 @@ def test_a_period_report_uses_each_sites_latest_finished_run_and_compares(
     assert {s.country for s in local.sites} == {country}
     assert local.title == f"2026-Q4 — {country}"
     # Every claim in a dossier carries its page's archive facts.
-    assert all(c.fetched_at is not None and c.sha256 and c.warc_file for c in report.claims)
+    claims = [c for site in report.sites for c in report.claims_of(site.site_id)]
+    assert all(c.fetched_at is not None and c.sha256 and c.warc_file for c in claims)
     # The demo web's news site sells no treatment: no grade, and its pages claim nothing.
     [news] = [s for s in report.sites if s.sells_treatment is False]
     assert (news.grade, news.risk_score) == (None, None) and news.verdict_reasons
-    assert not any(c.stance == "claimed" for c in report.claims if c.site_id == news.site_id)
+    assert not any(c.stance == "claimed" for c in report.claims_of(news.site_id))
 
     paths = write_report_files(report, tmp_path, ("html",))
     assert [p.name for p in paths] == ["report-2026-Q4.html", "manifest.sha256"]
     html = paths[0].read_text()
     assert "New claims since 2026-Q3" in html and "not legal or medical advice" in html
     assert html.count("data:image/png;base64,") == 3  # three charts, embedded
-    assert report.claims[0].sha256 in html
+    assert claims[0].sha256 in html
     row = next(
         tr
         for tr in BeautifulSoup(html, "html.parser").find_all("tr")
@@ -140,8 +140,7 @@ def test_the_literature_table_maps_slugs_to_survey_categories(
     two_quarters: tuple[Engine, demoweb.DemoWeb, int, int],
 ) -> None:
     engine, *_ = two_quarters
-    with storage.sessions(engine)() as session:
-        report = period_report(session, parse_period("2026-Q4"), "seed")
+    report = period_report(engine, parse_period("2026-Q4"), "seed")
     rows = {(r.dimension, r.category): r for r in literature_rows(report)}
     marrow = rows[("cell source", "autologous bone marrow")]
     assert marrow.published["US 2021"] == 45.3 and marrow.published["US 2016"] is None
@@ -209,11 +208,9 @@ def test_claims_added_and_dropped_again_within_the_period_are_not_new(tmp_path: 
     web = demoweb.generate(n_sites=3, seed=5)
     store_demo_run(engine, web, AUGUST, pages_per_site=2)
     store_demo_run(engine, web, datetime(2026, 10, 5, tzinfo=UTC), pages_per_site=6)
-    with storage.sessions(engine)() as session:
-        added_in_october = period_report(session, parse_period("2026-Q4"), "seed").period
+    added_in_october = period_report(engine, parse_period("2026-Q4"), "seed").period
     latest = store_demo_run(engine, web, NOVEMBER, pages_per_site=2)  # back to two pages
-    with storage.sessions(engine)() as session:
-        report = period_report(session, parse_period("2026-Q4"), "seed")
+    report = period_report(engine, parse_period("2026-Q4"), "seed")
     assert added_in_october is not None and added_in_october.new_claims
     assert [r.run_id for r in report.runs] == [latest]
     assert report.period is not None and report.period.new_claims == []

@@ -7,11 +7,16 @@ from datetime import UTC, datetime
 from bs4 import BeautifulSoup, Tag
 
 from reports import Report, render_report, safe_href
-from reports.assemble import judged_claims
+from reports.assemble import ClaimReader, judged_claims
 from score import SiteVerdict, aggregate_site
 from storage.queries import ClaimRow, RunInfo, SiteRow
 
 PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">{{ 7*7 }}'
+
+
+def listed(claims: list[ClaimRow]) -> ClaimReader:
+    """A report's claim reader over rows in memory, as the database would give them."""
+    return lambda site_id: [c for c in claims if c.site_id == site_id]
 
 
 def test_scraped_strings_are_escaped_and_javascript_links_are_not_links() -> None:
@@ -54,7 +59,7 @@ def test_scraped_strings_are_escaped_and_javascript_links_are_not_links() -> Non
         [],
         [f'reads like news, research or a regulator (weight 2): "{PAYLOAD}"'],
     )
-    html = render_report(Report("run 1", [run], "seed", [site, news], claims))
+    html = render_report(Report("run 1", [run], "seed", [site, news], listed(claims)))
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html
@@ -124,7 +129,7 @@ def five_page_site() -> Report:
         1, "https://c.test/", "Repeating Clinic", "CO", "ok", 5, [], True, 52, "D", reasons
     )
     run = RunInfo(1, datetime.now(UTC), None, "finished", "seeds.csv", "kb", "abc")
-    return Report("run 1", [run], "seed", [site], claims)
+    return Report("run 1", [run], "seed", [site], listed(claims))
 
 
 def words(element: Tag) -> str:
@@ -184,7 +189,8 @@ def test_a_report_reads_a_non_sellers_claims_as_scoring_does() -> None:
         ClaimRow(3, "condition", "copd", "claimed", "unproven", "q2", "https://n.test/b"),
         ClaimRow(3, "flag", "testimonials", None, None, "q3", "https://n.test/c"),
     ]
-    report = Report("run 1", [], "seed", [news], judged_claims(rows, [news]))
+    report = Report("run 1", [], "seed", [news], listed(rows))
+    assert report.claims_of(3) == judged_claims(rows, [news])  # read by the site's verdict
     as_reported = report.site_claims()[3]
     as_scored = aggregate_site(rows, SiteVerdict(False, ("news",)))  # flows.assessment's fold
     assert {s: c.stance for s, c in as_reported.conditions.items()} == {

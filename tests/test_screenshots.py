@@ -215,8 +215,7 @@ def test_cited_pages_are_shot_from_the_archive_highlighted_and_linked_from_the_d
     assert png.stat().st_mtime_ns == taken
 
     # The dossier shows a thumbnail linked to the picture, inside the report folder.
-    with storage.sessions(engine)() as session:
-        report = run_report(session, 1, "seed")
+    report = run_report(engine, 1, "seed")
     out = tmp_path / "report"
     paths = write_report_files(report, out, ("html", "pdf"))
     html = paths[0].read_text(encoding="utf-8")

@@ -195,7 +195,9 @@ SURFACES: dict[str, list[str]] = {
 #: is the meaning of a reviewer's decision, which reviewing and reports share.
 PUBLIC_MODULES: dict[str, frozenset[str]] = {
     "evidence": frozenset({"chromium", "screenshots", "verify", "wacz"}),
-    "storage": frozenset({"extractions", "history", "queries", "reviews", "screenshots", "writes"}),
+    "storage": frozenset(
+        {"exports", "extractions", "history", "queries", "reviews", "screenshots", "writes"}
+    ),
     "score": frozenset({"review"}),
 }
 
