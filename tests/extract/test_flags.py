@@ -335,3 +335,38 @@ def test_a_patients_story_on_a_news_page_stays_a_testimonial() -> None:
     doc = extract_document(html)
     assert not sells(doc)
     assert doc.judged_flags(sells(doc))["testimonials"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a006
+        "Our stem cells are supplied by Stemedica, which is monitored by the FDA.",
+        # shared 027
+        "Cryopreserved in our laboratory that complies with FDA current Good Manufacturing "
+        "Practices (cGMP).",
+    ],
+)
+def test_fda_oversight_as_reassurance_is_an_approval_claim(text: str) -> None:
+    assert "fda_approval_claim" in true_flags(f"<p>{text}</p>")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "US clinics marketing unproven interventions. LG Turner, Regenerative Medicine, 2015",
+            True,
+        ),
+        ("Krych & Hevesi, International Orthopaedics 2021.", True),  # shared 013
+        # e018, e003, a032: a registry's name or a common noun is no citation
+        ("On a U.S. government website, www.clinicaltrials.gov, patients can search.", False),
+        ("Stem cells are an alternative to arthroscopy or knee replacement surgery.", False),
+        (
+            "Regenerative therapies are one of the most promising frontiers in hair restoration.",
+            False,
+        ),
+    ],
+)
+def test_cites_research_real_wordings(text: str, expected: bool) -> None:
+    assert ("cites_research" in true_flags(f"<p>{text}</p>")) is expected
