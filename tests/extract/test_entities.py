@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extract import extract_document, extract_text
 from tests.extract._helpers import clinic_page, sells
 
@@ -149,3 +151,29 @@ def test_a_trials_cell_source_is_not_the_sites_unless_the_site_offers_it() -> No
         "<p>We offer bone marrow cells for knee arthritis, where trials are encouraging.</p>"
     )
     assert offer.cell_sources == ["bone-marrow"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        # a004
+        (
+            "Treatment derived from bone marrow or fat runs about $7,000 per joint.",
+            ["adipose", "bone-marrow"],
+        ),
+        # shared 056
+        ('Plus $4,500 for "boosters" of cells taken from their blood or belly fat.', ["adipose"]),
+        # shared 038
+        ("Le implanté células de tuétano y células derivadas de su grasa.", ["adipose"]),
+        # b013
+        (
+            "Obtenemos las células del tejido y de la sangre de cordones umbilicales donados.",
+            ["cord-blood"],
+        ),
+        ("Eat less fat and more fibre.", []),
+    ],
+)
+def test_fat_beside_another_source_or_a_body_site_is_a_source(
+    text: str, sources: list[str]
+) -> None:
+    assert extract_text(text).cell_sources == sources
