@@ -370,3 +370,15 @@ def test_fda_oversight_as_reassurance_is_an_approval_claim(text: str) -> None:
 )
 def test_cites_research_real_wordings(text: str, expected: bool) -> None:
     assert ("cites_research" in true_flags(f"<p>{text}</p>")) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # shared 098
+        "Six months later his knee felt better, so he had a second injection.",
+        "AB is an 80-year-old patient with neck pain, headaches and shoulder pain.",  # a020
+    ],
+)
+def test_a_patient_story_in_the_third_person_is_a_testimonial(text: str) -> None:
+    assert "testimonials" in true_flags(f"<p>{text}</p>")
