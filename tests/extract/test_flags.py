@@ -382,3 +382,20 @@ def test_cites_research_real_wordings(text: str, expected: bool) -> None:
 )
 def test_a_patient_story_in_the_third_person_is_a_testimonial(text: str) -> None:
     assert "testimonials" in true_flags(f"<p>{text}</p>")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Se recomienda administrar entre 10^6 y 10^8 células por infusión.",  # b004
+        "Una dosis inicial de al menos 2 millones por kilogramo de peso.",  # b011
+    ],
+)
+def test_cell_counts_as_powers_of_ten_or_per_body_weight(text: str) -> None:
+    assert "states_cell_count" in true_flags(f"<p>{text}</p>", spanish=True)
+
+
+def test_living_without_pain_in_a_story_is_no_promise() -> None:
+    # a002: the patient's hope before treatment, not the clinic's promise
+    body = "<p>Terry believed a spinal fusion was his only chance of living without pain.</p>"
+    assert "cure_or_guarantee" not in true_flags(body)
