@@ -275,6 +275,7 @@ def test_no_cure_or_guarantee_in_real_non_promises(text: str, spanish: bool) -> 
     ("text", "spanish"),
     [
         ("Inclusion/exclusion criteria", False),  # f014
+        ("Criteria for the transplant procedure with the patient's own stem cells:", False),  # a022
         (
             "A physician will carry out a medical evaluation and decide whether you qualify for "
             "treatment.",  # a006
