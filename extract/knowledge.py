@@ -30,7 +30,6 @@ class FlagRule:
     name: str
     negatable: bool
     assertive: bool
-    sellers_only: bool  # dropped from the pages of a site that sells nothing
     regexes: tuple[str, ...]
 
 
@@ -220,7 +219,6 @@ def lexicon() -> Lexicon:
             name,
             bool(spec.get("negatable")),
             bool(spec.get("assertive")),
-            bool(spec.get("sellers_only", spec.get("assertive"))),
             tuple(spec.get("regex", [])),
         )
         for name, spec in flag_specs.items()
@@ -254,7 +252,7 @@ def lexicon() -> Lexicon:
         categories=categories,
         flag_matcher=PhraseMatcher(flag_pairs),
         flag_rules=flag_rules,
-        selling_points=frozenset(name for name, rule in flag_rules.items() if rule.sellers_only),
+        selling_points=frozenset(name for name, rule in flag_rules.items() if rule.assertive),
         flag_regex_numeric=_flag_regex(flag_rules),
         flag_regexes=tuple(
             LedRegex(name, re.compile(led), bounded)
@@ -285,9 +283,8 @@ def lexicon() -> Lexicon:
 
 
 def selling_points() -> frozenset[str]:
-    """The flags only a seller's own words raise (``sellers_only`` in flags.yaml, by default
-    ``assertive``): a cure promised, an approval claimed. Reported by a page that sells nothing,
-    they are not its."""
+    """The flags only a seller's own words raise (``assertive`` in flags.yaml): a cure promised,
+    an approval claimed, testimonials. Reported by a page that sells nothing, they are not its."""
     return lexicon().selling_points
 
 

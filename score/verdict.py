@@ -50,7 +50,7 @@ class SiteVerdict:
     def carries(self, kind: str, value: str) -> bool:
         """Whether a page's finding (``kind`` and ``value``: a flag and its name...) stands
         for the site: the selling points a page of a non-seller reports (a cure promised,
-        an approval claimed) are someone else's, as in
+        an approval claimed, testimonials) are someone else's, as in
         :meth:`extract.DocumentExtraction.judged_flags`."""
         return self.sells_treatment or kind != "flag" or value not in selling_points()
 

@@ -164,8 +164,7 @@ def test_a_non_seller_claims_nothing_and_carries_no_selling_points() -> None:
     assert other.conditions["autism"].evidence[0].stance == "mentioned"
     assert other.conditions["copd"].stance == "disclaimed"
     assert seller.named_values("flag") == ["cites_research", "cure_or_guarantee", "testimonials"]
-    # testimonials are not seller-only (flags.yaml): a patient's story counts on any page
-    assert other.named_values("flag") == ["cites_research", "testimonials"]
+    assert other.named_values("flag") == ["cites_research"]
     # Diffing sees the same: a site that stops selling drops its claims.
     changes = diff_claims(other, seller)
     assert [(c.change, c.value) for c in changes] == [("removed", "autism")]

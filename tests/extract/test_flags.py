@@ -326,18 +326,6 @@ def test_a_patients_quoted_words_are_a_testimonial(text: str) -> None:
     assert "testimonials" in true_flags(f"<p>{text}</p>", spanish="contó" in text)
 
 
-def test_a_patients_story_on_a_news_page_stays_a_testimonial() -> None:
-    # f001 (Xinhua): the labels count a patient's story wherever it is published
-    html = (
-        '<html><head><script type="application/ld+json">{"@type": "NewsArticle"}</script></head>'
-        '<body><p>By our reporter.</p><p>"This is my third consultation and I feel pretty '
-        'good," Arroyo told Xinhua while she waited for her appointment.</p></body></html>'
-    )
-    doc = extract_document(html)
-    assert not sells(doc)
-    assert doc.judged_flags(sells(doc))["testimonials"]
-
-
 @pytest.mark.parametrize(
     "text",
     [
