@@ -36,8 +36,11 @@ _LANGUAGE_MIN_LETTERS = 40
 # for a read language to be "plausible" on a mixed or list-like page.
 _LANGUAGE_SURE = 0.9
 _LANGUAGE_PLAUSIBLE = 0.1
-# Cue categories after which an entity (cell source, origin) is not the site's own.
-_ENTITY_BLOCKERS = frozenset({"negation", "hedge", "warning", "refutation", "others"})
+# Cue categories after which a cell source or origin is not named as one at all: "we never use
+# embryonic cells". A source in others' or a warning's words is still named on the page, and the
+# real-world labels count it ("autologous cell therapies" in Health Canada's warning, c025;
+# "whether taken from your own body or from someone else's" in the FDA's, c021).
+_ENTITY_BLOCKERS = frozenset({"negation"})
 # Research framing makes a cell source the trial's, not the site's, unless the site's own offer
 # governs too ("We offer bone marrow cells, where trials are encouraging").
 # Cue categories that make a selling-point flag ("cure", "FDA approved") someone else's words.

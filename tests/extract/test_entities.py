@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extract import extract_document, extract_text
 from tests.extract._helpers import clinic_page, sells
 
@@ -27,12 +29,34 @@ def test_spanish_cell_sources() -> None:
     assert doc.origin == ["autologous"]
 
 
-def test_refused_or_attributed_cell_sources_do_not_count() -> None:
+def test_refused_cell_sources_do_not_count_but_reported_ones_do() -> None:
+    # The real-world labels record a source a page names in others' or a warning's words.
     doc = clinic_page(
         "<p>We never use embryonic cells.</p><p>Some clinics sell amniotic fluid as stem cells.</p>"
         "<p>Our injections use adipose tissue.</p>"
     )
-    assert doc.cell_sources == ["adipose"]
+    assert doc.cell_sources == ["adipose", "amniotic"]
+
+
+def test_origin_named_in_a_warning_counts() -> None:
+    # c021 (FDA consumer update)
+    doc = extract_text(
+        "These unapproved products, whether taken from your own body or from someone else's, "
+        "include stem cells and stromal vascular fraction."
+    )
+    assert doc.origin == ["allogeneic", "autologous"]
+
+
+def test_origin_from_a_persons_own_cells_and_spanish_autotransplant() -> None:
+    # c016; shared 068
+    assert extract_text(
+        "Stem cells can be collected from other humans or from animals, or taken from a "
+        "person's own cells."
+    ).origin == ["allogeneic", "autologous"]
+    assert extract_text(
+        "La vida de Ángela López cambió después de convertirse en la primera paciente sometida a "
+        "un autotrasplante de células madre para tratar el desgaste de sus articulaciones."
+    ).origin == ["autologous"]
 
 
 def test_regulators_by_name_acronym_and_spanish_name() -> None:
@@ -127,3 +151,29 @@ def test_a_trials_cell_source_is_not_the_sites_unless_the_site_offers_it() -> No
         "<p>We offer bone marrow cells for knee arthritis, where trials are encouraging.</p>"
     )
     assert offer.cell_sources == ["bone-marrow"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        # a004
+        (
+            "Treatment derived from bone marrow or fat runs about $7,000 per joint.",
+            ["adipose", "bone-marrow"],
+        ),
+        # shared 056
+        ('Plus $4,500 for "boosters" of cells taken from their blood or belly fat.', ["adipose"]),
+        # shared 038
+        ("Le implanté células de tuétano y células derivadas de su grasa.", ["adipose"]),
+        # b013
+        (
+            "Obtenemos las células del tejido y de la sangre de cordones umbilicales donados.",
+            ["cord-blood"],
+        ),
+        ("Eat less fat and more fibre.", []),
+    ],
+)
+def test_fat_beside_another_source_or_a_body_site_is_a_source(
+    text: str, sources: list[str]
+) -> None:
+    assert extract_text(text).cell_sources == sources

@@ -239,3 +239,152 @@ def test_everyone_qualifies_is_a_selling_point_not_a_quote_of_others() -> None:
         url="https://news.example/story",
     )
     assert "everyone_qualifies" not in doc.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "spanish"),
+    [
+        # shared 007 (quoted in an FTC complaint)
+        ("Eliminate your knee pain with the industry's latest proven alternatives!", False),
+        # shared 036
+        ("Un refuerzo cada 3 a 6 meses o hasta la remisión completa de los síntomas.", True),
+        ("Life Without Pain!", False),  # c006
+    ],
+)
+def test_cure_or_guarantee_real_wordings(text: str, spanish: bool) -> None:
+    assert "cure_or_guarantee" in true_flags(f"<p>{text}</p>", spanish=spanish)
+
+
+@pytest.mark.parametrize(
+    ("text", "spanish"),
+    [
+        # f037: "garantizar" is a purpose here, not a promise
+        ("Aplicamos el producto en la zona lesionada, y así garantizar la máxima eficacia.", True),
+        # d003: an established use, not the page's promise
+        ("Bone marrow transplantation for blood cancers is a curative treatment.", False),
+        # e007, e002: the negator is more than four words before the cue
+        ("Save My Fat does not provide FDA-approved treatments or cures for any disease.", False),
+        ('Families are not only looking for a "cure".', False),
+    ],
+)
+def test_no_cure_or_guarantee_in_real_non_promises(text: str, spanish: bool) -> None:
+    assert "cure_or_guarantee" not in true_flags(f"<p>{text}</p>", spanish=spanish)
+
+
+@pytest.mark.parametrize(
+    ("text", "spanish"),
+    [
+        ("Inclusion/exclusion criteria", False),  # f014
+        ("Criteria for the transplant procedure with the patient's own stem cells:", False),  # a022
+        (
+            "A physician will carry out a medical evaluation and decide whether you qualify for "
+            "treatment.",  # a006
+            False,
+        ),
+        (
+            "Ideal candidates have mild-to-moderate joint damage confirmed on imaging.",  # a029
+            False,
+        ),
+        ("Situaciones que exigen prudencia o contraindican el tratamiento", True),  # shared 085
+    ],
+)
+def test_lists_exclusions_from_selection_criteria(text: str, spanish: bool) -> None:
+    assert "lists_exclusions" in true_flags(f"<p>{text}</p>", spanish=spanish)
+
+
+def test_a_funnel_that_lets_everyone_qualify_lists_no_exclusions() -> None:
+    assert "lists_exclusions" not in true_flags("<p>Find out if you qualify in 60 seconds.</p>")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2016 the country spent $134.5 billion on it.",  # a003
+        "Duke University Cord Blood Researchers Receive $15 Million Donation",  # d012
+        "El mercado pasará de 550 millones de dólares en 2024.",  # b027
+        "MedicoExperts Mumbai, India. Open 24 x 7",  # f028: "pen" inside "open"
+    ],
+)
+def test_money_that_is_no_treatment_price(text: str) -> None:
+    assert "price_stated" not in true_flags(f"<p>{text}</p>", spanish="mercado" in text)
+
+
+def test_millions_of_pesos_and_thousands_of_dollars_are_prices() -> None:
+    for text in ("El paquete cuesta 18 millones de pesos.", "El tratamiento: 15 mil dólares."):
+        assert "price_stated" in true_flags(f"<p>{text}</p>", spanish=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"I don\'t get sick as much anymore," he said.',  # shared 023
+        # shared 068
+        '"Ahora puedo hacer cosas que eran impensables, y ya no tengo dolor", contó.',
+    ],
+)
+def test_a_patients_quoted_words_are_a_testimonial(text: str) -> None:
+    assert "testimonials" in true_flags(f"<p>{text}</p>", spanish="contó" in text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a006
+        "Our stem cells are supplied by Stemedica, which is monitored by the FDA.",
+        # shared 027
+        "Cryopreserved in our laboratory that complies with FDA current Good Manufacturing "
+        "Practices (cGMP).",
+    ],
+)
+def test_fda_oversight_as_reassurance_is_an_approval_claim(text: str) -> None:
+    assert "fda_approval_claim" in true_flags(f"<p>{text}</p>")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "US clinics marketing unproven interventions. LG Turner, Regenerative Medicine, 2015",
+            True,
+        ),
+        ("Krych & Hevesi, International Orthopaedics 2021.", True),  # shared 013
+        # e018, e003, a032: a registry's name or a common noun is no citation
+        ("On a U.S. government website, www.clinicaltrials.gov, patients can search.", False),
+        ("Stem cells are an alternative to arthroscopy or knee replacement surgery.", False),
+        (
+            "Regenerative therapies are one of the most promising frontiers in hair restoration.",
+            False,
+        ),
+    ],
+)
+def test_cites_research_real_wordings(text: str, expected: bool) -> None:
+    assert ("cites_research" in true_flags(f"<p>{text}</p>")) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # shared 098
+        "Six months later his knee felt better, so he had a second injection.",
+        "AB is an 80-year-old patient with neck pain, headaches and shoulder pain.",  # a020
+    ],
+)
+def test_a_patient_story_in_the_third_person_is_a_testimonial(text: str) -> None:
+    assert "testimonials" in true_flags(f"<p>{text}</p>")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Se recomienda administrar entre 10^6 y 10^8 células por infusión.",  # b004
+        "Una dosis inicial de al menos 2 millones por kilogramo de peso.",  # b011
+    ],
+)
+def test_cell_counts_as_powers_of_ten_or_per_body_weight(text: str) -> None:
+    assert "states_cell_count" in true_flags(f"<p>{text}</p>", spanish=True)
+
+
+def test_living_without_pain_in_a_story_is_no_promise() -> None:
+    # a002: the patient's hope before treatment, not the clinic's promise
+    body = "<p>Terry believed a spinal fusion was his only chance of living without pain.</p>"
+    assert "cure_or_guarantee" not in true_flags(body)
