@@ -662,7 +662,12 @@ def _flag_hits(doc: _Doc, lex: Lexicon) -> Iterator[tuple[str, int, Hit]]:
         if rule.negatable and _negated(doc, index, hit, lex):
             continue
         if rule.assertive:
-            if any(c.category in _FLAG_BLOCKERS for c in doc.governing(index, hit)):
+            # A cue inside the flag's own words frames nothing: the "he said" that attributes
+            # a patient's quoted words is part of the testimonial, not someone else's promise.
+            if any(
+                c.category in _FLAG_BLOCKERS and not hit.start <= c.start < c.end <= hit.end
+                for c in doc.governing(index, hit)
+            ):
                 continue
             context = doc.contexts[doc.sentences[index].block]
             if context is not None and context.stance != "claimed":
