@@ -138,3 +138,29 @@ def test_a_shop_cart_and_a_price_plan_menu_keep_a_seller_that_surveys_others() -
     )
     assert ("other", "clinicas que ofrecian") in cues(bank)
     assert sells(bank)
+
+
+def test_a_cosmetic_practice_blog_and_a_facilitator_citing_the_cdc_still_sell() -> None:
+    # h007: a cosmetic surgery practice's blog post, told "according to medical experts"
+    blog = page(
+        "Introducing Exosome Therapy: A New Hair Loss Solution | Dubai Cosmetic Surgery",
+        ["Home", "Face", "Body", "Hair Transplant", "Non-Surgical", "Blog", "Contact"],
+        "Exosome therapy in particular has shown great potential for promoting hair"
+        " restoration. This article gives a short overview of exosome therapy and how it can"
+        " help with hair loss.",
+        "According to medical experts, exosomes help reset a hair follicle's growth cycle.",
+    )
+    assert {("seller", "site name: cosmetic surgery"), ("seller", "menu: hair transplant")} <= cues(
+        blog
+    )
+    assert sells(blog)
+    assert judged(blog)["hair-loss"] == "claimed"
+    # h010: a medical travel facilitator cites the CDC for a statistic, as a clinic would
+    facilitator = page(
+        "Systemic Lupus | International Patient Facilitators",
+        ["Home", "Procedures", "Stem Cells Treatment in Mexico", "Destinations", "Contact"],
+        "According to the Centers for Disease Control and Prevention (CDC), however, a third of"
+        " SLE-related deaths in the United States occur in patients under 45.",
+        "World Stem Cells Clinic's Advanced Stem Cell Therapy for SLE",
+    )
+    assert sells(facilitator)
