@@ -339,3 +339,13 @@ def test_purposes_coordinated_with_for_are_one_list() -> None:
         "<p>We treat sports injuries.</p>"
     )
     assert stances(doc) == {"osteoarthritis": "claimed", "sports-injury": "claimed"}
+
+
+def test_a_donors_screening_names_no_condition_treated() -> None:
+    # h006: a hair practice's blog on exosomes from screened donors
+    doc = clinic_page(
+        "<p>We offer exosome therapy for hair loss.</p>"
+        "<p>Although exosomes are regarded as an acellular material, the tissue donors are"
+        " tracked and screened for HIV and hepatitis B and C.</p>"
+    )
+    assert stances(doc) == {"hair-loss": "claimed", "hiv": "mentioned"}
