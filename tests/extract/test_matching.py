@@ -70,6 +70,17 @@ def test_spanish_regional_terms() -> None:
     }
 
 
+def test_spinal_discs_named_by_level_or_tear_are_disc_disease() -> None:
+    # h003: a patient's own story on an orthopaedic practice's blog
+    doc = clinic_page(
+        "<p>I had three of my lumbar discs injected with large quantities of my own stem cells"
+        " to help heal the tears seen at the back of the discs on my MRI.</p>"
+    )
+    assert stances(doc) == {"spinal-disc-disease": "claimed"}
+    doc = clinic_page("<p>Tratamos la fisura anular y los discos cervicales.</p>", spanish=True)
+    assert stances(doc) == {"spinal-disc-disease": "claimed"}
+
+
 def test_longest_match_wins() -> None:
     doc = extract_text("We treat knee osteoarthritis with our protocol.")
     assert [c.slug for c in doc.conditions] == ["knee-osteoarthritis"]
