@@ -349,3 +349,13 @@ def test_a_donors_screening_names_no_condition_treated() -> None:
         " tracked and screened for HIV and hepatitis B and C.</p>"
     )
     assert stances(doc) == {"hair-loss": "claimed", "hiv": "mentioned"}
+
+
+def test_a_diseases_symptoms_told_in_prose_are_not_what_is_treated() -> None:
+    # h012: a stem cell provider's blog on lupus
+    doc = clinic_page(
+        "<p>We treat refractory lupus with mesenchymal stem cells.</p>"
+        "<p>Common symptoms include joint pain, fatigue, skin rashes and inflammation in organs"
+        " such as the kidneys, heart, brain and lungs.</p>"
+    )
+    assert stances(doc) == {"lupus": "claimed", "osteoarthritis": "mentioned"}
