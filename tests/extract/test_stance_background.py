@@ -359,3 +359,14 @@ def test_a_diseases_symptoms_told_in_prose_are_not_what_is_treated() -> None:
         " such as the kidneys, heart, brain and lungs.</p>"
     )
     assert stances(doc) == {"lupus": "claimed", "osteoarthritis": "mentioned"}
+
+
+def test_a_diseases_causes_are_not_what_is_treated() -> None:
+    # i004: a Mexican clinic's page on stem cells for kidney failure
+    doc = clinic_page(
+        "<p>Tratamos la insuficiencia renal crónica con células madre.</p>"
+        "<p>Puede deberse a varias causas, como la diabetes, la hipertensión, la"
+        " glomerulonefritis o la enfermedad poliquística renal.</p>",
+        spanish=True,
+    )
+    assert stances(doc) == {"kidney-disease": "claimed", "type-2-diabetes": "mentioned"}
