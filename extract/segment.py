@@ -282,6 +282,8 @@ def _walk(root: etree._Element, out: list[Block]) -> None:
                 if buf:
                     flush(*stack[-1])
                 stack.append(("a", True))
+            elif tag == "sup":  # a footnote mark is not part of the word: "Stroke<sup>10</sup>"
+                append(" ")
             if text := el.text:  # lxml builds a new string at each read: read it once
                 append(text)
         else:

@@ -81,6 +81,20 @@ def test_spinal_discs_named_by_level_or_tear_are_disc_disease() -> None:
     assert stances(doc) == {"spinal-disc-disease": "claimed"}
 
 
+def test_a_footnote_mark_does_not_join_the_word_before_it() -> None:
+    # i036: a cord bank's list of trials, each condition with its reference number
+    doc = clinic_page(
+        "<p>We treat Cerebral Palsy<sup>9</sup>, Stroke<sup>10</sup> and"
+        " Alopecia<sup>12</sup>.</p><p>Each dose holds 2 x 10<sup>6</sup> cells per kg.</p>"
+    )
+    assert stances(doc) == {
+        "cerebral-palsy": "claimed",
+        "stroke": "claimed",
+        "hair-loss": "claimed",
+    }
+    assert doc.flags["states_cell_count"]
+
+
 def test_longest_match_wins() -> None:
     doc = extract_text("We treat knee osteoarthritis with our protocol.")
     assert [c.slug for c in doc.conditions] == ["knee-osteoarthritis"]
