@@ -95,6 +95,18 @@ def test_a_footnote_mark_does_not_join_the_word_before_it() -> None:
     assert doc.flags["states_cell_count"]
 
 
+def test_scar_tissue_inside_the_body_is_no_skin_scar() -> None:
+    # i027: a liver clinic explains fibrosis; scars on the skin stay skin-rejuvenation
+    doc = clinic_page(
+        "<p>We treat liver cirrhosis with stem cells.</p><p>Every time the liver is injured it"
+        " tries to repair itself, and scar tissue forms.</p>"
+    )
+    assert stances(doc) == {"liver-disease": "claimed"}
+    assert stances(clinic_page("<p>We treat acne scars and wrinkles.</p>")) == {
+        "skin-rejuvenation": "claimed"
+    }
+
+
 def test_longest_match_wins() -> None:
     doc = extract_text("We treat knee osteoarthritis with our protocol.")
     assert [c.slug for c in doc.conditions] == ["knee-osteoarthritis"]
