@@ -183,6 +183,10 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
             cues.append(
                 Cue(hit.start, hit.end, hit.text, category, direction, cat.stance, cat.priority)
             )
+    for i in range(1, len(sentences)):
+        carried = _carried(doc, lex, i)
+        if carried is not None:
+            doc.cues[i].append(carried)
     for hit in doc.hits(lex.terminator_matcher):
         index = doc.sentence_of(hit.start)
         # "but" inside a cue ("not only … but") is part of the cue, not a clause break.
@@ -197,6 +201,24 @@ def _prepare(page: Page, lex: Lexicon) -> _Doc:
                 Cue(starts[i], end, "?", "asked", "both", asked.stance, asked.priority)
             )
     return doc
+
+
+def _carried(doc: _Doc, lex: Lexicon, index: int) -> Cue | None:
+    """The framing that sentence ``index`` takes over from the one before it, if it opens on
+    that one's subject ("Some of them involve…"): its strongest research or others' cue, set
+    at the sentence's start to govern it forward."""
+    start = doc.starts[index]
+    # one C-level test per sentence; most sentences stop here
+    if not doc.folded.startswith(lex.continuations, start):
+        return None
+    if doc.sentences[index].block != doc.sentences[index - 1].block:
+        return None
+    end = start + max(len(c) for c in lex.continuations if doc.folded.startswith(c, start))
+    before = [c for c in doc.cues[index - 1] if c.category in lex.carried]
+    if doc.folded[end : end + 1].isalnum() or not before:
+        return None
+    cue = max(before, key=lambda c: c.priority)
+    return cue._replace(start=start, end=end, direction="forward")
 
 
 def _lower_in_place(text: str) -> str:

@@ -109,6 +109,10 @@ class Lexicon:
     terminator_matcher: PhraseMatcher
     list_words: frozenset[str]  # words that may join the items of one list ("and", "such as")
     example_words: frozenset[str]  # words opening a class's examples ("such as", "como")
+    # Openings of a sentence that goes on with the previous one's subject ("Some of them
+    # involve…"), and the cue categories such a sentence takes over from it.
+    continuations: tuple[str, ...]
+    carried: frozenset[str]
     categories: dict[str, Category]
     flag_matcher: PhraseMatcher  # values = flag name
     flag_rules: dict[str, FlagRule]
@@ -302,6 +306,10 @@ def lexicon() -> Lexicon:
         terminator_matcher=terminator_matcher,
         list_words=frozenset(normalise(w) for w in st["list_words"]),
         example_words=frozenset(normalise(w) for w in st["example_words"]),
+        continuations=tuple(
+            normalise(v) for c in st["continuation"]["openings"] for v in expand(c)
+        ),
+        carried=frozenset(st["continuation"]["carries"]),
         categories=categories,
         flag_matcher=flag_matcher,
         flag_rules=flag_rules,

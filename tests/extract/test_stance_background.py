@@ -370,3 +370,18 @@ def test_a_diseases_causes_are_not_what_is_treated() -> None:
         spanish=True,
     )
     assert stances(doc) == {"kidney-disease": "claimed", "type-2-diabetes": "mentioned"}
+
+
+def test_a_sentence_going_on_with_the_trials_before_it_lists_trials() -> None:
+    # i036: a cord bank's page lists the conditions of trials under way
+    doc = clinic_page(
+        "<p>Hundreds of clinical trials are also under way using cord blood for regenerative"
+        " medicine and other uses. Some of them involve Autism, Cerebral Palsy and Stroke.</p>"
+        "<p>Some of them involve knee osteoarthritis, which we treat.</p>"
+    )
+    assert stances(doc) == {
+        "autism": "mentioned",
+        "cerebral-palsy": "mentioned",
+        "stroke": "mentioned",
+        "knee-osteoarthritis": "claimed",
+    }
