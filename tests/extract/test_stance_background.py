@@ -385,3 +385,13 @@ def test_a_sentence_going_on_with_the_trials_before_it_lists_trials() -> None:
         "stroke": "mentioned",
         "knee-osteoarthritis": "claimed",
     }
+
+
+def test_a_cord_banks_list_of_transplant_indications_is_the_established_use() -> None:
+    # i039: a cord blood bank's page
+    doc = clinic_page(
+        "<p>Umbilical cord blood is used today to treat more than 70 life-threatening diseases,"
+        " including oncologic disorders, bone marrow failures, hematologic disorders, metabolic"
+        " disorders and immune deficiencies.</p>"
+    )
+    assert stances(doc) == {"cancer": "mentioned"}
