@@ -89,15 +89,19 @@ def current_settings() -> config.Settings:
 def open_database(upgrade: bool = False) -> Engine:
     """The configured database, migrated if asked; a clear exit if it cannot be opened."""
     settings = current_settings()
+    no_tables = (
+        f"the database {storage.database_url()} has no tables yet: "
+        "run `clinic-audit db upgrade` or `clinic-audit run` first"
+    )
     try:
-        engine = storage.connect(settings.database_url)
+        # A command that only reads creates no database: it would be an empty one.
+        engine = storage.connect(settings.database_url, create=upgrade)
         if upgrade:
             storage.upgrade(engine)
         elif storage.current_revision(engine) is None:
-            raise fail(
-                f"the database {storage.database_url()} has no tables yet: "
-                "run `clinic-audit db upgrade` or `clinic-audit run` first"
-            )
+            raise fail(no_tables)
+    except storage.NoDatabase:
+        raise fail(no_tables) from None
     except storage.StorageError as exc:
         hint = (
             ""

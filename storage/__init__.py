@@ -11,6 +11,7 @@ from storage.assessments import (
 )
 from storage.database import (
     MIGRATIONS,
+    NoDatabase,
     StorageError,
     archive_root,
     connect,
@@ -58,6 +59,7 @@ __all__ = [
     "ClaimChange",
     "ColumnDescription",
     "CrawlRun",
+    "NoDatabase",
     "Page",
     "Review",
     "RunSite",

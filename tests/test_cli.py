@@ -89,6 +89,15 @@ def test_commands_on_an_empty_database_say_what_to_do(home: Path) -> None:
     assert result.exit_code == 2 and "no run yet" in result.output
 
 
+@pytest.mark.parametrize(
+    "command", [["report"], ["export"], ["score"], ["evidence", "show", "https://a.example/"]]
+)
+def test_a_command_that_reads_creates_no_database(home: Path, command: list[str]) -> None:
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2 and "has no tables yet" in result.output, result.output
+    assert not home.exists(), "an empty database left behind would look like a real one"
+
+
 def test_extract_jsonl_follows_the_contract(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(

@@ -57,6 +57,7 @@ SURFACES: dict[str, list[str]] = {
         "ClaimChange",
         "ColumnDescription",
         "CrawlRun",
+        "NoDatabase",
         "Page",
         "Review",
         "RunSite",
