@@ -80,7 +80,8 @@ class Settings(BaseSettings):
     )
     test_pg: str = Field(
         default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
-        description="the PostgreSQL server on which each test makes, then drops, a schema of its own",
+        description="the PostgreSQL server on which each test makes, then drops, a schema of "
+        "its own",
     )
 
     @property
