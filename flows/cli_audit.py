@@ -74,10 +74,12 @@ def run(
     count = checked_seeds(seeds_file) if seeds_file is not None else 0
     engine = open_database(upgrade=True)
     if seeds_file is not None:
-        console.print(f"Auditing {count} sites from {seeds_file} into {storage.database_url()}")
+        console.print(
+            f"Auditing {count} sites from {seeds_file} into {storage.shown_database_url()}"
+        )
     else:
         resume = resolve_run(engine, resume)
-        console.print(f"Resuming run {resume} in {storage.database_url()}")
+        console.print(f"Resuming run {resume} in {storage.shown_database_url()}")
     use_prefect(quiet=True)
     from flows.audit import IncompleteRun
     from flows.local_run import DaskUnavailable, print_summary, run_audit

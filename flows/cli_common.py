@@ -93,7 +93,7 @@ def open_database(upgrade: bool = False) -> Engine:
     """The configured database, migrated if asked; a clear exit if it cannot be opened."""
     settings = current_settings()
     no_tables = (
-        f"the database {storage.database_url()} has no tables yet: "
+        f"the database {storage.shown_database_url()} has no tables yet: "
         "run `clinic-audit db upgrade` or `clinic-audit run` first"
     )
     try:
@@ -125,7 +125,7 @@ def resolve_run(engine: Engine, run_id: int | None) -> int:
             if run_id is None:
                 raise fail("the database holds no run yet: start one with `clinic-audit run`")
         elif run_info(session, run_id) is None:
-            raise fail(f"no run {run_id} in {storage.database_url()}")
+            raise fail(f"no run {run_id} in {storage.shown_database_url()}")
     return run_id
 
 

@@ -173,4 +173,6 @@ def dispatch(
 def db_upgrade() -> None:
     """Create or migrate the tables of CLINIC_AUDIT_DB_URL (default var/clinic-audit.db)."""
     engine = open_database(upgrade=True)
-    console.print(f"{storage.database_url()} is at revision {storage.current_revision(engine)}")
+    console.print(
+        f"{storage.shown_database_url()} is at revision {storage.current_revision(engine)}"
+    )

@@ -21,6 +21,7 @@ from storage.database import (
     empty_schema,
     home,
     sessions,
+    shown_database_url,
     upgrade,
 )
 from storage.reviews import REVIEWER_LENGTH
@@ -88,6 +89,7 @@ __all__ = [
     "replace_claims_of_page",
     "run_sites",
     "sessions",
+    "shown_database_url",
     "site_page_cues",
     "site_was_read",
     "stored_page_count",

@@ -45,6 +45,11 @@ def database_url() -> str:
     return config.settings().database_url
 
 
+def shown_database_url() -> str:
+    """:func:`database_url` as a message shows it: with its password hidden (``***``)."""
+    return _describe(database_url())
+
+
 def _describe(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)

@@ -294,3 +294,19 @@ def test_a_command_given_the_crawl_options_gets_them_as_one_object() -> None:
     [(name, options, last)] = received
     assert (name, last) == ("y", 1) and isinstance(options, CrawlOptions)
     assert (options.fast, options.max_pages, options.max_depth) == (True, 3, 2)
+
+
+@pytest.mark.postgres
+def test_messages_name_the_database_without_its_password(
+    home: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server trusts 127.0.0.1 and ignores the password; a terminal (or a cron mail, a CI
+    # log) must not show it.
+    monkeypatch.setenv("CLINIC_AUDIT_DB_URL", postgres_url.replace("@", ":not-shown@", 1))
+    empty = runner.invoke(app, ["report"])
+    assert empty.exit_code == 2 and "has no tables yet" in empty.output, empty.output
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+    no_run = runner.invoke(app, ["score", "--run", "7"])
+    assert no_run.exit_code == 2 and "no run 7 in postgresql" in no_run.output, no_run.output
+    for said in (empty.output, upgraded.output, no_run.output):
+        assert "not-shown" not in said and "***" in said, said

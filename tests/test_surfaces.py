@@ -86,6 +86,7 @@ SURFACES: dict[str, list[str]] = {
         "replace_claims_of_page",
         "run_sites",
         "sessions",
+        "shown_database_url",
         "site_page_cues",
         "site_was_read",
         "stored_page_count",
