@@ -24,26 +24,22 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import sys
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the store-without-crawling helper lives with the tests
+from e2e import tree_rss_kb  # benchmarks/e2e.py, beside this script
+from pypdf import PdfReader
 
-from pypdf import PdfReader  # noqa: E402
-
-import demoweb  # noqa: E402
-import storage  # noqa: E402
-from benchmarks.e2e import tree_rss_kb  # noqa: E402
-from flows.demo_runs import store_demo_run  # noqa: E402
-from flows.reviewed_outputs import export_tables  # noqa: E402
-from reports import parse_period, period_report, render_report, write_tables  # noqa: E402
-from reports.html import render_parts  # noqa: E402
-from reports.pdf import write_pdf  # noqa: E402
+import demoweb
+import storage
+from flows.demo_runs import store_demo_run
+from flows.reviewed_outputs import export_tables
+from reports import parse_period, period_report, render_report, write_tables
+from reports.html import render_parts
+from reports.pdf import write_pdf
 
 
 def peak_rss() -> str:

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         description="`1` makes a test whose service (PostgreSQL, MariaDB, Chromium) is missing "
         "fail instead of skip (CI sets it)",
     )
+    test_pg: str = Field(
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        description="the PostgreSQL server on which each test makes, then drops, a schema of "
+        "its own",
+    )
 
     @property
     def database_url(self) -> str:

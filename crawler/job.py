@@ -9,14 +9,13 @@ The process that starts the crawl passes the whole URL in ``CLINIC_AUDIT_DB_URL`
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
 
+import storage
 from crawler.settings import USER_AGENT, crawl_settings
 from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
@@ -50,9 +49,10 @@ class CrawlJob:
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
     @classmethod
-    def read(cls, path: Path, environ: Mapping[str, str] = os.environ) -> CrawlJob:
+    def read(cls, path: Path, whole_url: str | None = None) -> CrawlJob:
         """Load a job file; a database URL written without its password is taken whole from
-        ``CLINIC_AUDIT_DB_URL``, which must name the same database.
+        ``whole_url`` (default: the configured one, ``CLINIC_AUDIT_DB_URL``), which must name
+        the same database.
 
         Raises:
             ValueError: the password is missing and the environment does not supply it.
@@ -60,8 +60,8 @@ class CrawlJob:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["sites"] = [JobSite(**site) for site in data["sites"]]
         if make_url(data["db_url"]).password is not None:
-            whole = environ.get("CLINIC_AUDIT_DB_URL", "")
-            if not whole or _without_password(whole) != data["db_url"]:
+            whole = storage.database_url() if whole_url is None else whole_url
+            if _without_password(whole) != data["db_url"]:
                 raise ValueError(
                     f"{path} names the database {data['db_url']} without its password: "
                     "set CLINIC_AUDIT_DB_URL to its whole URL"

@@ -7,7 +7,7 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy import Engine
@@ -21,32 +21,30 @@ from flows.cli_common import (
     SHOT_DEFAULTS,
     BatchSize,
     Fast,
-    MaxDepth,
-    MaxPages,
     OptionalSeedsFile,
-    RenderJs,
     Rubric,
     RunOption,
     ScreenshotBudget,
     checked_rubric,
     checked_seeds,
-    crawl_options,
     fail,
     open_database,
     resolve_run,
+    takes_crawl_options,
     use_prefect,
 )
 from flows.console import console, showing_progress
-from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
+
+if TYPE_CHECKING:
+    from flows.stages import CrawlOptions
 
 
+@takes_crawl_options()
 def run(
     seeds_file: OptionalSeedsFile = None,
     rubric: Rubric = "seed",
-    fast: Fast = False,
-    max_pages: MaxPages = MAX_PAGES_PER_SITE,
-    max_depth: MaxDepth = MAX_DEPTH,
-    render_js: RenderJs = False,
+    *,
+    options: CrawlOptions,
     batch_size: BatchSize = BATCH_SIZE,
     dask_workers: Annotated[
         int,
@@ -76,11 +74,12 @@ def run(
     count = checked_seeds(seeds_file) if seeds_file is not None else 0
     engine = open_database(upgrade=True)
     if seeds_file is not None:
-        console.print(f"Auditing {count} sites from {seeds_file} into {storage.database_url()}")
+        console.print(
+            f"Auditing {count} sites from {seeds_file} into {storage.shown_database_url()}"
+        )
     else:
         resume = resolve_run(engine, resume)
-        console.print(f"Resuming run {resume} in {storage.database_url()}")
-    options = crawl_options(fast, max_pages, max_depth, render_js)
+        console.print(f"Resuming run {resume} in {storage.shown_database_url()}")
     use_prefect(quiet=True)
     from flows.audit import IncompleteRun
     from flows.local_run import DaskUnavailable, print_summary, run_audit
@@ -103,6 +102,7 @@ def run(
     print_summary(summary)
 
 
+@takes_crawl_options()
 def crawl(
     seeds_file: Annotated[
         Path | None,
@@ -111,10 +111,8 @@ def crawl(
             show_default=False,
         ),
     ] = None,
-    fast: Fast = False,
-    max_pages: MaxPages = MAX_PAGES_PER_SITE,
-    max_depth: MaxDepth = MAX_DEPTH,
-    render_js: RenderJs = False,
+    *,
+    options: CrawlOptions,
     resume: Annotated[
         bool,
         typer.Option(
@@ -144,7 +142,7 @@ def crawl(
         engine = open_database(upgrade=True)
         seeds, _ = read_seeds(seeds_file)
         run_id = stages.prepare_run(engine, seeds, str(seeds_file.resolve()), {"crawl_only": True})
-    options = replace(crawl_options(fast, max_pages, max_depth, render_js), resume=resume)
+    options = replace(options, resume=resume)
     try:
         with showing_progress():
             counts = stages.crawl(engine, run_id, options)

@@ -9,10 +9,12 @@ start). Nothing here imports Prefect.
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy import Engine
@@ -22,6 +24,7 @@ import storage
 from crawler import SeedFileError, read_seeds
 from evidence.screenshots import ShotSettings
 from flows.console import console
+from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
 
 if TYPE_CHECKING:
     from flows.stages import CrawlOptions
@@ -89,15 +92,19 @@ def current_settings() -> config.Settings:
 def open_database(upgrade: bool = False) -> Engine:
     """The configured database, migrated if asked; a clear exit if it cannot be opened."""
     settings = current_settings()
+    no_tables = (
+        f"the database {storage.shown_database_url()} has no tables yet: "
+        "run `clinic-audit db upgrade` or `clinic-audit run` first"
+    )
     try:
-        engine = storage.connect(settings.database_url)
+        # A command that only reads creates no database: it would be an empty one.
+        engine = storage.connect(settings.database_url, create=upgrade)
         if upgrade:
             storage.upgrade(engine)
         elif storage.current_revision(engine) is None:
-            raise fail(
-                f"the database {storage.database_url()} has no tables yet: "
-                "run `clinic-audit db upgrade` or `clinic-audit run` first"
-            )
+            raise fail(no_tables)
+    except storage.NoDatabase:
+        raise fail(no_tables) from None
     except storage.StorageError as exc:
         hint = (
             ""
@@ -118,7 +125,7 @@ def resolve_run(engine: Engine, run_id: int | None) -> int:
             if run_id is None:
                 raise fail("the database holds no run yet: start one with `clinic-audit run`")
         elif run_info(session, run_id) is None:
-            raise fail(f"no run {run_id} in {storage.database_url()}")
+            raise fail(f"no run {run_id} in {storage.shown_database_url()}")
     return run_id
 
 
@@ -151,6 +158,54 @@ def crawl_options(
         allow_loopback=settings.allow_loopback,
         resolve=settings.resolve_rules,
     )
+
+
+#: The crawl's options on the command line, in their order in ``--help``.
+_CRAWL_PARAMETERS = tuple(
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+    for name, kind, default in (
+        ("fast", Fast, False),
+        ("max_pages", MaxPages, MAX_PAGES_PER_SITE),
+        ("max_depth", MaxDepth, MAX_DEPTH),
+        ("render_js", RenderJs, False),
+    )
+)
+
+Command = Callable[..., None]
+
+
+def takes_crawl_options(*, render_js: bool = True) -> Callable[[Command], Command]:
+    """The crawl's options of a command, declared here once.
+
+    The command takes a keyword parameter ``options`` (a :class:`flows.stages.CrawlOptions`);
+    in the signature Typer reads, it becomes ``--fast``, ``--max-pages``, ``--max-depth`` and,
+    with ``render_js``, ``--render-js``, at its place, and the command is called with the
+    options built from them (:func:`crawl_options`).
+    """
+    chosen = _CRAWL_PARAMETERS if render_js else _CRAWL_PARAMETERS[:3]
+
+    def decorate(command: Command) -> Command:
+        # CrawlOptions is imported only when a command runs (flows.stages brings extraction
+        # and scoring): the annotation of the parameter replaced here need not resolve.
+        signature = inspect.signature(command, eval_str=True, locals={"CrawlOptions": None})
+        parameters: list[inspect.Parameter] = []
+        for parameter in signature.parameters.values():
+            parameters += chosen if parameter.name == "options" else [parameter]
+
+        @functools.wraps(command)
+        def with_options(**given: Any) -> None:
+            choices = {parameter.name: given.pop(parameter.name) for parameter in chosen}
+            command(**given, options=crawl_options(**choices))
+
+        # What Typer reads: inspect.signature() takes __signature__ as it is, and
+        # typing.get_type_hints() would fail on the copied annotation of ``options``.
+        with_options.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=parameters
+        )
+        with_options.__annotations__ = {p.name: p.annotation for p in parameters}
+        return with_options
+
+    return decorate
 
 
 def use_prefect(*, quiet: bool = False) -> None:

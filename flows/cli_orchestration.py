@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,23 +15,22 @@ from flows import BATCH_SIZE
 from flows.cli_common import (
     SHOT_DEFAULTS,
     BatchSize,
-    Fast,
-    MaxDepth,
-    MaxPages,
     OptionalSeedsFile,
     Rubric,
     ScreenshotBudget,
     SeedsFile,
     checked_rubric,
     checked_seeds,
-    crawl_options,
     fail,
     open_database,
     resolve_run,
+    takes_crawl_options,
     use_prefect,
 )
 from flows.console import console
-from vocabulary import MAX_DEPTH, MAX_PAGES_PER_SITE
+
+if TYPE_CHECKING:
+    from flows.stages import CrawlOptions
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -40,14 +39,14 @@ Cron = Annotated[str | None, typer.Option(help=CRON_HELP)]
 DeploymentName = Annotated[str, typer.Option("--name", help="Name of the deployment.")]
 
 
+@takes_crawl_options(render_js=False)
 def serve(
     seeds_file: SeedsFile,
     cron: Annotated[str, typer.Option(help=CRON_HELP)],
     name: DeploymentName = "scheduled",
     rubric: Rubric = "seed",
-    fast: Fast = False,
-    max_pages: MaxPages = MAX_PAGES_PER_SITE,
-    max_depth: MaxDepth = MAX_DEPTH,
+    *,
+    options: CrawlOptions,
     batch_size: BatchSize = BATCH_SIZE,
     screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
 ) -> None:
@@ -64,13 +63,14 @@ def serve(
 
     parameters = deploy.flow_parameters(
         rubric,
-        crawl_options(fast, max_pages, max_depth),
+        options,
         batch_size,
         screenshot_budget=screenshot_budget,
     )
     deploy.serve(name, cron, seeds_file, parameters)
 
 
+@takes_crawl_options(render_js=False)
 def deploy_command(
     pool: Annotated[str, typer.Option(help="Prefect work pool whose workers run the flow.")],
     name: DeploymentName = "pool",
@@ -80,9 +80,8 @@ def deploy_command(
         typer.Option("--seeds", help="Seed file scheduled runs audit (with --cron)."),
     ] = None,
     rubric: Rubric = "seed",
-    fast: Fast = False,
-    max_pages: MaxPages = MAX_PAGES_PER_SITE,
-    max_depth: MaxDepth = MAX_DEPTH,
+    *,
+    options: CrawlOptions,
     batch_size: BatchSize = BATCH_SIZE,
     screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
     heartbeat: Annotated[
@@ -112,7 +111,7 @@ def deploy_command(
     more = {"seeds_file": str(seeds_file.resolve())} if seeds_file else {}
     parameters = deploy.flow_parameters(
         rubric,
-        crawl_options(fast, max_pages, max_depth),
+        options,
         batch_size,
         screenshot_budget=screenshot_budget,
         **more,
@@ -121,6 +120,7 @@ def deploy_command(
     console.print(f"Deployment clinic-audit-run/{name} ({deployment_id}) on work pool {pool}")
 
 
+@takes_crawl_options(render_js=False)
 def dispatch(
     seeds_file: OptionalSeedsFile = None,
     deployment: Annotated[
@@ -134,9 +134,8 @@ def dispatch(
         typer.Option("--resume", metavar="RUN_ID", help="Hand out what is left of a stored run."),
     ] = None,
     rubric: Rubric = "seed",
-    fast: Fast = False,
-    max_pages: MaxPages = MAX_PAGES_PER_SITE,
-    max_depth: MaxDepth = MAX_DEPTH,
+    *,
+    options: CrawlOptions,
     batch_size: BatchSize = BATCH_SIZE,
     screenshot_budget: ScreenshotBudget = SHOT_DEFAULTS.budget_seconds,
 ) -> None:
@@ -152,7 +151,6 @@ def dispatch(
     if seeds_file is not None:
         checked_seeds(seeds_file)
     engine = open_database(upgrade=True)
-    options = crawl_options(fast, max_pages, max_depth)
     use_prefect()
     from flows import deploy, stages
 
@@ -175,4 +173,6 @@ def dispatch(
 def db_upgrade() -> None:
     """Create or migrate the tables of CLINIC_AUDIT_DB_URL (default var/clinic-audit.db)."""
     engine = open_database(upgrade=True)
-    console.print(f"{storage.database_url()} is at revision {storage.current_revision(engine)}")
+    console.print(
+        f"{storage.shown_database_url()} is at revision {storage.current_revision(engine)}"
+    )

@@ -72,5 +72,5 @@ def print_summary(summary: dict[str, Any]) -> None:
         )
     grades = summary.get("grades", {})
     console.print("Grades: " + ", ".join(f"{g} {n}" for g, n in sorted(grades.items())))
-    console.print(f"Database: {storage.database_url()}")
+    console.print(f"Database: {storage.shown_database_url()}")
     console.print(f"Report:   {summary.get('report')}")

@@ -11,6 +11,7 @@ from storage.assessments import (
 )
 from storage.database import (
     MIGRATIONS,
+    NoDatabase,
     StorageError,
     archive_root,
     connect,
@@ -20,6 +21,7 @@ from storage.database import (
     empty_schema,
     home,
     sessions,
+    shown_database_url,
     upgrade,
 )
 from storage.reviews import REVIEWER_LENGTH
@@ -58,6 +60,7 @@ __all__ = [
     "ClaimChange",
     "ColumnDescription",
     "CrawlRun",
+    "NoDatabase",
     "Page",
     "Review",
     "RunSite",
@@ -86,6 +89,7 @@ __all__ = [
     "replace_claims_of_page",
     "run_sites",
     "sessions",
+    "shown_database_url",
     "site_page_cues",
     "site_was_read",
     "stored_page_count",

@@ -16,6 +16,10 @@ class StorageError(RuntimeError):
     """The database cannot be opened or used; the message says which and why."""
 
 
+class NoDatabase(StorageError):
+    """The SQLite file is not there, and the caller asked not to create it."""
+
+
 def home() -> Path:
     """The folder holding the default database, the WARC archive and the reports
     (``CLINIC_AUDIT_HOME``, default ``var/``: :class:`config.Settings`)."""
@@ -41,6 +45,11 @@ def database_url() -> str:
     return config.settings().database_url
 
 
+def shown_database_url() -> str:
+    """:func:`database_url` as a message shows it: with its password hidden (``***``)."""
+    return _describe(database_url())
+
+
 def _describe(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
@@ -48,10 +57,14 @@ def _describe(url: str) -> str:
         return url
 
 
-def connect(url: str | None = None) -> Engine:
+def connect(url: str | None = None, *, create: bool = True) -> Engine:
     """Open the database at ``url`` (default :func:`database_url`) and check it answers.
 
+    A SQLite file that is not there is created with its folder, unless ``create`` is false:
+    a command that only reads must not leave an empty database behind.
+
     Raises:
+        NoDatabase: without ``create``, the SQLite file does not exist.
         StorageError: the URL is malformed, the server is unreachable or the file is not a
             database. The message names the URL (password hidden) and the cause.
     """
@@ -61,6 +74,8 @@ def connect(url: str | None = None) -> Engine:
     except ArgumentError as exc:
         raise StorageError(f"not a database URL: {url!r} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not create and not Path(parsed.database).exists():
+            raise NoDatabase(f"no database at {_describe(url)}")
         folder = Path(parsed.database).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +12,7 @@ from sqlalchemy import create_engine, text
 import config
 
 #: The PostgreSQL server of this machine and of CI (trust auth).
-POSTGRES_SERVER = os.environ.get(
-    "CLINIC_AUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_SERVER = config.settings().test_pg
 
 
 @pytest.fixture

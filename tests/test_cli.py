@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -87,6 +88,15 @@ def test_commands_on_an_empty_database_say_what_to_do(home: Path) -> None:
     runner.invoke(app, ["db", "upgrade"])
     result = runner.invoke(app, ["score"])
     assert result.exit_code == 2 and "no run yet" in result.output
+
+
+@pytest.mark.parametrize(
+    "command", [["report"], ["export"], ["score"], ["evidence", "show", "https://a.example/"]]
+)
+def test_a_command_that_reads_creates_no_database(home: Path, command: list[str]) -> None:
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2 and "has no tables yet" in result.output, result.output
+    assert not home.exists(), "an empty database left behind would look like a real one"
 
 
 def test_extract_jsonl_follows_the_contract(tmp_path: Path) -> None:
@@ -241,3 +251,62 @@ def test_an_output_folder_that_cannot_be_written_exits_2_with_a_message(
     result = runner.invoke(app, ["export", "--out", str(not_a_folder / "tables")])
     assert result.exit_code == 2, result.output
     assert "cannot write" in result.output and "Traceback" not in result.output
+
+
+def test_the_crawl_options_of_the_command_line_reach_the_crawl(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.crawling import RESOLVE
+    from tests.local_web import html, serve
+
+    monkeypatch.setenv("CLINIC_AUDIT_ALLOW_LOOPBACK", "1")
+    monkeypatch.setenv("CLINIC_AUDIT_RESOLVE", ",".join(RESOLVE))
+    links = " ".join(f'<a href="/p{i}">{i}</a>' for i in range(5))
+    site = {"/": html(links), **{f"/p{i}": html(f"page {i}") for i in range(5)}}
+    with serve({"clinica.test": site}) as web:
+        seeds = tmp_path / "seeds.csv"
+        seeds.write_text(f"url\n{web.url('clinica.test')}\n")
+        result = runner.invoke(
+            app, ["crawl", str(seeds), "--fast", "--max-pages", "2", "--max-depth", "1"]
+        )
+    assert result.exit_code == 0, result.output
+    [job_file] = (home / "runs").glob("run-*/crawl-job.json")
+    job = json.loads(job_file.read_text())
+    given = {key: job[key] for key in ("fast", "max_pages", "max_depth", "render_js")}
+    assert given == {"fast": True, "max_pages": 2, "max_depth": 1, "render_js": False}
+    assert job["allow_loopback"] and job["resolve"] == list(RESOLVE)  # and the configuration's
+    assert "Run 1: 2 pages" in result.output
+
+
+def test_a_command_given_the_crawl_options_gets_them_as_one_object() -> None:
+    from flows.cli_common import takes_crawl_options
+    from flows.stages import CrawlOptions
+
+    received = []
+
+    @takes_crawl_options(render_js=False)
+    def command(name: str = "x", *, options: CrawlOptions, last: int = 0) -> None:
+        received.append((name, options, last))
+
+    names = list(inspect.signature(command).parameters)
+    assert names == ["name", "fast", "max_pages", "max_depth", "last"]  # in the place of options
+    command(name="y", fast=True, max_pages=3, max_depth=2, last=1)
+    [(name, options, last)] = received
+    assert (name, last) == ("y", 1) and isinstance(options, CrawlOptions)
+    assert (options.fast, options.max_pages, options.max_depth) == (True, 3, 2)
+
+
+@pytest.mark.postgres
+def test_messages_name_the_database_without_its_password(
+    home: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server trusts 127.0.0.1 and ignores the password; a terminal (or a cron mail, a CI
+    # log) must not show it.
+    monkeypatch.setenv("CLINIC_AUDIT_DB_URL", postgres_url.replace("@", ":not-shown@", 1))
+    empty = runner.invoke(app, ["report"])
+    assert empty.exit_code == 2 and "has no tables yet" in empty.output, empty.output
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+    no_run = runner.invoke(app, ["score", "--run", "7"])
+    assert no_run.exit_code == 2 and "no run 7 in postgresql" in no_run.output, no_run.output
+    for said in (empty.output, upgraded.output, no_run.output):
+        assert "not-shown" not in said and "***" in said, said

@@ -3,6 +3,7 @@ or changed by importing the code or by a command that does not need it."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -132,3 +133,63 @@ def test_the_configuration_table_in_the_readme_is_current() -> None:
     assert with_table(text) == text, "stale: run `python -m flows.config_reference`"
     for name in config.Settings.model_fields:
         assert f"`CLINIC_AUDIT_{name.upper()}`" in text
+
+
+def _environment_reads(tree: ast.AST) -> list[tuple[int, str]]:
+    """``os.environ[NAME]``, ``environ.get(NAME)`` and ``os.getenv(NAME)`` of a literal name."""
+    found = []
+    for node in ast.walk(tree):
+        key: ast.expr | None = None
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Load)
+            and isinstance(node.value, ast.Attribute | ast.Name)
+            and getattr(node.value, "attr", getattr(node.value, "id", "")) == "environ"
+        ):
+            key = node.slice
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            owner_name = getattr(owner, "attr", getattr(owner, "id", ""))
+            if (node.func.attr == "get" and owner_name == "environ") or node.func.attr == "getenv":
+                key = node.args[0]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            found.append((node.lineno, key.value))
+    return found
+
+
+def test_only_the_configuration_reads_our_variables_from_the_environment() -> None:
+    # One reader (config.Settings), so a variable is documented, typed and checked once.
+    sources = [
+        path
+        for folder in (
+            "crawler",
+            "evidence",
+            "extract",
+            "score",
+            "reports",
+            "storage",
+            "vocabulary",
+            "demoweb",
+            "flows",
+            "tests",
+            "benchmarks",
+        )
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    ]
+    readers = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in sources
+        for line, name in _environment_reads(ast.parse(path.read_text(encoding="utf-8")))
+        if name.startswith(config.PREFIX)
+    ]
+    assert readers == []
+
+
+def test_the_environment_check_sees_each_way_of_reading() -> None:
+    source = (
+        "import os\nfrom os import environ\n"
+        "a = os.environ['CLINIC_AUDIT_A']\nb = environ.get('CLINIC_AUDIT_B', '')\n"
+        "c = os.getenv('CLINIC_AUDIT_C')\nos.environ['CLINIC_AUDIT_D'] = 'set, not read'\n"
+    )
+    names = [name for _, name in _environment_reads(ast.parse(source))]
+    assert names == ["CLINIC_AUDIT_A", "CLINIC_AUDIT_B", "CLINIC_AUDIT_C"]

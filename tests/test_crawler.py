@@ -171,7 +171,7 @@ def test_the_user_agent_is_configurable_and_sent(home: Path) -> None:
 
 
 def test_a_crawl_job_file_holds_no_database_password(
-    tmp_path: Path,
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from crawler import CrawlJob
 
@@ -179,9 +179,11 @@ def test_a_crawl_job_file_holds_no_database_password(
     job = CrawlJob(run_id=1, db_url=url, archive_root="/tmp/warc", sites=[])
     job.write(tmp_path / "job.json")
     assert "s3cret" not in (tmp_path / "job.json").read_text()
-    assert CrawlJob.read(tmp_path / "job.json", {"CLINIC_AUDIT_DB_URL": url}).db_url == url
+    assert CrawlJob.read(tmp_path / "job.json", url).db_url == url
     with pytest.raises(ValueError, match="without its password"):
-        CrawlJob.read(tmp_path / "job.json", {})
+        CrawlJob.read(tmp_path / "job.json")  # the configured database is another one
+    monkeypatch.setenv("CLINIC_AUDIT_DB_URL", url)  # as the flow starts the crawl process
+    assert CrawlJob.read(tmp_path / "job.json").db_url == url
     other = "postgresql+psycopg://audit:s3cret@elsewhere/clinics"
     with pytest.raises(ValueError, match="CLINIC_AUDIT_DB_URL"):
-        CrawlJob.read(tmp_path / "job.json", {"CLINIC_AUDIT_DB_URL": other})
+        CrawlJob.read(tmp_path / "job.json", other)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -28,6 +29,27 @@ def test_no_flows_module_is_named_like_a_top_level_package() -> None:
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
     modules = {p.stem for p in (ROOT / "flows").glob("*.py")}
     assert packages & modules == set()
+
+
+def test_nothing_but_the_tests_imports_the_tests() -> None:
+    # Code the stages or the benchmarks need lives in the stages (flows.demo_runs), where the
+    # layering, surface and type checks see it; a benchmark reaching into tests/ (issue 15)
+    # ran on helpers none of them checked.
+    sources = [*modules().values(), *sorted((ROOT / "benchmarks").glob("*.py"))]
+    reaching = []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
+            reaching += [
+                f"{path.relative_to(ROOT)}:{node.lineno}" for n in names if stage(n) == "tests"
+            ]
+    assert reaching == []
 
 
 #: flows/ orchestrates: a module that outgrows a few screens is doing a stage's work (issue 15).

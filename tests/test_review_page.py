@@ -7,7 +7,6 @@ an image and a stylesheet from a second loopback server that counts what it is a
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -62,7 +61,7 @@ class Served:
 
 @pytest.fixture
 def served(home: Path) -> Iterator[Served]:
-    engine = storage.connect(os.environ["CLINIC_AUDIT_DB_URL"])
+    engine = storage.connect()  # the home fixture's database
     storage.upgrade(engine)
     counted = {"127.0.0.1": lambda path: html("counted")}
     with serve(counted) as counter:
