@@ -219,7 +219,7 @@ def logged_in(served: Served) -> Iterator[httpx.Client]:
         yield client
 
 
-def test_the_queue_filters_by_site_country_and_condition(served: Served) -> None:
+def test_the_queue_filters_by_site_country_and_condition_and_shows_the_cue(served: Served) -> None:
     with logged_in(served) as client:
         total = client.get("/").text.split("</progress> 0 of ")[1].split()[0]
         assert int(total) > 3
@@ -236,6 +236,11 @@ def test_the_queue_filters_by_site_country_and_condition(served: Served) -> None
             assert f"</progress> 0 of {shown} reviewed" in page, query
             assert ("Nothing left to review with these filters" in page) == (shown == "0")
         assert '<option value="MX" selected>MX</option>' in client.get("/?country=MX").text
+        # beside the quote, the machine's reason: its stance and the words that decided it
+        autism = client.get("/?condition=autism").text
+        assert '<dd id="machine">claimed</dd>' in autism
+        assert '<dd id="cue">We treat</dd>' in autism
+        assert '<dd id="cue">(none recorded)</dd>' in client.get("/?condition=copd").text
 
 
 def test_another_address_takes_host_and_still_the_token(home: Path) -> None:
