@@ -102,11 +102,35 @@ DEMO_REVIEWS = 20
 DEMO_REVIEWER = "demo (ground truth)"
 
 
+def true_value(site: demoweb.DemoSite, kind: str, value: str) -> str:
+    """What the demo web's ground truth says of a finding of ``site``, in the values a
+    decision resolves to (:func:`score.review.resolve`): a condition's stance or ``absent``,
+    ``yes`` or ``no`` for the other kinds."""
+    if kind == "condition":
+        return site.truth.conditions.get(value, ABSENT)
+    present = {
+        "site": site.kind != "news",
+        "flag": site.truth.flags.get(value, False),
+        "cell_source": value in site.truth.cell_sources,
+        "regulator": value in site.truth.regulators,
+    }[kind]
+    return YES if present else NO
+
+
+def truth_decision(machine: str, truth: str) -> str:
+    """The decision that gives a finding whose machine value is ``machine`` its true value."""
+    if truth == machine:
+        return CONFIRM
+    if truth in (ABSENT, NO, YES):
+        return REJECT
+    return truth  # the right stance
+
+
 def truth_decisions(web: demoweb.DemoWeb, findings: list[Finding]) -> list[dict[str, str]]:
     """A reviewer who knows the demo web's ground truth decides :data:`DEMO_REVIEWS` findings:
     the news sites' verdicts, then one condition per site in turn, then a flag per site."""
     truth = {site.host: site for site in web.sites}
-    picked: list[tuple[Finding, str]] = []
+    picked: list[tuple[Finding, demoweb.DemoSite]] = []
     by_site: defaultdict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_site[f.site_url].append(f)
@@ -116,36 +140,25 @@ def truth_decisions(web: demoweb.DemoWeb, findings: list[Finding]) -> list[dict[
             continue
         for f in found:
             if f.kind == "site" and site.kind == "news":
-                picked.append((f, "no"))
+                picked.append((f, site))
     for kind in ("condition", "flag"):
         for url, found in sorted(by_site.items()):
             site = truth.get(urlsplit(url).hostname or "")
             first = next((f for f in found if f.kind == kind), None)
             if site is None or first is None:
                 continue
-            if kind == "condition":
-                picked.append((first, site.truth.conditions.get(first.value, ABSENT)))
-            else:
-                picked.append((first, YES if site.truth.flags.get(first.value) else NO))
-    decisions = []
-    for f, true_value in picked[:DEMO_REVIEWS]:
-        if true_value == f.machine:
-            decision = CONFIRM
-        elif true_value in (ABSENT, NO, YES):
-            decision = REJECT
-        else:
-            decision = true_value  # the right stance
-        decisions.append(
-            {
-                "site_url": f.site_url,
-                "kind": f.kind,
-                "value": f.value,
-                "decision": decision,
-                "reviewer": DEMO_REVIEWER,
-                "note": "",
-            }
-        )
-    return decisions
+            picked.append((first, site))
+    return [
+        {
+            "site_url": f.site_url,
+            "kind": f.kind,
+            "value": f.value,
+            "decision": truth_decision(f.machine, true_value(site, f.kind, f.value)),
+            "reviewer": DEMO_REVIEWER,
+            "note": "",
+        }
+        for f, site in picked[:DEMO_REVIEWS]
+    ]
 
 
 def review_from_truth(web: demoweb.DemoWeb, summary: dict[str, Any]) -> None:

@@ -35,7 +35,7 @@ from flows.archives import EvidenceNotFound, find_evidence
 from flows.marked_copy import marked_copy
 from flows.review_queue import LiveQueue, QueueItem, filtered
 from storage import run_sites
-from storage.queries import SiteRow, site_rows
+from storage.queries import SiteRow, claim_cue, site_rows
 
 TOKEN_COOKIE, SESSION_COOKIE, REVIEWER_COOKIE = "review_token", "review_session", "reviewer"
 #: The policy of the app's own pages: its own files only, framed by nobody.
@@ -126,6 +126,7 @@ def create_app(engine: Engine, run_id: int, token: str, rubric: str = "seed") ->
             "sites": sites,
             "rules": _rules(sites, current),
             "capture": _capture(engine, run_id, current),
+            "cue": _cue(engine, run_id, current),
         }
         return templates.TemplateResponse(request, "review.html", context)
 
@@ -226,6 +227,15 @@ def _rules(sites: dict[str, SiteRow], item: QueueItem | None) -> list[dict[str, 
         if f.value in str(r.get("detail", "")).split(", ")
         or (f.quote and any(e.get("quote") == f.quote for e in r.get("evidence", [])))
     ]
+
+
+def _cue(engine: Engine, run_id: int, item: QueueItem | None) -> str | None:
+    """The words that decided the stance of the finding's quote (None: none recorded)."""
+    if item is None or not item.finding.page_url:
+        return None
+    f, url = item.finding, item.finding.page_url
+    with storage.sessions(engine)() as session:
+        return claim_cue(session, run_id, f.site_id, f.kind, f.value, url, f.quote)
 
 
 def _capture(engine: Engine, run_id: int, item: QueueItem | None) -> str:

@@ -155,6 +155,28 @@ def page_digests(session: Session, run_id: int, site_id: int) -> dict[str, str]:
     return {url: digest for url, digest in session.execute(query)}
 
 
+def claim_cue(
+    session: Session, run_id: int, site_id: int, kind: str, value: str, page_url: str, quote: str
+) -> str | None:
+    """The cue of one claim of a run (the words that decided its stance), found by its site,
+    kind, value, page and quote; None when it has none or is not there."""
+    query = (
+        select(Claim.cue)
+        .join(Page, Page.id == Claim.page_id)
+        .where(
+            Claim.run_id == run_id,
+            Claim.site_id == site_id,
+            Claim.kind == kind,
+            Claim.value == value,
+            Claim.quote == quote,
+            Page.url == page_url,
+        )
+        .order_by(Claim.cue.is_(None), Claim.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
 def site_language(session: Session, run_id: int, site_id: int) -> str | None:
     """The language most of a site's extracted pages are in (the first by name on a tie)."""
     query = (

@@ -24,6 +24,7 @@ CLAIMS: dict[str, list[dict[str, Any]]] = {
             "stance": "claimed",
             "tier": "unproven",
             "quote": "We treat autism with stem cells.",
+            "cue": "We treat",
         },
         {
             "kind": "condition",

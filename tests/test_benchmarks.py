@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,3 +74,20 @@ def test_post_extraction_benchmark_prints_time_and_memory_per_stage_and_size() -
     assert "     2 (stored)" in out and " 30 pages, " in out  # 15 realistic pages a site
     for stage in ("score", "tables csv", "parquet", "report html"):
         assert f"growth 1 -> 2 sites, {stage}: time per site x" in out
+
+
+@pytest.mark.js
+def test_review_benchmark_decides_by_keyboard_and_checks_what_the_page_stored() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/review_keyboard.py", "--sites", "2", "--decisions", "3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,  # a small demo is made first (crawl, extraction, screenshots)
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert ": 3 findings decided by keyboard" in out
+    assert "time per decision (key press to the next finding loaded): median " in out
+    assert "stored: 3 of 3 decisions" in out
+    assert "clinic-audit score --run 1 gives the grades the page left: yes" in out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ from tests.local_web import LocalWeb, html, serve
 from tests.review_data import CLAIMS, store_run
 
 pytestmark = pytest.mark.js
+
+#: Seconds a plain request may take: the first view weighs the queue, on a busy machine too.
+WAIT = 60.0
 
 #: The hostile page's quote: markup as text, which must stay text everywhere.
 QUOTE = "Guaranteed results. <b>no risk</b>"
@@ -59,8 +63,10 @@ class Served:
     counter: LocalWeb
 
 
-@pytest.fixture
-def served(home: Path) -> Iterator[Served]:
+@contextmanager
+def review_server(home: Path, *options: str) -> Iterator[Served]:
+    """``clinic-audit review --port 0 OPTIONS`` over a stored run of one clinic whose FAQ page
+    is hostile; stopped on leaving."""
     engine = storage.connect()  # the home fixture's database
     storage.upgrade(engine)
     counted = {"127.0.0.1": lambda path: html("counted")}
@@ -72,7 +78,7 @@ def served(home: Path) -> Iterator[Served]:
         stages.score(engine, run_id)
         command = [sys.executable, "-c", "from flows.cli import app; app()", "review"]
         server = subprocess.Popen(
-            [*command, "--port", "0", "--run", str(run_id)],
+            [*command, "--port", "0", "--run", str(run_id), *options],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -85,6 +91,12 @@ def served(home: Path) -> Iterator[Served]:
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@pytest.fixture
+def served(home: Path) -> Iterator[Served]:
+    with review_server(home) as running:
+        yield running
 
 
 def grade(engine: Engine, run_id: int) -> tuple[str | None, int | None]:
@@ -165,11 +177,9 @@ def test_findings_reviewed_by_keyboard_stay_decided_and_move_the_grade(served: S
 
 
 def test_requests_without_the_token_or_the_csrf_token_are_refused(served: Served) -> None:
-    assert httpx.get(served.base + "/").status_code == 403
-    assert httpx.get(served.base + "/?token=wrong").status_code == 403
-    assert httpx.get(served.base + "/?token=é").status_code == 403  # refused, not a crash
-    assert httpx.get(served.base + "/archive/1/condition/autism").status_code == 403
-    with httpx.Client(base_url=served.base) as client:
+    for path in ("/", "/?token=wrong", "/?token=é", "/archive/1/condition/autism"):
+        assert httpx.get(served.base + path, timeout=WAIT).status_code == 403  # not a crash
+    with httpx.Client(base_url=served.base, timeout=WAIT) as client:
         assert client.get(served.url).status_code == 303  # the token's URL logs in
         assert "Your name" in client.get("/").text
         session_csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
@@ -196,3 +206,49 @@ def test_requests_without_the_token_or_the_csrf_token_are_refused(served: Served
         assert '<mark id="quote">We treat autism with stem cells.</mark>' in archived.text
     with storage.sessions(served.engine)() as session:
         assert session.scalars(select(Review)).first() is None
+
+
+@contextmanager
+def logged_in(served: Served) -> Iterator[httpx.Client]:
+    """A client past the token and the name form, as the reviewer José."""
+    with httpx.Client(base_url=served.base, timeout=WAIT) as client:
+        client.get(served.url)
+        csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+        client.post("/reviewer", data={"name": "José", "csrf": csrf})
+        yield client
+
+
+def test_the_queue_filters_by_site_country_and_condition_and_shows_the_cue(served: Served) -> None:
+    with logged_in(served) as client:
+        total = client.get("/").text.split("</progress> 0 of ")[1].split()[0]
+        assert int(total) > 3
+        for query, shown in (
+            ("site=https://clinica.test/", total),
+            ("country=MX", total),
+            ("condition=copd", "1"),
+            ("site=https://clinica.test/&country=MX&condition=autism", "1"),
+            ("site=https://other.test/", "0"),
+            ("country=FR", "0"),
+            ("country=MX&condition=als", "0"),
+        ):
+            page = client.get("/?" + query).text
+            assert f"</progress> 0 of {shown} reviewed" in page, query
+            assert ("Nothing left to review with these filters" in page) == (shown == "0")
+        assert '<option value="MX" selected>MX</option>' in client.get("/?country=MX").text
+        # beside the quote, the machine's reason: its stance and the words that decided it
+        autism = client.get("/?condition=autism").text
+        assert '<dd id="machine">claimed</dd>' in autism
+        assert '<dd id="cue">We treat</dd>' in autism
+        assert '<dd id="cue">(none recorded)</dd>' in client.get("/?condition=copd").text
+
+
+def test_another_address_takes_host_and_still_the_token(home: Path) -> None:
+    with review_server(home, "--host", "127.0.0.2") as served:
+        assert served.base.startswith("http://127.0.0.2:")
+        assert httpx.get(served.base + "/", timeout=WAIT).status_code == 403
+        with httpx.Client(base_url=served.base, timeout=WAIT) as client:
+            assert client.get(served.url).status_code == 303
+            assert "Your name" in client.get("/").text
+        port = served.base.rsplit(":", 1)[1]
+        with pytest.raises(httpx.ConnectError):  # bound to that address only
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=WAIT)

@@ -13,11 +13,14 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
+import demoweb
 import storage
-from flows import reviewing
+from crawler import Seed
+from flows import reviewing, stages
 from flows.cli import app
 from flows.marked_copy import marked_copy
 from flows.review_queue import LiveQueue, filtered, review_queue
+from flows.stages import CrawlOptions
 from score import SiteClaims, SiteVerdict, aggregate_site, apply_decisions, resolve
 from score.aggregate import ClaimRecord
 from score.evaluation import evaluate_corpus, load_corpus
@@ -482,3 +485,53 @@ def test_the_queue_puts_what_moves_a_grade_first(engine: Engine) -> None:
     ]
     assert filtered(again, condition="copd")[0].finding.value == "copd"
     assert filtered(again, country="FR") == []
+
+
+def test_decisions_survive_a_new_crawl_of_the_same_site(home: Path) -> None:
+    """A real crawl of a demo clinic, a reviewer's rejections, and the same site crawled again
+    as a new run: the decisions apply there unasked (its pages came back byte for byte)."""
+    engine = storage.connect()
+    storage.upgrade(engine)
+    web = demoweb.generate(n_sites=1, seed=7)
+    site = web.sites[0]
+    options = CrawlOptions(fast=True, allow_loopback=True, resolve=("*.test=127.0.0.1",))
+    with demoweb.serve(web) as server:
+        seed = Seed(f"http://{site.host}:{server.port}/", site.name, site.country)
+
+        def audited() -> int:
+            run_id = stages.prepare_run(engine, [seed], "test", {})
+            stages.crawl(engine, run_id, options)
+            stages.extract(engine, run_id)
+            stages.score(engine, run_id)
+            return run_id
+
+        first = audited()
+        machine = score_of(engine, first)
+        claimed = [
+            f.value
+            for f in reviewing.run_findings(engine, first)
+            if f.kind == "condition" and f.machine == "claimed"
+        ]
+        assert claimed and machine.risk_score
+        rows = [
+            {
+                "site_url": seed.url,
+                "kind": "condition",
+                "value": value,
+                "decision": "reject",
+                "reviewer": "ana",
+                "note": "",
+            }
+            for value in claimed
+        ]
+        assert decide(engine, first, rows) == len(claimed)
+        stages.score(engine, first)
+        reviewed = score_of(engine, first)
+        assert reviewed.risk_score is not None and reviewed.risk_score < machine.risk_score
+
+        second = audited()
+    found = {f.value: f for f in reviewing.run_findings(engine, second) if f.kind == "condition"}
+    assert {v: found[v].status for v in claimed} == dict.fromkeys(claimed, "reviewed")
+    assert all(found[v].value_used == "absent" for v in claimed)
+    again = score_of(engine, second)
+    assert (again.grade, again.risk_score) == (reviewed.grade, reviewed.risk_score)
