@@ -164,3 +164,21 @@ def test_a_cosmetic_practice_blog_and_a_facilitator_citing_the_cdc_still_sell() 
         "World Stem Cells Clinic's Advanced Stem Cell Therapy for SLE",
     )
     assert sells(facilitator)
+
+
+def test_an_encyclopedias_and_a_charitys_sections_are_a_publishers() -> None:
+    # i022: a fertility encyclopedia's entry; i024: an MS charity's page on AHSCT
+    entry = page(
+        "Ovarian rejuvenation | Fertilitypedia",
+        ["Causes", "Diagnostics", "Therapies", "Clinics"],
+        "Ovarian rejuvenation is a new technique that aims to turn stem cells into healthy eggs"
+        " by putting growth-factor-carrying platelets into the ovaries.",
+    )
+    assert not sells(entry)
+    charity = page(
+        "Stem cells and MS (AHSCT) | MS Trust",
+        ["About MS", "A-Z of MS", "Treatments", "Get support", "Donate"],
+        "AHSCT is offered on the NHS to a small number of people with multiple sclerosis.",
+    )
+    assert ("other", "menu: a z of ms") in cues(charity)
+    assert not sells(charity)
