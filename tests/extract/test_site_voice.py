@@ -182,3 +182,17 @@ def test_an_encyclopedias_and_a_charitys_sections_are_a_publishers() -> None:
     )
     assert ("other", "menu: a z of ms") in cues(charity)
     assert not sells(charity)
+
+
+def test_a_byline_is_a_writers() -> None:
+    # i013: a newspaper's story reproduced on a legal-news portal, byline and all
+    story = page(
+        "Usan terapia celular en niños con autismo | El Norte - vLex",
+        ["vLex México", "Noticias", "El Norte (Monterrey)"],
+        "Autor: Andrea Menchaca",
+        "Un protocolo de investigación del Servicio de Hematología del Hospital Universitario,"
+        " en el que se trata con células madre a niños con autismo, podría cambiar el curso de"
+        " su trastorno.",
+    )
+    assert ("other", "autor") in cues(story)
+    assert not sells(story)
