@@ -38,7 +38,7 @@ from twisted.python.failure import Failure
 from crawler.canonical import canonical_url, skip_reason
 from crawler.evidence import EVIDENCE, REPLAYED
 from crawler.job import JobSite
-from crawler.links import canonical_link, page_links
+from crawler.links import canonical_link, page_links, page_tree
 from crawler.policy import AUXILIARY, PAGE_CAP_REACHED, SITE_DOMAIN, SITE_ID
 from crawler.render_hooks import page_meta
 from crawler.scope import TrapGuard, claim_priority, url_domain
@@ -147,7 +147,8 @@ class ClinicSpider(Spider):
         yield self._request(url, site_id, priority=claim_priority(url, link_text))
 
     def parse(self, response: Response, site_id: int) -> Iterator[dict[str, Any] | Request]:
-        if self._duplicate(response, site_id):
+        root = page_tree(response)  # parsed once, for the canonical link and the links
+        if self._duplicate(response, site_id, root):
             self.crawler.stats.inc_value("clinic_audit/duplicates")
             return
         replayed = bool(response.meta.get(REPLAYED))
@@ -163,24 +164,27 @@ class ClinicSpider(Spider):
                 "replayed": replayed,
                 "evidence": evidence,
             }
-        if not isinstance(response, TextResponse):
+        if root is None:
             return
+        assert isinstance(response, TextResponse)  # page_tree parses nothing else
         found = [
             out
-            for url, text in page_links(response, skip=self.seen)
+            for url, text in page_links(response, root, skip=self.seen)
             for out in self._follow(url, site_id, text)
         ]
         # Highest priority first: Scrapy may start fetching before it has queued them all.
         yield from sorted(found, key=lambda out: -out.priority if isinstance(out, Request) else 0)
 
-    def _duplicate(self, response: Response, site_id: int) -> bool:
+    def _duplicate(self, response: Response, site_id: int, root: Any) -> bool:
         """True if ``response`` is a variant of a page recorded already (see the module doc).
 
         Otherwise it is recorded, and stands for its canonical URL from now on.
         """
         own = _canonical(response.url)
         names = {own}
-        declared = canonical_link(response) if isinstance(response, TextResponse) else None
+        declared = None
+        if isinstance(response, TextResponse) and root is not None:
+            declared = canonical_link(response, root)
         if declared is not None and url_domain(declared) == self._domains[site_id]:
             canonical = _canonical(declared)
             if _same_path(canonical, own):

@@ -91,7 +91,7 @@ def crawl_task(
 ) -> dict[str, int]:
     engine = _engine()
     with (
-        _crawl_slots(),
+        _crawl_slots(options.fast),
         run_server.crawl_slot_of_server(),
         extraction.extracting_while_crawling(engine, run_id, site_ids),
     ):
@@ -99,9 +99,10 @@ def crawl_task(
 
 
 @cache
-def _crawl_slots() -> threading.BoundedSemaphore:
-    """This process's crawls at once (``CLINIC_AUDIT_CRAWL_CONCURRENCY``, default 2)."""
-    return threading.BoundedSemaphore(config.settings().crawl_concurrency)
+def _crawl_slots(fast: bool) -> threading.BoundedSemaphore:
+    """This process's crawls at once (``CLINIC_AUDIT_CRAWL_CONCURRENCY``, default 2, or 1 for
+    a ``fast`` crawl: see :meth:`config.Settings.crawls_at_once`)."""
+    return threading.BoundedSemaphore(config.settings().crawls_at_once(fast))
 
 
 @task(
@@ -195,7 +196,7 @@ def audit_flow(
     resume: int | None = None,
     shard: int = 0,
     shards: int = 1,
-    crawl_concurrency: int = 2,
+    crawl_concurrency: int | None = None,
     screenshot_budget: float = ShotSettings.budget_seconds,
 ) -> dict[str, Any]:
     """Audit every site of a seed file (or finish a stored run); return the run's summary.
@@ -209,7 +210,8 @@ def audit_flow(
         shard: with ``shards``, this flow run takes the batches whose index is ``shard``
             modulo ``shards``, so several flow runs (on several workers) share one run.
         shards: how many flow runs share the run (1: this one does it all).
-        crawl_concurrency: slots of the global crawl limit, if the server has none yet.
+        crawl_concurrency: slots of the global crawl limit, if the server has none yet
+            (default: :meth:`config.Settings.crawls_at_once` for ``options``).
         screenshot_budget: seconds the screenshots of the cited pages may take, after
             scoring (pages left over are recorded as skipped); 0: take none.
 
@@ -227,7 +229,8 @@ def audit_flow(
     try:
         batches = stages.site_batches(engine, run_id, batch_size)
         summary["sites"] = sum(len(b) for b in batches)
-        run_server.prepare_server(crawl_concurrency, audit_flow.name)
+        crawl_limit = crawl_concurrency or config.settings().crawls_at_once(options.fast)
+        run_server.prepare_server(crawl_limit, audit_flow.name)
         mine = [(index, ids) for index, ids in enumerate(batches) if index % shards == shard]
         summary.update(_run_batches(engine, run_id, mine, rubric, options))
         statuses = stages.crawl_statuses(engine, run_id)

@@ -63,11 +63,12 @@ class ClaimRow:
     sha256: str | None = None
     warc_offset: int | None = None
     language: str | None = None  # the page's
-    # Whether a person checked the finding: reviewed, needs re-review, or None (machine only).
-    review: str | None = None
     page_id: int | None = None  # the page the claim was read from (its screenshot's key)
     # The page's stance were the site not selling treatment (``claims.reported_stance``).
     reported_stance: str | None = None
+    # Whether a person checked the finding: reviewed, needs re-review, or None (machine only).
+    # Last: it is no column of :func:`claim_rows`, which builds rows from columns in field order.
+    review: str | None = None
 
 
 @dataclass(frozen=True)
@@ -216,8 +217,9 @@ def claim_rows(session: Session, run_id: int, site_id: int | None = None) -> lis
     )
     if site_id is not None:
         query = query.where(Claim.site_id == site_id)
-    # Every selected column is named as a ClaimRow field.
-    return [ClaimRow(**row._mapping) for row in session.execute(query)]
+    # The columns are ClaimRow's fields in order: built by position, a run's hundreds of
+    # thousands of rows skip a mapping and keyword matching each (a third of this call's cost).
+    return [ClaimRow(*row) for row in session.execute(query)]
 
 
 def change_rows(session: Session, run_id: int) -> list[ChangeRow]:

@@ -116,6 +116,15 @@ def test_the_crawler_settings_come_from_the_configuration(monkeypatch: pytest.Mo
     assert settings.allow_loopback
 
 
+def test_a_fast_crawl_runs_one_at_a_time_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLINIC_AUDIT_CRAWL_CONCURRENCY", raising=False)
+    settings = config.settings()
+    assert (settings.crawls_at_once(fast=False), settings.crawls_at_once(fast=True)) == (2, 1)
+    monkeypatch.setenv("CLINIC_AUDIT_CRAWL_CONCURRENCY", "3")  # the operator's number wins
+    settings = config.settings()
+    assert (settings.crawls_at_once(fast=False), settings.crawls_at_once(fast=True)) == (3, 3)
+
+
 def test_a_bad_setting_exits_2_naming_the_variable(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -304,3 +304,31 @@ def test_default_database_is_a_sqlite_file_under_home(
     assert storage.database_url() == f"sqlite:///{tmp_path / 'v' / 'clinic-audit.db'}"
     monkeypatch.delenv("CLINIC_AUDIT_HOME")
     assert storage.database_url() == "sqlite:///var/clinic-audit.db"
+
+
+def test_claim_rows_carry_each_column_into_its_own_field(db_url: str) -> None:
+    """claim_rows builds its rows by position: a column out of order would land in another
+    field (a WARC offset shown as a page id) without any error."""
+    from storage.queries import ClaimRow, claim_rows
+
+    engine = storage.connect(db_url)
+    storage.upgrade(engine)
+    with storage.sessions(engine).begin() as session:
+        run_id = start_run(session, "seeds.csv", {}).id
+        write_everything(session, run_id)
+    with storage.sessions(engine)() as session:
+        page = session.scalars(select(Page)).one()
+        rows = claim_rows(session, run_id)
+    assert [row.value for row in rows] == ["autism", "testimonials"]
+    autism = rows[0]
+    assert isinstance(autism, ClaimRow)
+    assert (autism.site_id, autism.kind, autism.stance, autism.tier) == (
+        page.site_id,
+        "condition",
+        "claimed",
+        "unproven",
+    )
+    assert (autism.quote, autism.url, autism.language) == ("We treat autism.", page.url, "en")
+    assert (autism.warc_file, autism.warc_offset, autism.sha256) == ("run-1/x.warc.gz", 0, "0" * 64)
+    assert autism.fetched_at is not None and autism.page_id == page.id
+    assert (autism.reported_stance, autism.review) == (None, None)
