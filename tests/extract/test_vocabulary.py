@@ -135,6 +135,30 @@ EVERYDAY_NAMES = [
     ("g037", "gente con sección medular (un tipo de lesión de la columna)", {"spinal-cord-injury"}),
     ("h030", "Se abre una puerta a la esperanza para los lesionados medulares.",
      {"spinal-cord-injury"}),
+    ("f045", "Stem cells have been shown to grow new blood vessels around narrowed or damaged"
+     " arteries in the limbs and restore poor blood flow.", {"critical-limb-ischemia"}),
+    ("g019", "Liver cirrhosis, acute pancreatitis, diabetes, ischemia (restricted blood supply to"
+     " the arms and legs) and other diseases could also be cured with stem cells.",
+     {"liver-disease", "type-2-diabetes", "critical-limb-ischemia"}),
+    ("h001", "cell therapy is already widely used to treat numerous diseases of the nervous system"
+     " and the musculoskeletal system, cardiovascular pathology, oncological diseases and more.",
+     {"heart-failure", "cancer"}),
+    ("h026", "the facility uses adult cells taken from adult adipose, or fat, tissue for cardiac"
+     " therapy.", {"heart-failure"}),
+    ("h022", "tres pacientes con lupus eritematoso sistémico (LES), todos con afectación del riñón",
+     {"lupus", "kidney-disease"}),
+    ("h018", "afectan a entre el 60 y el 70% de las personas con diabetes mellitus tipo I y II",
+     {"type-1-diabetes", "type-2-diabetes"}),
+    ("h018", "puede desembocar en problemas médicos serios como trastornos digestivos, infartos,"
+     " úlceras en los pies, amputaciones", {"heart-attack", "wound-healing"}),
+    ("f016", "Patients whose treatment goal is slowing senescence will usually spend only 2 to 3"
+     " HOURS in the hospital", {"anti-aging"}),
+    ("f001", "The process used to regenerate knee cartilage, for instance, can also be applied in"
+     " cosmetic facial treatments.", {"knee-osteoarthritis", "skin-rejuvenation"}),
+    ("g019", "and to beauty procedures that keep you looking young without Botox.",
+     {"skin-rejuvenation"}),
+    ("h035", "En La Prairie aplican células madre autólogas para la piel con protocolos clínicos",
+     {"skin-rejuvenation"}),
 ]  # fmt: skip
 
 
